@@ -1,0 +1,3 @@
+from .node import CourseNode
+
+__all__ = ["CourseNode"]

@@ -1,0 +1,4 @@
+from .audit import AuditEvent
+from .job import Job
+
+__all__ = ["AuditEvent", "Job"]

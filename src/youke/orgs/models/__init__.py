@@ -1,0 +1,6 @@
+from .person import ExpertProfile, Person
+from .role import RoleGrant
+from .token import ApiToken
+from .unit import Contact, Unit
+
+__all__ = ["ApiToken", "Contact", "ExpertProfile", "Person", "RoleGrant", "Unit"]

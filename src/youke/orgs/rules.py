@@ -1,0 +1,144 @@
+"""Who may see and change units, people and roles.
+
+Every read predicate has a queryset twin (``*_visible_to``) used by every page list, export
+and API list, so a list and an object check never disagree. Scope is the union of the
+subtrees of the units on which the person holds the unit-admin role; the platform admin
+holds the whole tree.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from youke.orgs.enums import Role
+
+if TYPE_CHECKING:
+    from youke.orgs.models import Person, Unit
+
+
+def _admin_paths(person: Person) -> list[str] | None:
+    """Materialized paths of the person's admin subtrees; None means the whole tree."""
+    if not person.is_authenticated or not person.is_active:
+        return []
+    if person.is_platform_admin:
+        return None
+    cached = getattr(person, "_admin_paths_cache", None)
+    if cached is None:
+        from youke.orgs.models import RoleGrant
+
+        paths = sorted(
+            RoleGrant.objects.filter(person=person, role=Role.UNIT_ADMIN, unit__is_active=True)
+            .values_list("unit__path", flat=True)
+        )
+        # Drop paths nested inside another: fewer OR branches, same scope.
+        cached = [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
+        person._admin_paths_cache = cached
+    return cached
+
+
+def subtree_q(paths: list[str] | None, field: str = "path") -> Q:
+    """Q matching rows whose unit path lies under any of ``paths`` (None: everything)."""
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{field}__startswith": path}) for path in paths))
+
+
+def is_unit_admin(person: Person) -> bool:
+    paths = _admin_paths(person)
+    return paths is None or bool(paths)
+
+
+def covers(person: Person, unit: Unit) -> bool:
+    """The person administers ``unit`` (it lies in one of their admin subtrees)."""
+    paths = _admin_paths(person)
+    return paths is None or any(unit.path.startswith(path) for path in paths)
+
+
+# --- units ---------------------------------------------------------------------------------
+
+def units_visible_to(person: Person) -> QuerySet[Unit]:
+    from youke.orgs.models import Unit
+
+    if not person.is_authenticated:
+        return Unit.objects.none()
+    return Unit.objects.filter(subtree_q(_admin_paths(person)) | Q(pk=person.unit_id))
+
+
+def can_view_unit(person: Person, unit: Unit) -> bool:
+    return person.is_authenticated and (covers(person, unit) or unit.pk == person.unit_id)
+
+
+def can_change_unit(person: Person, unit: Unit) -> bool:
+    return covers(person, unit)
+
+
+def can_restructure_unit(person: Person, unit: Unit) -> bool:
+    """Moving or deactivating needs an admin above the unit, not only of it."""
+    paths = _admin_paths(person)
+    return paths is None or any(unit.path.startswith(p) and unit.path != p for p in paths)
+
+
+def can_add_child_unit(person: Person, parent: Unit) -> bool:
+    return covers(person, parent)
+
+
+# --- people --------------------------------------------------------------------------------
+
+def people_visible_to(person: Person) -> QuerySet[Person]:
+    from youke.orgs.models import Person as PersonModel
+
+    if not person.is_authenticated:
+        return PersonModel.objects.none()
+    return PersonModel.objects.filter(subtree_q(_admin_paths(person), "unit__path") | Q(
+        pk=person.pk
+    ))
+
+
+def can_view_person(viewer: Person, person: Person) -> bool:
+    return viewer.is_authenticated and (viewer.pk == person.pk or covers(viewer, person.unit))
+
+
+def can_change_person(viewer: Person, person: Person) -> bool:
+    if person.is_platform_admin and not viewer.is_platform_admin:
+        return False
+    return covers(viewer, person.unit)
+
+
+def can_see_full_identity(viewer: Person, person: Person) -> bool:
+    """Full ID-card numbers are never shown; this guards the unmasked mobile only."""
+    return viewer.pk == person.pk or covers(viewer, person.unit)
+
+
+# --- roles ---------------------------------------------------------------------------------
+
+def grants_visible_to(person: Person):
+    from youke.orgs.models import RoleGrant
+
+    if not person.is_authenticated:
+        return RoleGrant.objects.none()
+    return RoleGrant.objects.filter(
+        subtree_q(_admin_paths(person), "unit__path") | Q(person=person)
+    )
+
+
+def can_grant_role(viewer: Person, unit: Unit, person: Person) -> bool:
+    """A role can be granted only on a unit in the viewer's scope, to a person in it."""
+    return covers(viewer, unit) and covers(viewer, person.unit)
+
+
+def can_view_audit(person: Person) -> bool:
+    return is_unit_admin(person)
+
+
+def audit_visible_to(person: Person):
+    from youke.core.models import AuditEvent
+
+    if not is_unit_admin(person):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(subtree_q(_admin_paths(person), "unit__path"))

@@ -1,0 +1,24 @@
+from django import forms
+
+from youke.core.forms import StyledForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(StyledForm):
+    login = forms.CharField(label=_("用户名或手机号"), max_length=64)
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput)
+
+
+class PasswordChangeForm(StyledForm):
+    old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput)
+    new_password = forms.CharField(
+        label=_("新密码"), widget=forms.PasswordInput,
+        help_text=_("至少 8 位，不能是纯数字或常见密码。"),
+    )
+    new_password2 = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") and data.get("new_password") != data.get("new_password2"):
+            self.add_error("new_password2", _("两次输入的新密码不一致，请重新输入。"))
+        return data
