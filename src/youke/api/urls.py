@@ -1,7 +1,8 @@
 from ninja import NinjaAPI
 
 from youke.api.auth import AUTH
-from youke.api.routers import health
+from youke.api.common import install_error_handlers
+from youke.api.routers import catalog, health, people, roles, units
 
 api = NinjaAPI(
     title="youke API",
@@ -10,4 +11,9 @@ api = NinjaAPI(
     auth=AUTH,
     urls_namespace="api",
 )
+install_error_handlers(api)
 api.add_router("", health.router)
+api.add_router("", units.router)
+api.add_router("", people.router)
+api.add_router("", roles.router)
+api.add_router("", catalog.router)

@@ -8,4 +8,4 @@ class CatalogConfig(AppConfig):
     verbose_name = _("课程目录")
 
     def ready(self) -> None:
-        from youke.catalog.domain import imports  # noqa: F401  registers import jobs
+        from youke.catalog.domain import imports  # noqa: F401  registers import/export jobs

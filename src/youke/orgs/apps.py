@@ -8,4 +8,4 @@ class OrgsConfig(AppConfig):
     verbose_name = _("组织与人员")
 
     def ready(self) -> None:
-        from youke.orgs.domain import imports  # noqa: F401  registers import jobs
+        from youke.orgs.domain import exports, imports  # noqa: F401  registers jobs

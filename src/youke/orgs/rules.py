@@ -20,13 +20,13 @@ if TYPE_CHECKING:
     from youke.orgs.models import Person, Unit
 
 
-def _admin_paths(person: Person) -> list[str] | None:
+def admin_paths(person: Person) -> list[str] | None:
     """Materialized paths of the person's admin subtrees; None means the whole tree."""
     if not person.is_authenticated or not person.is_active:
         return []
     if person.is_platform_admin:
         return None
-    cached = getattr(person, "_admin_paths_cache", None)
+    cached = getattr(person, "admin_paths_cache", None)
     if cached is None:
         from youke.orgs.models import RoleGrant
 
@@ -36,7 +36,7 @@ def _admin_paths(person: Person) -> list[str] | None:
         )
         # Drop paths nested inside another: fewer OR branches, same scope.
         cached = [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
-        person._admin_paths_cache = cached
+        person.admin_paths_cache = cached
     return cached
 
 
@@ -50,13 +50,13 @@ def subtree_q(paths: list[str] | None, field: str = "path") -> Q:
 
 
 def is_unit_admin(person: Person) -> bool:
-    paths = _admin_paths(person)
+    paths = admin_paths(person)
     return paths is None or bool(paths)
 
 
 def covers(person: Person, unit: Unit) -> bool:
     """The person administers ``unit`` (it lies in one of their admin subtrees)."""
-    paths = _admin_paths(person)
+    paths = admin_paths(person)
     return paths is None or any(unit.path.startswith(path) for path in paths)
 
 
@@ -67,7 +67,7 @@ def units_visible_to(person: Person) -> QuerySet[Unit]:
 
     if not person.is_authenticated:
         return Unit.objects.none()
-    return Unit.objects.filter(subtree_q(_admin_paths(person)) | Q(pk=person.unit_id))
+    return Unit.objects.filter(subtree_q(admin_paths(person)) | Q(pk=person.unit_id))
 
 
 def can_view_unit(person: Person, unit: Unit) -> bool:
@@ -80,7 +80,7 @@ def can_change_unit(person: Person, unit: Unit) -> bool:
 
 def can_restructure_unit(person: Person, unit: Unit) -> bool:
     """Moving or deactivating needs an admin above the unit, not only of it."""
-    paths = _admin_paths(person)
+    paths = admin_paths(person)
     return paths is None or any(unit.path.startswith(p) and unit.path != p for p in paths)
 
 
@@ -95,7 +95,7 @@ def people_visible_to(person: Person) -> QuerySet[Person]:
 
     if not person.is_authenticated:
         return PersonModel.objects.none()
-    return PersonModel.objects.filter(subtree_q(_admin_paths(person), "unit__path") | Q(
+    return PersonModel.objects.filter(subtree_q(admin_paths(person), "unit__path") | Q(
         pk=person.pk
     ))
 
@@ -123,7 +123,7 @@ def grants_visible_to(person: Person):
     if not person.is_authenticated:
         return RoleGrant.objects.none()
     return RoleGrant.objects.filter(
-        subtree_q(_admin_paths(person), "unit__path") | Q(person=person)
+        subtree_q(admin_paths(person), "unit__path") | Q(person=person)
     )
 
 
@@ -141,4 +141,4 @@ def audit_visible_to(person: Person):
 
     if not is_unit_admin(person):
         return AuditEvent.objects.none()
-    return AuditEvent.objects.filter(subtree_q(_admin_paths(person), "unit__path"))
+    return AuditEvent.objects.filter(subtree_q(admin_paths(person), "unit__path"))

@@ -45,8 +45,7 @@ def parse_outline(text: str) -> list[OutlineNode]:
     """Parse one outline file; the top level is always a stage."""
     roots: list[_Draft] = []
     stack: list[_Draft] = []  # stack[d] is the open node at depth d
-    for lineno, raw in enumerate(text.splitlines(), start=1):
-        line = raw.rstrip("\r\n")
+    for lineno, line in enumerate(text.splitlines(), start=1):
         # Only ASCII spaces count as blank, so a line of e.g. ideographic spaces is reported
         # as an empty name instead of silently vanishing.
         if not line.strip(" ") or line.lstrip(" \t").startswith("#"):
@@ -61,11 +60,15 @@ def parse_outline(text: str) -> list[OutlineNode]:
         depth = indent // INDENT
         if depth >= len(LEVELS):
             raise ValueError(
-                f"line {lineno}: outline is deeper than {len(LEVELS)} levels "
-                f"({' > '.join(LEVELS)})"
+                f"line {lineno}: outline is deeper than {len(LEVELS)} levels ({' > '.join(LEVELS)})"
             )
         if depth > len(stack):
-            expected = "a stage at indentation 0" if not stack else f"at most {len(stack)}"
+            deepest = len(stack)  # 0-based depth of the deepest level allowed here
+            expected = (
+                "a stage at indentation 0"
+                if not stack
+                else f"level {deepest + 1} ({LEVELS[deepest]}) or shallower"
+            )
             raise ValueError(
                 f"line {lineno}: indentation jumps from level {len(stack)} to {depth + 1}; "
                 f"expected {expected}"

@@ -1,0 +1,59 @@
+"""Helpers shared by the admin pages: scope guard, domain-error mapping, pagination."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+
+from youke.orgs import rules
+from youke.orgs.models import Unit
+
+PAGE_SIZE = 50
+
+
+def admin_required(view):
+    """Admin pages exist only for unit admins; everyone else gets 404, not a hint."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        if not rules.is_unit_admin(request.user):
+            raise Http404("not an admin")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def apply_errors(form, exc: ValidationError, field_map: dict[str, str] | None = None) -> None:
+    field_map = field_map or {}
+    if hasattr(exc, "error_dict"):
+        for field, messages in exc.message_dict.items():
+            target = field_map.get(field, field)
+            for message in messages:
+                form.add_error(target if target in form.fields else None, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def paginate(request, queryset):
+    paginator = Paginator(queryset, PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def unit_by_code(viewer, code: str) -> Unit | None:
+    """A unit in the viewer's scope, by code; None when missing or out of scope."""
+    return rules.units_visible_to(viewer).filter(code=code.strip()).first()
+
+
+def scope_roots(viewer) -> list[Unit]:
+    if viewer.is_platform_admin:
+        return list(Unit.objects.filter(depth=1).order_by("path"))
+    paths = rules.admin_paths(viewer) or []
+    return list(Unit.objects.filter(path__in=paths).order_by("path"))
