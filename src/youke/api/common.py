@@ -114,7 +114,10 @@ def _pydantic_message(error: dict) -> str:
     if kind == "missing":
         return _("此项为必填项，请填写。")
     if kind in ("enum", "literal_error"):
-        return _("取值无效，可选值：%(expected)s。") % {"expected": ctx.get("expected", "")}
+        # pydantic lists choices as "'a', 'b' or 'c'"; list them the Chinese way
+        expected = str(ctx.get("expected", "")).replace("' or '", "', '")
+        choices = "、".join(part.strip(" '") for part in expected.split(","))
+        return _("取值无效，可选值：%(expected)s。") % {"expected": choices}
     if kind.startswith(("int_", "float_")):
         return _("请填写数字。")
     if kind.startswith("bool_"):

@@ -49,6 +49,20 @@ def subtree_q(paths: list[str] | None, field: str = "path") -> Q:
     return reduce(or_, (Q(**{f"{field}__startswith": path}) for path in paths))
 
 
+def scoped(queryset: QuerySet, person: Person, field: str = "path", own: Q | None = None):
+    """Rows under the person's admin subtrees, plus ``own`` (e.g. their own record).
+
+    ``Q() | Q(x)`` collapses to ``Q(x)`` in Django, so "everything" is handled apart.
+    """
+    paths = admin_paths(person)
+    if paths is None:
+        return queryset
+    condition = subtree_q(paths, field)
+    if own is not None:
+        condition = condition | own
+    return queryset.filter(condition)
+
+
 def is_unit_admin(person: Person) -> bool:
     paths = admin_paths(person)
     return paths is None or bool(paths)
@@ -67,7 +81,7 @@ def units_visible_to(person: Person) -> QuerySet[Unit]:
 
     if not person.is_authenticated:
         return Unit.objects.none()
-    return Unit.objects.filter(subtree_q(admin_paths(person)) | Q(pk=person.unit_id))
+    return scoped(Unit.objects.all(), person, own=Q(pk=person.unit_id))
 
 
 def can_view_unit(person: Person, unit: Unit) -> bool:
@@ -95,9 +109,7 @@ def people_visible_to(person: Person) -> QuerySet[Person]:
 
     if not person.is_authenticated:
         return PersonModel.objects.none()
-    return PersonModel.objects.filter(subtree_q(admin_paths(person), "unit__path") | Q(
-        pk=person.pk
-    ))
+    return scoped(PersonModel.objects.all(), person, "unit__path", own=Q(pk=person.pk))
 
 
 def can_view_person(viewer: Person, person: Person) -> bool:
@@ -122,9 +134,7 @@ def grants_visible_to(person: Person):
 
     if not person.is_authenticated:
         return RoleGrant.objects.none()
-    return RoleGrant.objects.filter(
-        subtree_q(admin_paths(person), "unit__path") | Q(person=person)
-    )
+    return scoped(RoleGrant.objects.all(), person, "unit__path", own=Q(person=person))
 
 
 def can_grant_role(viewer: Person, unit: Unit, person: Person) -> bool:
@@ -141,4 +151,4 @@ def audit_visible_to(person: Person):
 
     if not is_unit_admin(person):
         return AuditEvent.objects.none()
-    return AuditEvent.objects.filter(subtree_q(admin_paths(person), "unit__path"))
+    return scoped(AuditEvent.objects.all(), person, "unit__path")

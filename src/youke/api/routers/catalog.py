@@ -1,6 +1,6 @@
 """The course catalog: everyone signed in reads it; only national admins change it."""
 
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from youke.api.common import access_catalog_node, actor, changes, paginated, viewer, with_parent_pk
 from youke.api.schemas import (
@@ -56,7 +56,7 @@ def create_catalog_node(request, payload: NodeCreateIn):
     if payload.parent_id is not None:
         parent = access_catalog_node(viewer(request), payload.parent_id)
     node = node_domain.create_node(actor(request), parent, code=payload.code, name=payload.name)
-    return 201, _detail(node)
+    return Status(201, _detail(node))
 
 
 @router.patch("/catalog/nodes/{node_id}", response={200: NodeDetailOut, **WRITE_ERRORS},

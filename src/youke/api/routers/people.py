@@ -1,7 +1,7 @@
 """People: real-name accounts in the caller's scope; ID-card numbers only ever masked."""
 
 from django.db.models import Prefetch, Q, prefetch_related_objects
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from youke.api.common import actor, changes, paginated, viewer
 from youke.api.schemas import (
@@ -85,7 +85,7 @@ def create_person(request, payload: PersonCreateIn):
     )
     person = _loaded(request, access_person(viewer(request), person.pk))
     person.initial_password = password
-    return 201, person
+    return Status(201, person)
 
 
 @router.patch("/people/{person_id}", response={200: PersonOut, **WRITE_ERRORS},

@@ -1,6 +1,6 @@
 """Role grants: a role on a unit covers that unit and everything under it."""
 
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from youke.api.common import actor, paginated, viewer
 from youke.api.schemas import ErrorOut, GrantCreateIn, GrantFilters, GrantOut, ValidationErrorOut
@@ -31,7 +31,7 @@ def grant_role(request, payload: GrantCreateIn):
     person = access_person(viewer(request), payload.person_id)
     unit = access_unit(viewer(request), payload.unit_id)
     grant = people_domain.grant_role(actor(request), person, unit, payload.role)
-    return 201, access_grant(viewer(request), grant.pk)
+    return Status(201, access_grant(viewer(request), grant.pk))
 
 
 @router.delete("/roles/{grant_id}", response={204: None, 404: ErrorOut, 422: ValidationErrorOut},
@@ -39,4 +39,4 @@ def grant_role(request, payload: GrantCreateIn):
 def revoke_role(request, grant_id: int, reason: str = ""):
     grant = access_grant(viewer(request), grant_id)
     people_domain.revoke_role(actor(request), grant, reason=reason)
-    return 204, None
+    return Status(204, None)

@@ -1,7 +1,7 @@
 """Units: the organisation tree, filtered to the caller's scope."""
 
 from django.db.models import Q
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from youke.api.common import actor, changes, paginated, viewer, with_parent_pk
 from youke.api.schemas import (
@@ -66,7 +66,7 @@ def create_unit(request, payload: UnitCreateIn):
         parent = access_unit(viewer(request), payload.parent_id)
     fields = payload.model_dump(mode="json", exclude={"parent_id"})
     fields["area_type"] = fields["area_type"] or ""
-    return 201, unit_domain.create_unit(actor(request), parent, **fields)
+    return Status(201, unit_domain.create_unit(actor(request), parent, **fields))
 
 
 @router.patch("/units/{unit_id}", response={200: UnitOut, **WRITE_ERRORS},

@@ -167,7 +167,7 @@ def _ordinal(n: int) -> str:
 
 # --- contact sheets -------------------------------------------------------------------
 
-_REGION_LEAD = (("电教馆", "馆长"), ("教研室", "主任"), ("教育局办公室", "主任"))
+_REGION_LEAD = (("电教馆", "馆长"), ("教研室", "主任"), ("办公室", "主任"))
 _REGION_CONTACT = (("电教馆", "副馆长"), ("电教馆", "干事"), ("教研室", "副主任"),
                    ("教研室", "教研员"))
 _SCHOOL_LEAD = (("校长办公室", "校长"), ("校长办公室", "副校长"))
@@ -186,7 +186,7 @@ def build_contacts(book: NameBook, plan: UnitPlan, units: dict[str, Unit],
         unit = units[node.code]
         region = node.kind in REGION_KINDS
         if node.kind == UnitKind.MINISTRY:
-            lead = contact = ("教育技术与资源发展中心", "处长")
+            lead, contact = ("教育技术与资源发展中心", "处长"), ("教育技术与资源发展中心", "干事")
         else:
             lead = rng.choice(_REGION_LEAD if region else _SCHOOL_LEAD)
             contact = rng.choice(_REGION_CONTACT if region else _SCHOOL_CONTACT)

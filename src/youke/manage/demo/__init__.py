@@ -1,0 +1,144 @@
+"""Demo data for ``youke demo``: a fictional province, its people and the demo catalog.
+
+Deterministic for a seed and idempotent: the catalog is skipped when any catalog exists and
+the org part when the demo 教育部 (code 100000) exists, so a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import unicodedata
+from collections import Counter
+from typing import TextIO
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from youke.core.actor import Actor
+from youke.core.domain.audit import record
+from youke.core.enums import AuditAction
+from youke.core.trees import bulk_build
+from youke.manage.demo import people as P
+from youke.manage.demo.catalog import build_catalog, expert_subjects
+from youke.manage.demo.names import NameBook
+from youke.manage.demo.province import MINISTRY_CODE, PROVINCE_CODE, build_contacts, plan_units
+from youke.orgs.enums import Role, UnitKind
+from youke.orgs.models import Contact, Person, Unit
+
+DEFAULT_PASSWORD = "youke2026"
+DEFAULT_SEED = 2026
+SITE_URL = "http://127.0.0.1:8000/"
+
+LOGIN_ROLES = (
+    (P.ADMIN, gettext_lazy("平台管理员")),
+    (P.PROVINCE_ADMIN, gettext_lazy("省级管理员")),
+    (P.CITY_ADMIN, gettext_lazy("市级管理员")),
+    (P.COUNTY_ADMIN, gettext_lazy("县级管理员")),
+    (P.SCHOOL_ADMIN, gettext_lazy("学校管理员")),
+    (P.TEACHER, gettext_lazy("教师（兼评审专家）")),
+    (P.EXPERT, gettext_lazy("评审专家")),
+    (P.RESEARCH, gettext_lazy("教研人员")),
+    (P.ELEARNING, gettext_lazy("电教人员")),
+)
+
+
+def build(stdout: TextIO, *, password: str = DEFAULT_PASSWORD,
+          seed: int = DEFAULT_SEED) -> dict[str, int]:
+    """Load the demo data, print what happened and the demo logins; returns the counts."""
+    started = time.monotonic()
+    rng = random.Random(seed)
+    counts: dict[str, int] = {}
+    logins = {username: username for username in P.FIXED_USERNAMES}
+    with transaction.atomic():
+        catalog = build_catalog()
+        if catalog is None:
+            _say(stdout, _("课程目录已存在，跳过。"))
+        else:
+            counts.update({f"catalog_{level}": n for level, n in catalog.items()})
+            _say(stdout, _("已创建课程目录：%(nodes)d 个节点，其中 %(lessons)d 课。")
+                 % {"nodes": sum(catalog.values()), "lessons": catalog["lesson"]})
+        if Unit.objects.filter(code=MINISTRY_CODE).exists():
+            _say(stdout, _("演示单位（教育部，代码 %(code)s）已存在，跳过单位和人员。")
+                 % {"code": MINISTRY_CODE})
+        else:
+            org, logins = _build_org(rng, password)
+            counts.update(org)
+            _say(stdout, _("已创建示范省：%(cities)d 个市、%(counties)d 个县（区）、"
+                           "%(schools)d 所学校、%(points)d 个教学点；%(people)d 人，"
+                           "其中教师 %(teachers)d 人、评审专家 %(experts)d 人。") % org)
+        province = Unit.objects.filter(code=PROVINCE_CODE).first()
+        if counts and province is not None:
+            record(Actor.system(), AuditAction.CREATE, province, unit=province, after=counts,
+                   reason=_("载入演示数据（youke demo）"))
+    _print_logins(stdout, logins, password)
+    _say(stdout, _("用时 %(seconds).1f 秒。") % {"seconds": time.monotonic() - started})
+    return counts
+
+
+def _build_org(rng: random.Random, password: str) -> tuple[dict[str, int], dict[str, str]]:
+    plan = plan_units(rng)
+    bulk_build(Unit, [plan.spec()])
+    root = Unit.objects.get(code=MINISTRY_CODE)
+    units = {unit.code: unit for unit in Unit.objects.filter(path__startswith=root.path)}
+
+    # Keep clear of identities already in the database (the demo may join real data).
+    taken = list(Person.objects.order_by().values_list("username", "mobile", "id_card"))
+    usernames = {row[0] for row in taken}
+    book = NameBook(rng, taken_mobiles=usernames | {row[1] for row in taken if row[1]},
+                    taken_id_cards=[row[2] for row in taken if row[2]])
+    planner = P.PeoplePlanner(book, usernames)
+    people = planner.plan(plan)
+    # One hash for every demo account: hashing ~2,000 passwords would take minutes.
+    counts = P.insert_people(people, units, make_password(password), expert_subjects(), book,
+                             root)
+
+    admins = {p.unit_code: (p.full_name, p.mobile) for p in people
+              if (Role.UNIT_ADMIN, p.unit_code) in p.grants}
+    contacts = build_contacts(book, plan, units, admins)
+    Contact.objects.bulk_create(contacts, batch_size=500)
+
+    kinds = Counter(unit.kind for unit in units.values())
+    counts.update({
+        "cities": kinds[UnitKind.CITY], "counties": kinds[UnitKind.COUNTY],
+        "schools": kinds[UnitKind.SCHOOL], "points": kinds[UnitKind.TEACHING_POINT],
+        "contacts": len(contacts),
+    })
+    return counts, planner.logins
+
+
+def _print_logins(stdout: TextIO, logins: dict[str, str], password: str) -> None:
+    found = {person.username: person for person in Person.objects.select_related("unit")
+             .filter(username__in=logins.values())}
+    header = (_("用户名"), _("密码"), _("姓名"), _("角色"), _("单位"))
+    rows = []
+    for fixed, role in LOGIN_ROLES:
+        person = found.get(logins.get(fixed, fixed))
+        if person is None:
+            continue
+        # An earlier run may have used another --password, or the user changed it since.
+        shown = password if check_password(password, person.password) else _("（已修改）")
+        rows.append((person.username, shown, person.full_name, str(role), person.unit.name))
+    _say(stdout, "")
+    _say(stdout, _("演示账号："))
+    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        _say(stdout, "  ".join(_pad(cell, width) for cell, width in zip(row, widths,
+                                                                          strict=True)).rstrip())
+    _say(stdout, "")
+    _say(stdout, _("启动 youke serve 后访问 %(url)s 登录。") % {"url": SITE_URL})
+
+
+def _width(text: str) -> int:
+    # CJK characters take two terminal columns.
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def _say(stdout: TextIO, text: str) -> None:
+    stdout.write(text + "\n")

@@ -1,0 +1,27 @@
+"""The schema lists every operation; health needs no credentials."""
+
+from tests.api.conftest import API
+
+OPERATIONS = {
+    "health",
+    "list_units", "get_unit", "create_unit", "update_unit", "move_unit",
+    "list_people", "get_person", "create_person", "update_person",
+    "list_roles", "grant_role", "revoke_role",
+    "list_catalog_nodes", "get_catalog_node", "create_catalog_node", "update_catalog_node",
+}
+
+
+def test_openapi_lists_every_operation(db, client):
+    response = client.get(API + "/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    found = {op["operationId"] for path in schema["paths"].values() for op in path.values()}
+    assert found == OPERATIONS
+    create = schema["paths"]["/api/v1/people"]["post"]
+    assert set(create["responses"]) == {"201", "404", "422"}
+
+
+def test_health_without_credentials(db, client):
+    response = client.get(API + "/health")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "storage": "ok", "queue": "ok", "status": "ok"}

@@ -1,0 +1,95 @@
+"""Browser fixtures: one headless Debian chromium per module, a fresh context per test.
+
+The site runs in pytest-django's ``live_server`` (a thread of this process that also serves
+/static/ from the app folders), on a transactional database holding the ``province``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.factories import PASSWORD
+
+# Playwright's sync API keeps an asyncio loop running in this thread; Django's ORM calls
+# made by the test itself would otherwise refuse to run.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+RESULTS_DIR = Path(__file__).resolve().parents[2] / "test-results"
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Site:
+    """The running site plus what the browser reported while a test used it."""
+
+    url: str
+    province: object
+    problems: list[str] = field(default_factory=list)
+
+    def __call__(self, path: str) -> str:
+        return self.url + path
+
+
+@pytest.fixture
+def site(transactional_db, live_server, province) -> Site:
+    # ``live_server`` makes ``province``'s ``db`` transactional, so the server thread sees it.
+    return Site(url=live_server.url, province=province)
+
+
+@pytest.fixture
+def page(browser, site: Site) -> Iterator:
+    """A page in a new zh-CN context; failed requests and JS errors land in site.problems."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.on("pageerror", lambda exc: site.problems.append(f"page error: {exc}"))
+    page.on("console", lambda msg: msg.type == "error" and not _is_favicon(
+        msg.location.get("url", "")) and site.problems.append(f"console: {msg.text}"))
+    page.on("requestfailed", lambda req: site.problems.append(
+        f"request failed: {req.url} {req.failure}"))
+    page.on("response", lambda resp: resp.status >= 400 and not _is_favicon(resp.url)
+            and site.problems.append(f"HTTP {resp.status}: {resp.url}"))
+    yield page
+    context.close()
+
+
+def _is_favicon(url: str) -> bool:
+    """The site has no favicon; the browser's automatic request for it is not a problem."""
+    return url.endswith("/favicon.ico")
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under test-results/ for a human to look at."""
+    RESULTS_DIR.mkdir(exist_ok=True)
+    path = RESULTS_DIR / (re.sub(r"[^\w.-]+", "-", name) + ".png")
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def login(page, site: Site, username: str, password: str = PASSWORD) -> None:
+    """Fill and submit the log-in form the way a person does."""
+    page.goto(site("/accounts/login/"))
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
