@@ -101,3 +101,19 @@ def test_session_refused_until_initial_password_changed(province, api_as):
     response = api_as(province.teacher_a).get("/people")
     assert response.status_code == 401
     assert response.json() == {"detail": UNAUTHORIZED}
+
+
+def test_session_writes_need_csrf_but_tokens_do_not(province):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(province.county_a_admin)
+    url = API + f"/units/{province.school_a.pk}"
+    response = browser.patch(url, {"address": "甲"}, content_type="application/json")
+    assert (response.status_code, response.json()) == (
+        403, {"detail": "CSRF 校验失败，请刷新页面后重试。"})
+    assert browser.get(API + "/units").status_code == 200  # safe methods need no token
+
+    raw, _hint = issue_token("countya")
+    response = Client(enforce_csrf_checks=True).patch(
+        url, {"address": "乙"}, content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert (response.status_code, response.json()["address"]) == (200, "乙")

@@ -91,7 +91,8 @@ def test_non_national_people_cannot_edit(province, chain, api_as, viewer):
 
 
 @pytest.mark.parametrize(("body", "errors"), [
-    ({"code": "有 空格"}, {"code": ["节点编号只能由字母、数字和 - _ . 组成，最长 32 位，请重新填写。"]}),
+    ({"code": "有 空格"},
+     {"code": ["节点编号只能由字母、数字和 - _ . 组成，最长 32 位，请重新填写。"]}),
     ({"name": " "}, {"name": ["节点名称不能为空，请填写。"]}),
 ])
 def test_create_node_validation(province, chain, api_as, body, errors):

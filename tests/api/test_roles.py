@@ -120,5 +120,6 @@ def test_revoke_own_admin_role_is_422(province, api_as):
     grant = province.county_a_admin.grants.get()
     response = api_as(province.county_a_admin).delete(f"/roles/{grant.pk}")
     assert response.status_code == 422
-    assert response.json() == {"detail": {"__all__": ["不能撤销自己的管理员角色，请由上级管理员操作。"]}}
+    assert response.json() == {
+        "detail": {"__all__": ["不能撤销自己的管理员角色，请由上级管理员操作。"]}}
     assert RoleGrant.objects.filter(pk=grant.pk).exists()

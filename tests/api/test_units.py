@@ -8,7 +8,6 @@ from youke.core.models import AuditEvent
 from youke.orgs.models import Unit
 
 
-
 def names(province, *attrs):
     return [getattr(province, a).pk for a in attrs]
 
@@ -152,9 +151,11 @@ def test_create_root_unit_needs_platform_admin(province, api_as):
      {"kind": ["东湖区（县(区)）下只能建立：学校。请修改单位类型或上级单位。"]}),
     ({"code": "12345"}, {"code": ["学校和教学点的代码应为 10 位数字的学校标识码，请重新填写。"]}),
     ({"code": "9901010001"}, {"code": ["代码 9901010001 已被其他单位使用，请核对代码。"]}),
-    ({"area_type": None}, {"area_type": ["县(区)、学校和教学点须注明城区或县区（用于参与率目标）。"]}),
+    ({"area_type": None},
+     {"area_type": ["县(区)、学校和教学点须注明城区或县区（用于参与率目标）。"]}),
     ({"area_type": "suburb"}, {"area_type": ["取值无效，可选值：urban、county。"]}),
-    ({"kind": "castle"}, {"kind": ["取值无效，可选值：ministry、province、city、county、school、teaching_point。"]}),
+    ({"kind": "castle"},
+     {"kind": ["取值无效，可选值：ministry、province、city、county、school、teaching_point。"]}),
     ({"name": None}, {"name": ["格式不正确，请检查数据类型。"]}),
 ])
 def test_create_unit_validation(province, api_as, body, errors):
@@ -179,7 +180,8 @@ def test_update_unit(province, api_as):
     response = client.patch(f"/units/{province.school_a.pk}",
                             {"name": "东湖区实验小学（本部）", "kind": "county"})
     assert response.status_code == 200
-    assert (response.json()["name"], response.json()["kind"]) == ("东湖区实验小学（本部）", "school")
+    body = response.json()
+    assert (body["name"], body["kind"]) == ("东湖区实验小学（本部）", "school")
     assert response.json()["parent_id"] == province.county_a.pk
     province.school_a.refresh_from_db()
     assert province.school_a.name == "东湖区实验小学（本部）"

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import login, screenshot
 from tests.factories import PASSWORD, make_catalog_path, make_person, valid_id_card
+from youke.core.domain import jobs
 from youke.orgs.enums import Role
 
 pytestmark = pytest.mark.browser
@@ -189,6 +190,50 @@ def test_teacher_import_shows_progress_and_row_errors(page, site, tmp_path):
     for name in ("张一", "张二", "张三"):
         expect(table.get_by_role("link", name=name, exact=True)).to_be_visible()
     expect(table).not_to_contain_text("张四")
+    assert_no_problems(site)
+
+
+def test_job_page_polls_until_the_job_finishes(page, site, tmp_path, monkeypatch):
+    """With the job held in the queue, htmx polls the progress fragment until it is done."""
+    workbook = tmp_path / "teachers.xlsx"
+    teacher_workbook(workbook, site.province.school_a.code)
+    queued: list[int] = []
+    monkeypatch.setattr(jobs, "_enqueue", queued.append)  # keep it queued, run it below
+    polls: list[str] = []
+
+    def on_poll(route):
+        polls.append(route.request.url)
+        if len(polls) == 2:  # the first poll still finds it queued; run it before the second
+            jobs.run(queued[0])
+        route.continue_()
+
+    page.route(re.compile(r"/manage/jobs/\d+/progress/$"), on_poll)
+    login(page, site, "countya")
+    page.goto(site("/manage/imports/"))
+    form = page.locator("#import-teachers")
+    form.locator("input[name=file]").set_input_files(str(workbook))
+    form.get_by_role("button", name="开始导入").click()
+
+    expect(page).to_have_url(re.compile(r"/manage/jobs/\d+/$"))
+    progress = page.locator("#job-progress")
+    expect(progress).to_have_attribute("data-state", "queued")
+    expect(page.locator("#job-state")).to_have_text("排队中")
+    expect(page.locator("#job-progress-bar")).to_have_attribute("value", "0")
+    screenshot(page, "job-queued")
+
+    expect(progress).to_have_attribute("data-state", "succeeded", timeout=15_000)
+    assert len(queued) == 1
+    assert polls == [site(f"/manage/jobs/{queued[0]}/progress/")] * 2
+    expect(page.locator("#job-state")).to_have_text("已完成")
+    expect(page.locator("#job-progress-bar")).to_have_attribute("value", "100")
+    expect(page.locator("#job-message")).to_have_text(
+        "导入完成：新增 3 条，更新 0 条，1 行有错误未导入。"
+    )
+    expect(page.locator("#job-errors tbody tr")).to_have_count(1)
+    expect(progress).not_to_have_attribute("hx-get", re.compile(".*"))
+    page.wait_for_timeout(1_500)  # a finished job is not polled again
+    assert len(polls) == 2
+    screenshot(page, "job-polled-to-success")
     assert_no_problems(site)
 
 

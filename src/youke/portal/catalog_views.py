@@ -6,7 +6,6 @@ from django.shortcuts import render
 
 from youke.catalog import rules
 from youke.catalog.domain.nodes import ancestors_by_path, search_nodes, trail
-from youke.catalog.models import CourseNode
 
 SEARCH_LIMIT = 100
 

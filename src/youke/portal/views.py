@@ -1,8 +1,8 @@
 """Pages every signed-in person has: log-in, password, role switch, dashboard, catalog."""
 
+from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
-from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -70,8 +70,8 @@ def password_change(request):
                 for message in messages:
                     form.add_error(field, message)
         else:
-            from django.contrib.auth import update_session_auth_hash
             from django.contrib import messages as flash
+            from django.contrib.auth import update_session_auth_hash
 
             update_session_auth_hash(request, request.user)
             flash.success(request, _("密码已修改。"))

@@ -21,9 +21,22 @@ from youke.core.actor import Actor
 from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
 from youke.core.trees import bulk_build
-from youke.manage.demo import people as P
 from youke.manage.demo.catalog import build_catalog, expert_subjects
 from youke.manage.demo.names import NameBook
+from youke.manage.demo.people import (
+    ADMIN,
+    CITY_ADMIN,
+    COUNTY_ADMIN,
+    ELEARNING,
+    EXPERT,
+    FIXED_USERNAMES,
+    PROVINCE_ADMIN,
+    RESEARCH,
+    SCHOOL_ADMIN,
+    TEACHER,
+    PeoplePlanner,
+    insert_people,
+)
 from youke.manage.demo.province import MINISTRY_CODE, PROVINCE_CODE, build_contacts, plan_units
 from youke.orgs.enums import Role, UnitKind
 from youke.orgs.models import Contact, Person, Unit
@@ -33,15 +46,15 @@ DEFAULT_SEED = 2026
 SITE_URL = "http://127.0.0.1:8000/"
 
 LOGIN_ROLES = (
-    (P.ADMIN, gettext_lazy("平台管理员")),
-    (P.PROVINCE_ADMIN, gettext_lazy("省级管理员")),
-    (P.CITY_ADMIN, gettext_lazy("市级管理员")),
-    (P.COUNTY_ADMIN, gettext_lazy("县级管理员")),
-    (P.SCHOOL_ADMIN, gettext_lazy("学校管理员")),
-    (P.TEACHER, gettext_lazy("教师（兼评审专家）")),
-    (P.EXPERT, gettext_lazy("评审专家")),
-    (P.RESEARCH, gettext_lazy("教研人员")),
-    (P.ELEARNING, gettext_lazy("电教人员")),
+    (ADMIN, gettext_lazy("平台管理员")),
+    (PROVINCE_ADMIN, gettext_lazy("省级管理员")),
+    (CITY_ADMIN, gettext_lazy("市级管理员")),
+    (COUNTY_ADMIN, gettext_lazy("县级管理员")),
+    (SCHOOL_ADMIN, gettext_lazy("学校管理员")),
+    (TEACHER, gettext_lazy("教师（兼评审专家）")),
+    (EXPERT, gettext_lazy("评审专家")),
+    (RESEARCH, gettext_lazy("教研人员")),
+    (ELEARNING, gettext_lazy("电教人员")),
 )
 
 
@@ -51,7 +64,7 @@ def build(stdout: TextIO, *, password: str = DEFAULT_PASSWORD,
     started = time.monotonic()
     rng = random.Random(seed)
     counts: dict[str, int] = {}
-    logins = {username: username for username in P.FIXED_USERNAMES}
+    logins = {username: username for username in FIXED_USERNAMES}
     with transaction.atomic():
         catalog = build_catalog()
         if catalog is None:
@@ -89,13 +102,13 @@ def _build_org(rng: random.Random, password: str) -> tuple[dict[str, int], dict[
     usernames = {row[0] for row in taken}
     book = NameBook(rng, taken_mobiles=usernames | {row[1] for row in taken if row[1]},
                     taken_id_cards=[row[2] for row in taken if row[2]])
-    planner = P.PeoplePlanner(book, usernames)
-    people = planner.plan(plan)
+    planner = PeoplePlanner(book, usernames)
+    plan_people = planner.plan(plan)
     # One hash for every demo account: hashing ~2,000 passwords would take minutes.
-    counts = P.insert_people(people, units, make_password(password), expert_subjects(), book,
-                             root)
+    counts = insert_people(plan_people, units, make_password(password), expert_subjects(),
+                           book, root)
 
-    admins = {p.unit_code: (p.full_name, p.mobile) for p in people
+    admins = {p.unit_code: (p.full_name, p.mobile) for p in plan_people
               if (Role.UNIT_ADMIN, p.unit_code) in p.grants}
     contacts = build_contacts(book, plan, units, admins)
     Contact.objects.bulk_create(contacts, batch_size=500)
@@ -114,12 +127,15 @@ def _print_logins(stdout: TextIO, logins: dict[str, str], password: str) -> None
              .filter(username__in=logins.values())}
     header = (_("用户名"), _("密码"), _("姓名"), _("角色"), _("单位"))
     rows = []
+    matches: dict[str, bool] = {}  # demo accounts share one hash: verify it once, not 9 times
     for fixed, role in LOGIN_ROLES:
         person = found.get(logins.get(fixed, fixed))
         if person is None:
             continue
+        if person.password not in matches:
+            matches[person.password] = check_password(password, person.password)
         # An earlier run may have used another --password, or the user changed it since.
-        shown = password if check_password(password, person.password) else _("（已修改）")
+        shown = password if matches[person.password] else _("（已修改）")
         rows.append((person.username, shown, person.full_name, str(role), person.unit.name))
     _say(stdout, "")
     _say(stdout, _("演示账号："))

@@ -59,10 +59,11 @@ class PeoplePlanner:
         self.people: list[PersonPlan] = []
         self.logins: dict[str, str] = {}  # fixed username -> username actually used
 
-    def add(self, unit: UnitPlan, *grants: str, fixed: str | None = None, on: str = "",
+    def add(self, unit: UnitPlan, *roles: str, fixed: str | None = None,
             **fields) -> PersonPlan:
+        """A person of ``unit`` holding ``roles`` on it; ``fixed`` names a demo login."""
         name, male = self.book.person()
-        person = PersonPlan(name, male, unit.code, grants=[(r, on or unit.code) for r in grants],
+        person = PersonPlan(name, male, unit.code, grants=[(r, unit.code) for r in roles],
                             **fields)
         person.mobile = self.book.mobile()
         if unit.kind != UnitKind.MINISTRY and self.rng.random() < ID_CARD_SHARE:

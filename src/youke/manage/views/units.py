@@ -10,7 +10,13 @@ from django.views.decorators.http import require_POST
 
 from youke.core.actor import Actor
 from youke.manage.forms import ContactForm, MoveForm, ReasonForm, UnitEditForm, UnitForm
-from youke.manage.views.common import admin_required, apply_errors, paginate, scope_roots, unit_by_code
+from youke.manage.views.common import (
+    admin_required,
+    apply_errors,
+    paginate,
+    scope_roots,
+    unit_by_code,
+)
 from youke.orgs import rules
 from youke.orgs.access import access_unit
 from youke.orgs.domain import units as units_domain
