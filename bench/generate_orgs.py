@@ -230,6 +230,7 @@ def main(argv: list[str] | None = None) -> None:
             cursor.execute("ANALYZE")  # autovacuum would do it soon after a real load
     timings["finish_s"] = time.perf_counter() - t
     timings["total_s"] = time.perf_counter() - started
+    timings["process_cpu_s"] = time.process_time()
 
     meta = {
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -239,7 +240,8 @@ def main(argv: list[str] | None = None) -> None:
     (args.data_dir / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2))
     print(f"generation time: {timings['generation_s']:.1f} s "
           f"(units {timings['units_s']:.1f} s, teachers {timings['teachers_s']:.1f} s); "
-          f"total with migrate {timings['total_s']:.1f} s")
+          f"total with migrate {timings['total_s']:.1f} s; "
+          f"CPU time of this process {timings['process_cpu_s']:.1f} s")
     if connection.vendor == "sqlite":
         size = (args.data_dir / "youke.sqlite3").stat().st_size
         print(f"database size: {size / 1e6:,.0f} MB")

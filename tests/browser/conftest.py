@@ -63,12 +63,26 @@ def page(browser, site: Site) -> Iterator:
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.on("pageerror", lambda exc: site.problems.append(f"page error: {exc}"))
-    page.on("console", lambda msg: msg.type == "error" and not _is_favicon(
-        msg.location.get("url", "")) and site.problems.append(f"console: {msg.text}"))
-    page.on("requestfailed", lambda req: site.problems.append(
-        f"request failed: {req.url} {req.failure}"))
-    page.on("response", lambda resp: resp.status >= 400 and not _is_favicon(resp.url)
-            and site.problems.append(f"HTTP {resp.status}: {resp.url}"))
+    page.on(
+        "console",
+        lambda msg: (
+            msg.type == "error"
+            and not _is_favicon(msg.location.get("url", ""))
+            and site.problems.append(f"console: {msg.text}")
+        ),
+    )
+    page.on(
+        "requestfailed",
+        lambda req: site.problems.append(f"request failed: {req.url} {req.failure}"),
+    )
+    page.on(
+        "response",
+        lambda resp: (
+            resp.status >= 400
+            and not _is_favicon(resp.url)
+            and site.problems.append(f"HTTP {resp.status}: {resp.url}")
+        ),
+    )
     yield page
     context.close()
 
@@ -91,5 +105,5 @@ def login(page, site: Site, username: str, password: str = PASSWORD) -> None:
     page.goto(site("/accounts/login/"))
     page.fill("input[name=login]", username)
     page.fill("input[name=password]", password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the POST answers with the form again or a redirect
+        page.get_by_role("button", name="登录").click()

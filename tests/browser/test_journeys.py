@@ -103,7 +103,7 @@ def test_catalog_lazy_tree_and_search(page, site):
     stage, subject, edition = primary[:3]
 
     login(page, site, "teachera")
-    page.get_by_role("link", name="课程目录", exact=True).first.click()
+    page.get_by_role("link", name="课程目录", exact=True).click()
     expect(page).to_have_url(site("/catalog/"))
     tree = page.locator("#catalog-tree")
     expect(tree.locator(":scope > li")).to_have_count(2)
@@ -144,8 +144,9 @@ def teacher_workbook(path, school_code: str) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["姓名", "手机号", "身份证号", "学校代码", "称号", "电子邮箱"])
-    sheet.append(["张一", "13911110001", valid_id_card(101), school_code, "骨干教师",
-                  "zhang1@example.com"])
+    sheet.append(
+        ["张一", "13911110001", valid_id_card(101), school_code, "骨干教师", "zhang1@example.com"]
+    )
     sheet.append(["张二", "13911110002", "", school_code, "", ""])
     sheet.append(["张三", "13911110003", valid_id_card(103), school_code, "名师", ""])
     sheet.append(["张四", "123", "", school_code, "", ""])
@@ -231,15 +232,20 @@ def test_job_page_polls_until_the_job_finishes(page, site, tmp_path, monkeypatch
     )
     expect(page.locator("#job-errors tbody tr")).to_have_count(1)
     expect(progress).not_to_have_attribute("hx-get", re.compile(".*"))
-    page.wait_for_timeout(1_500)  # a finished job is not polled again
+    page.wait_for_timeout(1_200)  # a finished job is not polled again
     assert len(polls) == 2
     screenshot(page, "job-polled-to-success")
     assert_no_problems(site)
 
 
 def test_forced_password_change_before_dashboard(page, site):
-    person = make_person(site.province.school_a, Role.TEACHER, username="newteacher",
-                         full_name="孙老师", must_change_password=True)
+    person = make_person(
+        site.province.school_a,
+        Role.TEACHER,
+        username="newteacher",
+        full_name="孙老师",
+        must_change_password=True,
+    )
     new_password = "Qingshan-Spring-2026"
 
     login(page, site, person.username)

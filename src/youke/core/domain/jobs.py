@@ -88,8 +88,12 @@ def set_job_state(job: Job, new_state: str, *, message: str = "", result=None) -
     return locked
 
 
-def create_job(actor: Actor, kind: str, *, unit=None, upload=None, params=None) -> Job:
-    """Create a queued job and send it to the queue once the transaction commits."""
+def create_job(actor: Actor, kind: str, *, unit=None, upload=None, params=None,
+               enqueue: bool = True) -> Job:
+    """Create a queued job and send it to the queue once the transaction commits.
+
+    ``enqueue=False`` is for callers that run the job inline themselves (shell commands).
+    """
     if kind not in _HANDLERS:
         raise ValueError(f"unknown job kind {kind}")
     job = Job(kind=kind, created_by=actor.person, unit=unit, params=params or {})
@@ -97,7 +101,8 @@ def create_job(actor: Actor, kind: str, *, unit=None, upload=None, params=None) 
         job.input_name = upload.name[:255]
         job.input_file.save(f"{kind}.bin", upload, save=False)
     job.save()
-    transaction.on_commit(lambda: _enqueue(job.pk))
+    if enqueue:
+        transaction.on_commit(lambda: _enqueue(job.pk))
     return job
 
 
