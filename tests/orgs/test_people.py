@@ -80,3 +80,20 @@ def test_passwords_are_argon2(province):
     person, password = people.create_person(Actor(province.school_a_admin), province.school_a,
                                             full_name="吴老师", mobile="13700000003")
     assert person.password.startswith("argon2")
+
+
+def test_self_service_cannot_change_real_name_identity(province):
+    with pytest.raises(ValidationError) as info:
+        people.update_person(Actor(province.teacher_a), province.teacher_a, full_name="改名")
+    assert list(info.value.message_dict) == ["full_name"]
+    people.update_person(Actor(province.teacher_a), province.teacher_a,
+                         full_name="王老师", email="wang@example.com")
+    province.teacher_a.refresh_from_db()
+    assert (province.teacher_a.full_name, province.teacher_a.email) == (
+        "王老师", "wang@example.com")
+
+
+def test_bad_email_is_refused(province):
+    with pytest.raises(ValidationError) as info:
+        people.update_person(Actor(province.school_a_admin), province.teacher_a, email="nope")
+    assert "email" in info.value.message_dict

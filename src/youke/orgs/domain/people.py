@@ -6,6 +6,7 @@ import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ from youke.orgs.validators import normalize_id_card, validate_id_card, validate_
 PERSON_FIELDS = ("username", "full_name", "mobile", "id_card", "email", "unit", "title",
                  "is_active")
 EDITABLE_FIELDS = ("full_name", "mobile", "id_card", "email", "title")
+SELF_EDITABLE_FIELDS = ("email",)
 
 
 def _clean(fields: dict, *, instance: Person | None = None) -> dict:
@@ -58,6 +60,11 @@ def _clean(fields: dict, *, instance: Person | None = None) -> dict:
                 errors["id_card"] = _("该身份证号已登记在其他账号上；同一人请勿重复建号。")
     elif "id_card" in fields:
         fields["id_card"] = None
+    if fields.get("email"):
+        try:
+            validate_email(fields["email"])
+        except ValidationError:
+            errors["email"] = _("电子邮箱格式不正确，例如 name@example.com，请重新填写。")
     if fields.get("title") and fields["title"] not in TeacherTitle.values:
         errors["title"] = _("称号无效，请从列表中选择。")
     if errors:
@@ -98,6 +105,13 @@ def update_person(actor: Actor, person: Person, **fields) -> Person:
         raise PermissionDenied
     fields = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
     person = Person.objects.select_for_update().get(pk=person.pk)
+    if actor.person is not None and not rules.can_change_person(actor.person, person):
+        # Self-service: real-name identity (name, mobile, ID card, title) is the admin's.
+        locked = [k for k in fields if k not in SELF_EDITABLE_FIELDS
+                  and (fields[k] or None) != (getattr(person, k) or None)]
+        if locked:
+            raise ValidationError({k: _("实名信息（姓名、手机号、身份证号、称号）请联系本单位管理员修改。")
+                                   for k in locked})
     fields = _clean(fields, instance=person)
     before = snapshot(person, PERSON_FIELDS)
     for name, value in fields.items():

@@ -10,7 +10,7 @@ from youke.core.actor import Actor
 from youke.core.domain.audit import record, snapshot
 from youke.core.enums import AuditAction
 from youke.orgs import rules
-from youke.orgs.enums import CHILD_KINDS, UnitKind
+from youke.orgs.enums import CHILD_KINDS, AreaType, UnitKind
 from youke.orgs.models import Contact, Unit
 from youke.orgs.validators import validate_mobile, validate_unit_code
 
@@ -41,6 +41,8 @@ def clean_unit_fields(fields: dict, *, instance: Unit | None = None) -> dict:
     if "name" in fields and not fields["name"]:
         errors["name"] = _("单位名称不能为空，请填写。")
     kind = fields.get("kind", instance.kind if instance else None)
+    if fields.get("area_type") and fields["area_type"] not in AreaType.values:
+        errors["area_type"] = _("城区/县区只能填“城区”或“县区”，请重新选择。")
     if "code" in fields:
         try:
             validate_unit_code(fields["code"], kind)
