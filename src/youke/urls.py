@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from youke.api.urls import api
 
@@ -6,4 +7,5 @@ urlpatterns = [
     path("", include("youke.portal.urls")),
     path("manage/", include("youke.manage.urls")),
     path("api/v1/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -13,3 +13,26 @@ class ContentSecurityPolicyMiddleware(MiddlewareMixin):
         if not request.path.startswith("/api/v1/docs"):
             response.headers.setdefault("Content-Security-Policy", CSP)
         return response
+
+
+class SiteLanguageMiddleware:
+    """Simplified Chinese unless the person chose another language (cookie).
+
+    The browser's Accept-Language is deliberately ignored: an official's English-language
+    browser must not turn the platform into English.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

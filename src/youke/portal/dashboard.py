@@ -26,7 +26,8 @@ def _unit_stats(unit: Unit | None) -> dict:
     if unit is not None:
         units = units.filter(path__startswith=unit.path)
         people = people.filter(unit__path__startswith=unit.path)
-    by_kind = dict(units.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    # order_by() drops the tree ordering, which would otherwise split the GROUP BY per row.
+    by_kind = dict(units.order_by().values_list("kind").annotate(n=Count("id")))
     teachers = RoleGrant.objects.filter(role=Role.TEACHER, person__is_active=True)
     if unit is not None:
         teachers = teachers.filter(unit__path__startswith=unit.path)
