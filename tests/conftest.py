@@ -17,10 +17,12 @@ def _isolated_files(settings, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.QUEUE_DIR = tmp_path / "queue"
     # Per-process cache: the database cache table would need the db fixture everywhere.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": str(tmp_path)}}
-
-
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
 
 
 @dataclass
@@ -53,15 +55,24 @@ def province(db) -> Province:
     county_a = make_unit(city, UnitKind.COUNTY, "东湖区", code="990101")
     county_b = make_unit(city, UnitKind.COUNTY, "西岭县", code="990102", area_type="county")
     school_a = make_unit(county_a, UnitKind.SCHOOL, "东湖区实验小学", code="9901010001")
-    school_b = make_unit(county_b, UnitKind.SCHOOL, "西岭县第一中学", code="9901020001",
-                         area_type="county")
-    point_a = make_unit(school_a, UnitKind.TEACHING_POINT, "东湖区实验小学柳村教学点",
-                        code="9901010002")
-    platform_admin = make_person(ministry, username="admin", full_name="平台管理员",
-                                 is_platform_admin=True)
+    school_b = make_unit(
+        county_b, UnitKind.SCHOOL, "西岭县第一中学", code="9901020001", area_type="county"
+    )
+    point_a = make_unit(
+        school_a, UnitKind.TEACHING_POINT, "东湖区实验小学柳村教学点", code="9901010002"
+    )
+    platform_admin = make_person(
+        ministry, username="admin", full_name="平台管理员", is_platform_admin=True
+    )
     return Province(
-        ministry=ministry, province=province, city=city, county_a=county_a, county_b=county_b,
-        school_a=school_a, school_b=school_b, point_a=point_a,
+        ministry=ministry,
+        province=province,
+        city=city,
+        county_a=county_a,
+        county_b=county_b,
+        school_a=school_a,
+        school_b=school_b,
+        point_a=point_a,
         platform_admin=platform_admin,
         province_admin=make_admin(province, username="prov", full_name="省管理员"),
         city_admin=make_admin(city, username="city", full_name="市管理员"),

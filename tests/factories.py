@@ -35,14 +35,16 @@ def valid_id_card(serial: int) -> str:
     return first17 + id_card_check_digit(first17)
 
 
-def make_unit(parent: Unit | None = None, kind: str | None = None, name: str | None = None,
-              **fields) -> Unit:
+def make_unit(
+    parent: Unit | None = None, kind: str | None = None, name: str | None = None, **fields
+) -> Unit:
     order = list(UnitKind.values)
     if kind is None:
         kind = UnitKind.MINISTRY if parent is None else order[order.index(parent.kind) + 1]
     fields.setdefault("code", next_code(kind))
-    fields.setdefault("area_type", AreaType.URBAN if kind in ("county", "school",
-                                                               "teaching_point") else "")
+    fields.setdefault(
+        "area_type", AreaType.URBAN if kind in ("county", "school", "teaching_point") else ""
+    )
     fields["name"] = name or f"{UnitKind(kind).label}{fields['code'][-4:]}"
     if parent is None:
         return Unit.add_root(kind=kind, **fields)
@@ -74,7 +76,9 @@ def make_admin(unit: Unit, **fields) -> Person:
     return make_person(unit, Role.UNIT_ADMIN, **fields)
 
 
-def make_catalog_path(names=("小学", "数学", "人教版", "三年级上册", "第一单元 时、分、秒", "秒的认识")):
+def make_catalog_path(
+    names=("小学", "数学", "人教版", "三年级上册", "第一单元 时、分、秒", "秒的认识"),
+):
     """A chain of catalog nodes from stage to lesson; returns the nodes."""
     nodes = []
     level = NodeLevel.STAGE

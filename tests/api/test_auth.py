@@ -20,8 +20,9 @@ def issue_token(username: str, *args: str) -> tuple[str, str]:
     return out.getvalue().strip(), err.getvalue()
 
 
-@pytest.mark.parametrize("path", ["/units", "/people", "/roles", "/catalog/nodes",
-                                  "/units/1", "/people/1"])
+@pytest.mark.parametrize(
+    "path", ["/units", "/people", "/roles", "/catalog/nodes", "/units/1", "/people/1"]
+)
 def test_no_credentials_is_401(province, anonymous, path):
     response = anonymous.get(path)
     assert response.status_code == 401
@@ -53,8 +54,10 @@ def test_token_command_issues_working_bearer_token(province):
 def test_bearer_token_writes_as_its_person(province):
     raw, _hint = issue_token("countya")
     response = Client().patch(
-        API + f"/units/{province.school_a.pk}", {"address": "东湖路 1 号"},
-        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}",
+        API + f"/units/{province.school_a.pk}",
+        {"address": "东湖路 1 号"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
     )
     assert response.status_code == 200
     assert response.json()["address"] == "东湖路 1 号"
@@ -109,11 +112,13 @@ def test_session_writes_need_csrf_but_tokens_do_not(province):
     url = API + f"/units/{province.school_a.pk}"
     response = browser.patch(url, {"address": "甲"}, content_type="application/json")
     assert (response.status_code, response.json()) == (
-        403, {"detail": "CSRF 校验失败，请刷新页面后重试。"})
+        403,
+        {"detail": "CSRF 校验失败，请刷新页面后重试。"},
+    )
     assert browser.get(API + "/units").status_code == 200  # safe methods need no token
 
     raw, _hint = issue_token("countya")
     response = Client(enforce_csrf_checks=True).patch(
-        url, {"address": "乙"}, content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {raw}")
+        url, {"address": "乙"}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
     assert (response.status_code, response.json()["address"]) == (200, "乙")

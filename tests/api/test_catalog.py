@@ -31,8 +31,14 @@ def test_list_roots_children_and_search(province, chain, api_as):
     assert ids(client.get("/catalog/nodes", level="subject")) == [nodes[1].pk]
     item = client.get("/catalog/nodes", parent_id=nodes[0].pk).json()["items"][0]
     assert item == {
-        "id": nodes[1].pk, "parent_id": nodes[0].pk, "code": nodes[1].code, "name": "数学",
-        "level": "subject", "level_label": "学科", "is_active": True, "depth": 2,
+        "id": nodes[1].pk,
+        "parent_id": nodes[0].pk,
+        "code": nodes[1].code,
+        "name": "数学",
+        "level": "subject",
+        "level_label": "学科",
+        "is_active": True,
+        "depth": 2,
         "children_count": 1,
     }
 
@@ -42,7 +48,11 @@ def test_get_node_with_ancestors(province, chain, api_as):
     response = api_as(province.teacher_b).get(f"/catalog/nodes/{nodes[4].pk}")
     body = response.json()
     assert (body["id"], body["name"], body["level"], body["parent_id"]) == (
-        nodes[4].pk, "第一单元 时、分、秒", "unit", nodes[3].pk)
+        nodes[4].pk,
+        "第一单元 时、分、秒",
+        "unit",
+        nodes[3].pk,
+    )
     assert body["ancestors"] == [node_ref(n) for n in nodes[:4]]
     root = api_as(province.teacher_b).get(f"/catalog/nodes/{nodes[0].pk}").json()
     assert (root["ancestors"], root["parent_id"]) == ([], None)
@@ -56,23 +66,33 @@ def test_get_missing_node_is_404(province, api_as):
 @pytest.mark.parametrize("editor", ["platform_admin", "ministry_admin"])
 def test_create_and_update_node(province, chain, api_as, editor):
     nodes, _junior = chain
-    person = (province.platform_admin if editor == "platform_admin"
-              else make_admin(province.ministry, username="moe", full_name="部管理员"))
+    person = (
+        province.platform_admin
+        if editor == "platform_admin"
+        else make_admin(province.ministry, username="moe", full_name="部管理员")
+    )
     client = api_as(person)
-    response = client.post("/catalog/nodes", {"parent_id": nodes[1].pk, "code": "PM-BSD",
-                                              "name": "北师大版"})
+    response = client.post(
+        "/catalog/nodes", {"parent_id": nodes[1].pk, "code": "PM-BSD", "name": "北师大版"}
+    )
     assert response.status_code == 201
     node = CourseNode.objects.get(code="PM-BSD")
     body = response.json()
     assert (body["id"], body["level"], body["parent_id"], body["ancestors"]) == (
-        node.pk, "edition", nodes[1].pk, [node_ref(nodes[0]), node_ref(nodes[1])])
+        node.pk,
+        "edition",
+        nodes[1].pk,
+        [node_ref(nodes[0]), node_ref(nodes[1])],
+    )
 
-    response = client.patch(f"/catalog/nodes/{node.pk}", {"name": "北师大版（2024）",
-                                                         "is_active": False})
+    response = client.patch(
+        f"/catalog/nodes/{node.pk}", {"name": "北师大版（2024）", "is_active": False}
+    )
     assert response.status_code == 200
     assert (response.json()["name"], response.json()["is_active"]) == ("北师大版（2024）", False)
-    actions = list(AuditEvent.objects.filter(actor=person).order_by("id")
-                   .values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(actor=person).order_by("id").values_list("action", flat=True)
+    )
     assert actions == [AuditAction.CREATE, AuditAction.UPDATE]
 
 
@@ -80,8 +100,9 @@ def test_create_and_update_node(province, chain, api_as, editor):
 def test_non_national_people_cannot_edit(province, chain, api_as, viewer):
     nodes, _junior = chain
     client = api_as(getattr(province, viewer))
-    response = client.post("/catalog/nodes", {"parent_id": nodes[0].pk, "code": "X1",
-                                              "name": "英语"})
+    response = client.post(
+        "/catalog/nodes", {"parent_id": nodes[0].pk, "code": "X1", "name": "英语"}
+    )
     assert (response.status_code, response.json()) == (404, NOT_FOUND)
     response = client.patch(f"/catalog/nodes/{nodes[1].pk}", {"name": "算术"})
     assert (response.status_code, response.json()) == (404, NOT_FOUND)
@@ -90,11 +111,16 @@ def test_non_national_people_cannot_edit(province, chain, api_as, viewer):
     assert not CourseNode.objects.filter(code="X1").exists()
 
 
-@pytest.mark.parametrize(("body", "errors"), [
-    ({"code": "有 空格"},
-     {"code": ["节点编号只能由字母、数字和 - _ . 组成，最长 32 位，请重新填写。"]}),
-    ({"name": " "}, {"name": ["节点名称不能为空，请填写。"]}),
-])
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        (
+            {"code": "有 空格"},
+            {"code": ["节点编号只能由字母、数字和 - _ . 组成，最长 32 位，请重新填写。"]},
+        ),
+        ({"name": " "}, {"name": ["节点名称不能为空，请填写。"]}),
+    ],
+)
 def test_create_node_validation(province, chain, api_as, body, errors):
     nodes, _junior = chain
     payload = {"parent_id": nodes[0].pk, "code": "OK-1", "name": "语文", **body}
@@ -105,12 +131,15 @@ def test_create_node_validation(province, chain, api_as, body, errors):
 def test_create_node_duplicate_code_and_below_period(province, chain, api_as):
     nodes, _junior = chain
     client = api_as(province.platform_admin)
-    response = client.post("/catalog/nodes", {"parent_id": nodes[0].pk, "code": nodes[1].code,
-                                              "name": "语文"})
+    response = client.post(
+        "/catalog/nodes", {"parent_id": nodes[0].pk, "code": nodes[1].code, "name": "语文"}
+    )
     assert response.json() == {"detail": {"code": [f"节点编号 {nodes[1].code} 已存在，请核对。"]}}
-    period = client.post("/catalog/nodes", {"parent_id": nodes[5].pk, "code": "P1",
-                                            "name": "第一课时"})
+    period = client.post(
+        "/catalog/nodes", {"parent_id": nodes[5].pk, "code": "P1", "name": "第一课时"}
+    )
     assert period.json()["level"] == "period"
-    response = client.post("/catalog/nodes", {"parent_id": period.json()["id"], "code": "P2",
-                                              "name": "更下一级"})
+    response = client.post(
+        "/catalog/nodes", {"parent_id": period.json()["id"], "code": "P2", "name": "更下一级"}
+    )
     assert response.json() == {"detail": {"parent": ["“课时”是最末一级，不能再添加下级节点。"]}}

@@ -4,10 +4,22 @@ from tests.api.conftest import API
 
 OPERATIONS = {
     "health",
-    "list_units", "get_unit", "create_unit", "update_unit", "move_unit",
-    "list_people", "get_person", "create_person", "update_person",
-    "list_roles", "grant_role", "revoke_role",
-    "list_catalog_nodes", "get_catalog_node", "create_catalog_node", "update_catalog_node",
+    "list_units",
+    "get_unit",
+    "create_unit",
+    "update_unit",
+    "move_unit",
+    "list_people",
+    "get_person",
+    "create_person",
+    "update_person",
+    "list_roles",
+    "grant_role",
+    "revoke_role",
+    "list_catalog_nodes",
+    "get_catalog_node",
+    "create_catalog_node",
+    "update_catalog_node",
 }
 
 

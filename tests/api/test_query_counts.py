@@ -35,8 +35,11 @@ def add_nodes(province, n):
     return "/catalog/nodes", {"parent_id": stage.pk}
 
 
-@pytest.mark.parametrize("grow", [add_units, add_people, add_grants, add_nodes],
-                         ids=["units", "people", "roles", "catalog"])
+@pytest.mark.parametrize(
+    "grow",
+    [add_units, add_people, add_grants, add_nodes],
+    ids=["units", "people", "roles", "catalog"],
+)
 @pytest.mark.parametrize("viewer", ["city_admin", "county_b_admin", "platform_admin"])
 def test_list_query_count_does_not_grow(province, api_as, grow, viewer):
     province.catalog_stage = make_catalog_path(("高中",))[0]

@@ -12,10 +12,15 @@ def test_defaults_give_a_one_machine_install(tmp_path):
 
 
 def test_environment_overrides_are_typed(tmp_path):
-    values = config.load({
-        "YOUKE_DATA_DIR": str(tmp_path), "YOUKE_DEBUG": "true", "YOUKE_LOGIN_MAX_FAILURES": "9",
-        "YOUKE_ALLOWED_HOSTS": "a.example, b.example", "DATABASE_URL": "postgres://x@h/db",
-    })
+    values = config.load(
+        {
+            "YOUKE_DATA_DIR": str(tmp_path),
+            "YOUKE_DEBUG": "true",
+            "YOUKE_LOGIN_MAX_FAILURES": "9",
+            "YOUKE_ALLOWED_HOSTS": "a.example, b.example",
+            "DATABASE_URL": "postgres://x@h/db",
+        }
+    )
     assert values["DEBUG"] is True
     assert values["LOGIN_MAX_FAILURES"] == 9
     assert values["ALLOWED_HOSTS"] == ["a.example", "b.example"]

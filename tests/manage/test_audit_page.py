@@ -8,8 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_audit_log_shows_subtree_with_filters(client, province):
-    units.update_unit(Actor(province.county_a_admin, "10.1.1.1"), province.school_a,
-                      address="湖滨路 8 号")
+    units.update_unit(
+        Actor(province.county_a_admin, "10.1.1.1"), province.school_a, address="湖滨路 8 号"
+    )
     units.update_unit(Actor(province.county_b_admin), province.school_b, address="岭南路 1 号")
     people.reset_password(Actor(province.county_a_admin), province.teacher_a)
     client.force_login(province.county_a_admin)

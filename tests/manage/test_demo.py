@@ -20,8 +20,17 @@ from youke.orgs.enums import Role, UnitKind
 from youke.orgs.models import Contact, ExpertProfile, Person, RoleGrant, Unit
 from youke.orgs.validators import validate_id_card
 
-ROLE_LABELS = ("平台管理员", "省级管理员", "市级管理员", "县级管理员", "学校管理员", "教师",
-               "评审专家", "教研人员", "电教人员")
+ROLE_LABELS = (
+    "平台管理员",
+    "省级管理员",
+    "市级管理员",
+    "县级管理员",
+    "学校管理员",
+    "教师",
+    "评审专家",
+    "教研人员",
+    "电教人员",
+)
 
 
 def run_demo(*args: str) -> str:
@@ -82,8 +91,9 @@ def test_demo_builds_the_province_and_catalog(demo_output) -> None:
         for school in schools:
             assert len(school.code) == 10 and school.code.startswith(county.code)
             assert school.area_type == county.area_type
-        for point in Unit.objects.filter(kind=UnitKind.TEACHING_POINT,
-                                         path__startswith=county.path):
+        for point in Unit.objects.filter(
+            kind=UnitKind.TEACHING_POINT, path__startswith=county.path
+        ):
             assert len(point.code) == 10 and point.code.startswith(county.code)
 
     regions_and_schools = Unit.objects.exclude(kind=UnitKind.TEACHING_POINT)
@@ -160,7 +170,8 @@ def test_demo_plan_is_deterministic() -> None:
         units = plan_units(rng)
         people = PeoplePlanner(NameBook(rng), set()).plan(units)
         return [(u.code, u.name) for u in units.walk()], [
-            (p.full_name, p.mobile, p.id_card) for p in people]
+            (p.full_name, p.mobile, p.id_card) for p in people
+        ]
 
     assert plan(7) == plan(7)
     assert plan(7) != plan(8)

@@ -18,8 +18,9 @@ def test_import_command_reports_rows(province, tmp_path, settings):
     path = tmp_path / "teachers.xlsx"
     workbook.save(path)
     out = io.StringIO()
-    call_command("import", "teachers", str(path), "--as", "countya", "--school", "9901010001",
-                 stdout=out)
+    call_command(
+        "import", "teachers", str(path), "--as", "countya", "--school", "9901010001", stdout=out
+    )
     assert "新增 1 条" in out.getvalue()
     assert "第 3 行 [手机号]" in out.getvalue()
     assert Person.objects.get(mobile="13522223333").unit == province.school_a

@@ -35,8 +35,9 @@ def test_person_list_is_scoped(client, province):
 def test_other_county_is_404(client, province):
     client.force_login(province.county_a_admin)
     assert client.get(reverse("manage:unit_detail", args=[province.county_b.pk])).status_code == 404
-    assert client.get(
-        reverse("manage:person_detail", args=[province.teacher_b.pk])).status_code == 404
+    assert (
+        client.get(reverse("manage:person_detail", args=[province.teacher_b.pk])).status_code == 404
+    )
 
 
 def test_teacher_gets_404_on_admin_pages(client, province):
@@ -44,8 +45,7 @@ def test_teacher_gets_404_on_admin_pages(client, province):
     assert client.get(reverse("manage:unit_list")).status_code == 404
 
 
-@pytest.mark.parametrize("username", ["admin", "prov", "countya", "teachera", "expert",
-                                      "research"])
+@pytest.mark.parametrize("username", ["admin", "prov", "countya", "teachera", "expert", "research"])
 def test_dashboard_for_every_role(client, province, username):
     client.force_login(Person.objects.get(username=username))
     response = client.get(reverse("portal:dashboard"))

@@ -26,8 +26,9 @@ def add_items(province, n: int) -> None:
         units_domain.update_unit(Actor(province.county_a_admin), school, address=f"路{i}号")
 
 
-@pytest.mark.parametrize("url_name", ["manage:unit_list", "manage:person_list",
-                                      "manage:audit_list"])
+@pytest.mark.parametrize(
+    "url_name", ["manage:unit_list", "manage:person_list", "manage:audit_list"]
+)
 def test_list_query_count_is_flat(client, province, url_name):
     client.force_login(province.county_a_admin)
     url = reverse(url_name)

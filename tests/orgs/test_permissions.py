@@ -9,10 +9,25 @@ pytestmark = pytest.mark.django_db
 
 # viewer → set of unit attributes (on the province fixture) the viewer administers
 MATRIX = {
-    "platform_admin": {"ministry", "province", "city", "county_a", "county_b", "school_a",
-                       "school_b", "point_a"},
-    "province_admin": {"province", "city", "county_a", "county_b", "school_a", "school_b",
-                       "point_a"},
+    "platform_admin": {
+        "ministry",
+        "province",
+        "city",
+        "county_a",
+        "county_b",
+        "school_a",
+        "school_b",
+        "point_a",
+    },
+    "province_admin": {
+        "province",
+        "city",
+        "county_a",
+        "county_b",
+        "school_a",
+        "school_b",
+        "point_a",
+    },
     "city_admin": {"city", "county_a", "county_b", "school_a", "school_b", "point_a"},
     "county_a_admin": {"county_a", "school_a", "point_a"},
     "county_b_admin": {"county_b", "school_b"},
@@ -21,8 +36,7 @@ MATRIX = {
     "expert": set(),
     "research": set(),
 }
-UNITS = ["ministry", "province", "city", "county_a", "county_b", "school_a", "school_b",
-         "point_a"]
+UNITS = ["ministry", "province", "city", "county_a", "county_b", "school_a", "school_b", "point_a"]
 
 
 @pytest.mark.parametrize("viewer", MATRIX)
@@ -53,17 +67,20 @@ def test_visible_people_queryset_matches_predicate(province, viewer):
         assert rules.can_view_person(person, other) is (other.pk in visible), other.username
 
 
-@pytest.mark.parametrize(("viewer", "unit", "status"), [
-    ("county_a_admin", "county_a", 200),
-    ("county_a_admin", "school_a", 200),
-    ("county_a_admin", "county_b", 404),
-    ("county_a_admin", "school_b", 404),
-    ("county_a_admin", "city", 404),
-    ("school_a_admin", "county_a", 404),
-    ("city_admin", "school_b", 200),
-    ("teacher_a", "school_a", 404),
-    ("expert", "city", 404),
-])
+@pytest.mark.parametrize(
+    ("viewer", "unit", "status"),
+    [
+        ("county_a_admin", "county_a", 200),
+        ("county_a_admin", "school_a", 200),
+        ("county_a_admin", "county_b", 404),
+        ("county_a_admin", "school_b", 404),
+        ("county_a_admin", "city", 404),
+        ("school_a_admin", "county_a", 404),
+        ("city_admin", "school_b", 200),
+        ("teacher_a", "school_a", 404),
+        ("expert", "city", 404),
+    ],
+)
 def test_unit_page_status(client, province, viewer, unit, status):
     client.force_login(getattr(province, viewer))
     url = reverse("manage:unit_detail", args=[getattr(province, unit).pk])

@@ -8,7 +8,11 @@ def test_admin_dashboard_counts_the_subtree(client, province):
     client.force_login(province.city_admin)
     stats = client.get(reverse("portal:dashboard")).context["stats"]
     assert (stats["counties"], stats["schools"], stats["teaching_points"], stats["teachers"]) == (
-        2, 2, 1, 2)
+        2,
+        2,
+        1,
+        2,
+    )
 
 
 def test_admin_todo_names_missing_contacts(client, province):

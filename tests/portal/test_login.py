@@ -34,9 +34,14 @@ def test_first_login_forces_password_change(client, province):
     teacher.save()
     login(client, "teachera", PASSWORD)
     assert client.get(reverse("portal:dashboard")).url == reverse("portal:password_change")
-    response = client.post(reverse("portal:password_change"), {
-        "old_password": PASSWORD, "new_password": "Qingshan-2027!",
-        "new_password2": "Qingshan-2027!"})
+    response = client.post(
+        reverse("portal:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password": "Qingshan-2027!",
+            "new_password2": "Qingshan-2027!",
+        },
+    )
     assert response.url == reverse("portal:dashboard")
     teacher.refresh_from_db()
     assert not teacher.must_change_password
@@ -47,8 +52,10 @@ def test_weak_new_password_keeps_the_old_one(client, province):
     province.teacher_a.must_change_password = True
     province.teacher_a.save()
     login(client, "teachera", PASSWORD)
-    response = client.post(reverse("portal:password_change"), {
-        "old_password": PASSWORD, "new_password": "12345678", "new_password2": "12345678"})
+    response = client.post(
+        reverse("portal:password_change"),
+        {"old_password": PASSWORD, "new_password": "12345678", "new_password2": "12345678"},
+    )
     assert response.status_code == 200
     province.teacher_a.refresh_from_db()
     assert province.teacher_a.check_password(PASSWORD)

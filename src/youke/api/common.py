@@ -50,6 +50,7 @@ def actor(request) -> Actor:
 
 # --- object access -------------------------------------------------------------------------
 
+
 def access_catalog_node(person: Person, node_id: int) -> CourseNode:
     """Catalog twin of ``youke.orgs.access``: missing and not-visible are both 404."""
     node = catalog_rules.nodes_visible_to(person).filter(pk=node_id).first()
@@ -80,6 +81,7 @@ def parent_pk_of(node) -> int | None:
 
 # --- request bodies --------------------------------------------------------------------------
 
+
 def changes(payload, *, required: tuple[str, ...] = ()) -> dict[str, Any]:
     """The fields a PATCH body actually sent; JSON null clears optional text fields."""
     fields = payload.model_dump(exclude_unset=True, mode="json")
@@ -96,6 +98,7 @@ def changes(payload, *, required: tuple[str, ...] = ()) -> dict[str, Any]:
 
 
 # --- error handlers --------------------------------------------------------------------------
+
 
 def not_found_message() -> str:
     return _("未找到该对象，或您无权访问。")
@@ -152,9 +155,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def schema_validation(request, exc: NinjaValidationError):
         detail: dict[str, list[str]] = {}
         for error in exc.errors:
-            detail.setdefault(_field_of(error.get("loc", ())), []).append(
-                _pydantic_message(error)
-            )
+            detail.setdefault(_field_of(error.get("loc", ())), []).append(_pydantic_message(error))
         return api.create_response(request, {"detail": detail}, status=422)
 
     def not_found(request, exc):
@@ -162,7 +163,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     def unauthenticated(request, exc):
         return api.create_response(
-            request, {"detail": _("请先登录（已登录的请先修改初始密码），或提供有效的接口令牌。")},
+            request,
+            {"detail": _("请先登录（已登录的请先修改初始密码），或提供有效的接口令牌。")},
             status=401,
         )
 

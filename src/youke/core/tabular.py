@@ -60,7 +60,9 @@ def _check_zip(handle: IO[bytes]) -> None:
         with zipfile.ZipFile(handle) as archive:
             infos = archive.infolist()
     except zipfile.BadZipFile as exc:
-        raise TableError(_("文件已损坏，无法作为 xlsx 打开。请用 Excel 重新保存后再上传。")) from exc
+        raise TableError(
+            _("文件已损坏，无法作为 xlsx 打开。请用 Excel 重新保存后再上传。")
+        ) from exc
     total = sum(info.file_size for info in infos)
     compressed = sum(info.compress_size for info in infos) or 1
     if total > MAX_UNCOMPRESSED or total / compressed > MAX_RATIO:
@@ -114,7 +116,9 @@ def read_table(
     else:
         expected = _("xlsx 或 CSV") if allow_csv else "xlsx"
         raise TableError(
-            _("该文件不是 %(kind)s 表格（按内容识别，与扩展名无关）。请下载模板，按模板填写后上传。")
+            _(
+                "该文件不是 %(kind)s 表格（按内容识别，与扩展名无关）。请下载模板，按模板填写后上传。"
+            )
             % {"kind": expected}
         )
 
@@ -143,7 +147,8 @@ def read_table(
             count += 1
             if count > max_rows:
                 raise TableError(
-                    _("文件超过 %(max)s 行数据的上限。请拆分成多个文件分别导入。") % {"max": max_rows}
+                    _("文件超过 %(max)s 行数据的上限。请拆分成多个文件分别导入。")
+                    % {"max": max_rows}
                 )
     handle.seek(0)
 
@@ -164,8 +169,9 @@ def read_table(
     return count, iterate()
 
 
-def write_xlsx(handle: IO[bytes], headers: list[str], rows: Iterable[Iterable[Any]],
-               *, title: str = "Sheet1") -> None:
+def write_xlsx(
+    handle: IO[bytes], headers: list[str], rows: Iterable[Iterable[Any]], *, title: str = "Sheet1"
+) -> None:
     """Stream rows into an xlsx file: memory stays flat however many rows there are."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])

@@ -21,8 +21,9 @@ class Spec:
     children: list[Spec] = field(default_factory=list)
 
 
-def bulk_build(model: type[models.Model], specs: Iterable[Spec], parent=None,
-               batch_size: int = 2000) -> int:
+def bulk_build(
+    model: type[models.Model], specs: Iterable[Spec], parent=None, batch_size: int = 2000
+) -> int:
     """Append ``specs`` as new children of ``parent`` (or as new roots); returns the count."""
     specs = list(specs)
     if parent is None:
@@ -32,14 +33,15 @@ def bulk_build(model: type[models.Model], specs: Iterable[Spec], parent=None,
         parent.refresh_from_db()
         last = parent.get_last_child()
         base_path, depth = parent.path, parent.depth + 1
-    start = 1 if last is None else model._str2int(last.path[-model.steplen:]) + 1
+    start = 1 if last is None else model._str2int(last.path[-model.steplen :]) + 1
     rows: list[models.Model] = []
 
     def visit(spec_list: list[Spec], path: str, level_depth: int, first: int) -> None:
         for offset, spec in enumerate(spec_list):
             node_path = path + model._int2str(first + offset).rjust(model.steplen, "0")
-            rows.append(model(path=node_path, depth=level_depth, numchild=len(spec.children),
-                              **spec.fields))
+            rows.append(
+                model(path=node_path, depth=level_depth, numchild=len(spec.children), **spec.fields)
+            )
             visit(spec.children, node_path, level_depth + 1, 1)
 
     visit(specs, base_path, depth, start)

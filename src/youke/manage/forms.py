@@ -7,11 +7,15 @@ from youke.orgs.enums import AreaType, ContactRole, Role, TeacherTitle, UnitKind
 
 class UnitForm(StyledForm):
     name = forms.CharField(label=_("单位名称"), max_length=100)
-    code = forms.CharField(label=_("单位代码"), max_length=10,
-                           help_text=_("行政区划 6 位数字；学校、教学点为 10 位学校标识码。"))
+    code = forms.CharField(
+        label=_("单位代码"),
+        max_length=10,
+        help_text=_("行政区划 6 位数字；学校、教学点为 10 位学校标识码。"),
+    )
     kind = forms.ChoiceField(label=_("单位类型"), choices=UnitKind.choices)
-    area_type = forms.ChoiceField(label=_("城区/县区"), choices=[("", "—"), *AreaType.choices],
-                                  required=False)
+    area_type = forms.ChoiceField(
+        label=_("城区/县区"), choices=[("", "—"), *AreaType.choices], required=False
+    )
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
 
 
@@ -42,8 +46,12 @@ class ContactForm(StyledForm):
 class PersonForm(StyledForm):
     full_name = forms.CharField(label=_("姓名"), max_length=64)
     mobile = forms.CharField(label=_("手机号"), max_length=11)
-    id_card = forms.CharField(label=_("身份证号"), max_length=18, required=False,
-                              help_text=_("选填；保存后页面只显示后 4 位。"))
+    id_card = forms.CharField(
+        label=_("身份证号"),
+        max_length=18,
+        required=False,
+        help_text=_("选填；保存后页面只显示后 4 位。"),
+    )
     email = forms.EmailField(label=_("电子邮箱"), required=False)
     title = forms.ChoiceField(label=_("称号"), choices=TeacherTitle.choices, required=False)
 
@@ -60,5 +68,9 @@ class GrantForm(StyledForm):
 
 class ImportForm(StyledForm):
     file = forms.FileField(label=_("xlsx 文件"))
-    school_code = forms.CharField(label=_("学校代码"), max_length=10, required=False,
-                                  help_text=_("表中未填“学校代码”列的教师导入到此学校。"))
+    school_code = forms.CharField(
+        label=_("学校代码"),
+        max_length=10,
+        required=False,
+        help_text=_("表中未填“学校代码”列的教师导入到此学校。"),
+    )

@@ -15,8 +15,11 @@ urlpatterns = [
     path("people/", people.person_list, name="person_list"),
     path("people/new/", people.person_create, name="person_create"),
     path("people/<int:person_id>/", people.person_detail, name="person_detail"),
-    path("people/<int:person_id>/password/", people.person_reset_password,
-         name="person_reset_password"),
+    path(
+        "people/<int:person_id>/password/",
+        people.person_reset_password,
+        name="person_reset_password",
+    ),
     path("people/<int:person_id>/active/", people.person_set_active, name="person_set_active"),
     path("people/<int:person_id>/move/", people.person_move, name="person_move"),
     path("people/<int:person_id>/roles/", people.grant_create, name="grant_create"),

@@ -31,8 +31,9 @@ def admin_paths(person: Person) -> list[str] | None:
         from youke.orgs.models import RoleGrant
 
         paths = sorted(
-            RoleGrant.objects.filter(person=person, role=Role.UNIT_ADMIN, unit__is_active=True)
-            .values_list("unit__path", flat=True)
+            RoleGrant.objects.filter(
+                person=person, role=Role.UNIT_ADMIN, unit__is_active=True
+            ).values_list("unit__path", flat=True)
         )
         # Drop paths nested inside another: fewer OR branches, same scope.
         cached = [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
@@ -76,6 +77,7 @@ def covers(person: Person, unit: Unit) -> bool:
 
 # --- units ---------------------------------------------------------------------------------
 
+
 def units_visible_to(person: Person) -> QuerySet[Unit]:
     from youke.orgs.models import Unit
 
@@ -104,6 +106,7 @@ def can_add_child_unit(person: Person, parent: Unit) -> bool:
 
 # --- people --------------------------------------------------------------------------------
 
+
 def people_visible_to(person: Person) -> QuerySet[Person]:
     from youke.orgs.models import Person as PersonModel
 
@@ -128,6 +131,7 @@ def can_see_full_identity(viewer: Person, person: Person) -> bool:
 
 
 # --- roles ---------------------------------------------------------------------------------
+
 
 def grants_visible_to(person: Person):
     from youke.orgs.models import RoleGrant

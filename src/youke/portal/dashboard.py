@@ -46,24 +46,27 @@ def _admin_todo(person, unit: Unit | None) -> list[dict]:
     units = Unit.objects.filter(is_active=True).exclude(kind=UnitKind.TEACHING_POINT)
     if unit is not None:
         units = units.filter(path__startswith=unit.path)
-    missing_contacts = units.exclude(
-        Q(contacts__role=ContactRole.CONTACT)
-    ).count()
+    missing_contacts = units.exclude(Q(contacts__role=ContactRole.CONTACT)).count()
     if missing_contacts:
-        todo.append({
-            "text": _("%(n)s 个单位的联系表缺少联系人，请补全（上级下发通知时需要）。") % {"n": missing_contacts},
-            "url": reverse("manage:unit_list") + "?missing_contact=1",
-        })
+        todo.append(
+            {
+                "text": _("%(n)s 个单位的联系表缺少联系人，请补全（上级下发通知时需要）。")
+                % {"n": missing_contacts},
+                "url": reverse("manage:unit_list") + "?missing_contact=1",
+            }
+        )
     failed = Job.objects.filter(created_by=person, state=JobState.FAILED).count()
     with_errors = Job.objects.filter(
         created_by=person, state=JobState.SUCCEEDED, result__failed__gt=0
     ).count()
     if failed or with_errors:
-        todo.append({
-            "text": _("有 %(n)s 个导入任务失败或含错误行，请查看错误报告并修正后重新导入。") % {
-                "n": failed + with_errors},
-            "url": reverse("manage:import_list"),
-        })
+        todo.append(
+            {
+                "text": _("有 %(n)s 个导入任务失败或含错误行，请查看错误报告并修正后重新导入。")
+                % {"n": failed + with_errors},
+                "url": reverse("manage:import_list"),
+            }
+        )
     return todo
 
 
@@ -77,9 +80,7 @@ def build(person, active: RoleChoice | None) -> dict:
         context["recent_jobs"] = list(
             Job.objects.filter(created_by=person).order_by("-created_at")[:5]
         )
-        context["recent_audit"] = list(
-            rules.audit_visible_to(person).select_related("unit")[:8]
-        )
+        context["recent_audit"] = list(rules.audit_visible_to(person).select_related("unit")[:8])
         context["template_role"] = "admin"
     elif role in (Role.RESEARCH, Role.ELEARNING):
         context["stats"] = _unit_stats(unit)
@@ -91,7 +92,8 @@ def build(person, active: RoleChoice | None) -> dict:
     elif role == Role.TEACHER:
         context["template_role"] = "teacher"
         context["missing_profile"] = [
-            label for label, value in ((_("电子邮箱"), person.email), (_("身份证号"), person.id_card))
+            label
+            for label, value in ((_("电子邮箱"), person.email), (_("身份证号"), person.id_card))
             if not value
         ]
     else:

@@ -12,7 +12,8 @@ class LoginForm(StyledForm):
 class PasswordChangeForm(StyledForm):
     old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput)
     new_password = forms.CharField(
-        label=_("新密码"), widget=forms.PasswordInput,
+        label=_("新密码"),
+        widget=forms.PasswordInput,
         help_text=_("至少 8 位，不能是纯数字或常见密码。"),
     )
     new_password2 = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput)

@@ -27,8 +27,11 @@ def role_choices(person) -> list[RoleChoice]:
     for grant in person.grants.select_related("unit").order_by("unit__path", "role"):
         if not grant.unit.is_active:
             continue
-        choices.append(RoleChoice(str(grant.pk), grant.role, grant.get_role_display(),
-                                  grant.unit_id, grant.unit.name))
+        choices.append(
+            RoleChoice(
+                str(grant.pk), grant.role, grant.get_role_display(), grant.unit_id, grant.unit.name
+            )
+        )
     return choices
 
 

@@ -32,8 +32,9 @@ def login_view(request):
         login = form.cleaned_data["login"]
         ip = client_ip(request)
         if login_guard.is_locked(login, ip):
-            error = _("登录失败次数过多，账号已暂时锁定。请 %(m)s 分钟后再试，或联系单位管理员重置密码。") % {
-                "m": login_guard.lock_minutes()}
+            error = _(
+                "登录失败次数过多，账号已暂时锁定。请 %(m)s 分钟后再试，或联系单位管理员重置密码。"
+            ) % {"m": login_guard.lock_minutes()}
         else:
             person = authenticate(request, username=login, password=form.cleaned_data["password"])
             if person is None:
@@ -62,8 +63,10 @@ def password_change(request):
     if request.method == "POST" and form.is_valid():
         try:
             people_domain.change_own_password(
-                Actor.from_request(request), request.user,
-                form.cleaned_data["old_password"], form.cleaned_data["new_password"],
+                Actor.from_request(request),
+                request.user,
+                form.cleaned_data["old_password"],
+                form.cleaned_data["new_password"],
             )
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():

@@ -43,14 +43,20 @@ def list_catalog_nodes(request, filters: Query[NodeFilters]):
     return with_parent_pk(nodes.order_by("path"))
 
 
-@router.get("/catalog/nodes/{node_id}", response={200: NodeDetailOut, 404: ErrorOut},
-            operation_id="get_catalog_node")
+@router.get(
+    "/catalog/nodes/{node_id}",
+    response={200: NodeDetailOut, 404: ErrorOut},
+    operation_id="get_catalog_node",
+)
 def get_catalog_node(request, node_id: int):
     return _detail(access_catalog_node(viewer(request), node_id))
 
 
-@router.post("/catalog/nodes", response={201: NodeDetailOut, **WRITE_ERRORS},
-             operation_id="create_catalog_node")
+@router.post(
+    "/catalog/nodes",
+    response={201: NodeDetailOut, **WRITE_ERRORS},
+    operation_id="create_catalog_node",
+)
 def create_catalog_node(request, payload: NodeCreateIn):
     parent = None
     if payload.parent_id is not None:
@@ -59,8 +65,11 @@ def create_catalog_node(request, payload: NodeCreateIn):
     return Status(201, _detail(node))
 
 
-@router.patch("/catalog/nodes/{node_id}", response={200: NodeDetailOut, **WRITE_ERRORS},
-              operation_id="update_catalog_node")
+@router.patch(
+    "/catalog/nodes/{node_id}",
+    response={200: NodeDetailOut, **WRITE_ERRORS},
+    operation_id="update_catalog_node",
+)
 def update_catalog_node(request, node_id: int, payload: NodeUpdateIn):
     node = access_catalog_node(viewer(request), node_id)
     fields = changes(payload, required=("code", "name", "is_active"))

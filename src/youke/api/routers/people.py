@@ -56,8 +56,7 @@ def list_people(request, filters: Query[PersonFilters]):
     if filters.q and filters.q.strip():
         term = filters.q.strip()
         people = people.filter(
-            Q(full_name__icontains=term) | Q(username__icontains=term)
-            | Q(mobile__startswith=term)
+            Q(full_name__icontains=term) | Q(username__icontains=term) | Q(mobile__startswith=term)
         )
     return (
         people.select_related("unit")
@@ -66,14 +65,16 @@ def list_people(request, filters: Query[PersonFilters]):
     )
 
 
-@router.get("/people/{person_id}", response={200: PersonOut, 404: ErrorOut},
-            operation_id="get_person")
+@router.get(
+    "/people/{person_id}", response={200: PersonOut, 404: ErrorOut}, operation_id="get_person"
+)
 def get_person(request, person_id: int):
     return _loaded(request, access_person(viewer(request), person_id))
 
 
-@router.post("/people", response={201: PersonCreatedOut, **WRITE_ERRORS},
-             operation_id="create_person")
+@router.post(
+    "/people", response={201: PersonCreatedOut, **WRITE_ERRORS}, operation_id="create_person"
+)
 def create_person(request, payload: PersonCreateIn):
     """Create an account; the initial password is in this response and nowhere else."""
     unit = access_unit(viewer(request), payload.unit_id)
@@ -88,8 +89,9 @@ def create_person(request, payload: PersonCreateIn):
     return Status(201, person)
 
 
-@router.patch("/people/{person_id}", response={200: PersonOut, **WRITE_ERRORS},
-              operation_id="update_person")
+@router.patch(
+    "/people/{person_id}", response={200: PersonOut, **WRITE_ERRORS}, operation_id="update_person"
+)
 def update_person(request, person_id: int, payload: PersonUpdateIn):
     person = access_person(viewer(request), person_id)
     person = people_domain.update_person(

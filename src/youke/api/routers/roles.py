@@ -24,8 +24,11 @@ def list_roles(request, filters: Query[GrantFilters]):
     return grants.select_related("person", "unit").order_by("unit__path", "person_id", "id")
 
 
-@router.post("/roles", response={201: GrantOut, 404: ErrorOut, 422: ValidationErrorOut},
-             operation_id="grant_role")
+@router.post(
+    "/roles",
+    response={201: GrantOut, 404: ErrorOut, 422: ValidationErrorOut},
+    operation_id="grant_role",
+)
 def grant_role(request, payload: GrantCreateIn):
     """Grant a role (idempotent: an existing identical grant is returned as is)."""
     person = access_person(viewer(request), payload.person_id)
@@ -34,8 +37,11 @@ def grant_role(request, payload: GrantCreateIn):
     return Status(201, access_grant(viewer(request), grant.pk))
 
 
-@router.delete("/roles/{grant_id}", response={204: None, 404: ErrorOut, 422: ValidationErrorOut},
-               operation_id="revoke_role")
+@router.delete(
+    "/roles/{grant_id}",
+    response={204: None, 404: ErrorOut, 422: ValidationErrorOut},
+    operation_id="revoke_role",
+)
 def revoke_role(request, grant_id: int, reason: str = ""):
     grant = access_grant(viewer(request), grant_id)
     people_domain.revoke_role(actor(request), grant, reason=reason)

@@ -69,16 +69,19 @@ def create_unit(request, payload: UnitCreateIn):
     return Status(201, unit_domain.create_unit(actor(request), parent, **fields))
 
 
-@router.patch("/units/{unit_id}", response={200: UnitOut, **WRITE_ERRORS},
-              operation_id="update_unit")
+@router.patch(
+    "/units/{unit_id}", response={200: UnitOut, **WRITE_ERRORS}, operation_id="update_unit"
+)
 def update_unit(request, unit_id: int, payload: UnitUpdateIn):
     unit = access_unit(viewer(request), unit_id)
-    return unit_domain.update_unit(actor(request), unit,
-                                   **changes(payload, required=("name", "code")))
+    return unit_domain.update_unit(
+        actor(request), unit, **changes(payload, required=("name", "code"))
+    )
 
 
-@router.post("/units/{unit_id}/move", response={200: UnitOut, **WRITE_ERRORS},
-             operation_id="move_unit")
+@router.post(
+    "/units/{unit_id}/move", response={200: UnitOut, **WRITE_ERRORS}, operation_id="move_unit"
+)
 def move_unit(request, unit_id: int, payload: UnitMoveIn):
     unit = access_unit(viewer(request), unit_id)
     new_parent = access_unit(viewer(request), payload.parent_id)

@@ -39,13 +39,21 @@ _LEVEL_BY_LABEL = {str(label): value for value, label in NodeLevel.choices}
 def _import_row(actor: Actor, row: dict) -> bool:
     level = _LEVEL_BY_LABEL.get(row["level"], row["level"])
     if level not in NodeLevel.values:
-        raise ValidationError({"level": _("层级“%(v)s”无效，应为：%(a)s。") % {
-            "v": row["level"], "a": "、".join(_LEVEL_BY_LABEL)}})
+        raise ValidationError(
+            {
+                "level": _("层级“%(v)s”无效，应为：%(a)s。")
+                % {"v": row["level"], "a": "、".join(_LEVEL_BY_LABEL)}
+            }
+        )
     existing = CourseNode.objects.filter(code=row["code"]).first()
     if existing is not None:
         if existing.level != level:
-            raise ValidationError({"level": _("节点 %(c)s 已存在且层级为“%(l)s”，层级不能通过导入修改。") % {
-                "c": row["code"], "l": existing.get_level_display()}})
+            raise ValidationError(
+                {
+                    "level": _("节点 %(c)s 已存在且层级为“%(l)s”，层级不能通过导入修改。")
+                    % {"c": row["code"], "l": existing.get_level_display()}
+                }
+            )
         nodes_domain.update_node(actor, existing, name=row["name"])
         return False
     if level == NodeLevel.STAGE:
@@ -53,13 +61,26 @@ def _import_row(actor: Actor, row: dict) -> bool:
     else:
         parent = CourseNode.objects.filter(code=row["parent_code"]).first()
         if parent is None:
-            raise ValidationError({"parent_code": _("上级节点编号 %(v)s 不存在。请先导入上级节点，或核对编号。")
-                                   % {"v": row["parent_code"] or _("（空）")}})
+            raise ValidationError(
+                {
+                    "parent_code": _("上级节点编号 %(v)s 不存在。请先导入上级节点，或核对编号。")
+                    % {"v": row["parent_code"] or _("（空）")}
+                }
+            )
         if child_level(parent.level) != level:
-            raise ValidationError({"level": _("“%(p)s”（%(pl)s）的下级应为“%(want)s”，而不是“%(got)s”。") % {
-                "p": parent.name, "pl": parent.get_level_display(),
-                "want": NodeLevel(child_level(parent.level)).label if child_level(parent.level)
-                else "—", "got": NodeLevel(level).label}})
+            raise ValidationError(
+                {
+                    "level": _("“%(p)s”（%(pl)s）的下级应为“%(want)s”，而不是“%(got)s”。")
+                    % {
+                        "p": parent.name,
+                        "pl": parent.get_level_display(),
+                        "want": NodeLevel(child_level(parent.level)).label
+                        if child_level(parent.level)
+                        else "—",
+                        "got": NodeLevel(level).label,
+                    }
+                }
+            )
     nodes_domain.create_node(actor, parent, code=row["code"], name=row["name"])
     return True
 
@@ -69,8 +90,9 @@ def import_nodes(job: Job, progress: jobs.JobProgress) -> dict:
     actor = Actor(person=job.created_by, ip=job.params.get("ip"))
     job.input_file.open("rb")
     try:
-        total, rows = read_table(job.input_file.file, NODE_COLUMNS, allow_csv=True,
-                                 max_rows=settings.IMPORT_MAX_ROWS)
+        total, rows = read_table(
+            job.input_file.file, NODE_COLUMNS, allow_csv=True, max_rows=settings.IMPORT_MAX_ROWS
+        )
     except TableError as exc:
         job.input_file.close()
         raise jobs.JobError(str(exc)) from exc
@@ -93,7 +115,9 @@ def import_nodes(job: Job, progress: jobs.JobProgress) -> dict:
     finally:
         job.input_file.close()
     return {
-        "created": created, "updated": updated, "failed": len(errors),
+        "created": created,
+        "updated": updated,
+        "failed": len(errors),
         "errors": [e.as_dict() for e in errors[:5000]],
         "message": _("导入完成：新增 %(c)s 个节点，更新 %(u)s 个，%(f)s 行有错误未导入。")
         % {"c": created, "u": updated, "f": len(errors)},
@@ -107,8 +131,12 @@ def _node_rows(progress: jobs.JobProgress):
     for index, node in enumerate(nodes.iterator(chunk_size=5000), start=1):
         codes[node.path] = node.code
         progress.advance(index)
-        yield [node.code, node.name, node.get_level_display(),
-               codes.get(node.path[: -CourseNode.steplen], "")]
+        yield [
+            node.code,
+            node.name,
+            node.get_level_display(),
+            codes.get(node.path[: -CourseNode.steplen], ""),
+        ]
 
 
 @jobs.register("catalog.export_nodes")
@@ -127,5 +155,7 @@ def export_nodes(job: Job, progress: jobs.JobProgress) -> dict:
         handle.seek(0)
         job.output_file.save(f"catalog-{stamp}.{fmt}", File(handle), save=False)
     Job.objects.filter(pk=job.pk).update(output_file=job.output_file.name)
-    return {"rows": progress.job.done, "message": _("导出完成，共 %(n)s 个节点。") % {
-        "n": progress.job.done}}
+    return {
+        "rows": progress.job.done,
+        "message": _("导出完成，共 %(n)s 个节点。") % {"n": progress.job.done},
+    }

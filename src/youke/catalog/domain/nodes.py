@@ -53,8 +53,10 @@ def create_node(actor: Actor, parent: CourseNode | None, *, code: str, name: str
     if parent is None:
         node = CourseNode.add_root(level=level, **fields)
     else:
-        node = CourseNode.objects.select_for_update().get(pk=parent.pk).add_child(
-            level=level, **fields
+        node = (
+            CourseNode.objects.select_for_update()
+            .get(pk=parent.pk)
+            .add_child(level=level, **fields)
         )
     record(actor, AuditAction.CREATE, node, after=snapshot(node, NODE_FIELDS))
     return node
@@ -94,8 +96,11 @@ def ancestors_by_path(nodes: list[CourseNode]) -> dict[str, CourseNode]:
 
 def trail(node: CourseNode, ancestors: dict[str, CourseNode]) -> list[CourseNode]:
     steplen = CourseNode.steplen
-    return [ancestors[node.path[:i]] for i in range(steplen, len(node.path), steplen)
-            if node.path[:i] in ancestors]
+    return [
+        ancestors[node.path[:i]]
+        for i in range(steplen, len(node.path), steplen)
+        if node.path[:i] in ancestors
+    ]
 
 
 def level_index(level: str) -> int:

@@ -4,29 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CourseNode',
+            name="CourseNode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255, unique=True)),
-                ('depth', models.PositiveIntegerField()),
-                ('numchild', models.PositiveIntegerField(default=0)),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='节点编号')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('level', models.CharField(choices=[('stage', '学段'), ('subject', '学科'), ('edition', '教材版本'), ('volume', '年级/册次'), ('unit', '单元'), ('lesson', '课'), ('period', '课时')], max_length=16, verbose_name='层级')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255, unique=True)),
+                ("depth", models.PositiveIntegerField()),
+                ("numchild", models.PositiveIntegerField(default=0)),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="节点编号")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("stage", "学段"),
+                            ("subject", "学科"),
+                            ("edition", "教材版本"),
+                            ("volume", "年级/册次"),
+                            ("unit", "单元"),
+                            ("lesson", "课"),
+                            ("period", "课时"),
+                        ],
+                        max_length=16,
+                        verbose_name="层级",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
             ],
             options={
-                'verbose_name': '课程节点',
-                'verbose_name_plural': '课程节点',
+                "verbose_name": "课程节点",
+                "verbose_name_plural": "课程节点",
             },
         ),
     ]

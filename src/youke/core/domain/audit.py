@@ -70,9 +70,15 @@ def record_many(actor: Actor, action: str, rows: list[tuple[models.Model, Any, d
     AuditEvent.objects.bulk_create(
         [
             AuditEvent(
-                actor=actor.person, actor_name=actor.name, ip=actor.ip, unit=unit,
-                action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk),
-                object_repr=str(obj)[:200], after=after,
+                actor=actor.person,
+                actor_name=actor.name,
+                ip=actor.ip,
+                unit=unit,
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                after=after,
             )
             for obj, unit, after in rows
         ],

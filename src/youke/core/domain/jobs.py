@@ -88,8 +88,9 @@ def set_job_state(job: Job, new_state: str, *, message: str = "", result=None) -
     return locked
 
 
-def create_job(actor: Actor, kind: str, *, unit=None, upload=None, params=None,
-               enqueue: bool = True) -> Job:
+def create_job(
+    actor: Actor, kind: str, *, unit=None, upload=None, params=None, enqueue: bool = True
+) -> Job:
     """Create a queued job and send it to the queue once the transaction commits.
 
     ``enqueue=False`` is for callers that run the job inline themselves (shell commands).
@@ -130,7 +131,8 @@ def run(job_id: int) -> None:
     except Exception:
         logger.exception("job %s failed", job_id)
         set_job_state(
-            job, JobState.FAILED,
+            job,
+            JobState.FAILED,
             message=_("处理时发生内部错误，已记录。请稍后重试；如仍失败，请联系平台管理员。"),
         )
         return

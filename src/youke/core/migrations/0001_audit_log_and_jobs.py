@@ -6,64 +6,164 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_units_people_roles'),
+        ("orgs", "0001_units_people_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=64, verbose_name='类型')),
-                ('state', models.CharField(choices=[('queued', '排队中'), ('running', '处理中'), ('succeeded', '已完成'), ('failed', '失败')], default='queued', max_length=16, verbose_name='状态')),
-                ('input_file', models.FileField(blank=True, upload_to='jobs/%Y/%m/', verbose_name='输入文件')),
-                ('input_name', models.CharField(blank=True, max_length=255, verbose_name='原文件名')),
-                ('output_file', models.FileField(blank=True, upload_to='jobs/%Y/%m/', verbose_name='结果文件')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='参数')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='总数')),
-                ('done', models.PositiveIntegerField(default=0, verbose_name='已处理')),
-                ('message', models.TextField(blank=True, verbose_name='说明')),
-                ('result', models.JSONField(blank=True, default=dict, verbose_name='结果')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='尝试次数')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='开始时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='jobs', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orgs.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=64, verbose_name="类型")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "排队中"),
+                            ("running", "处理中"),
+                            ("succeeded", "已完成"),
+                            ("failed", "失败"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "input_file",
+                    models.FileField(blank=True, upload_to="jobs/%Y/%m/", verbose_name="输入文件"),
+                ),
+                (
+                    "input_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="原文件名"),
+                ),
+                (
+                    "output_file",
+                    models.FileField(blank=True, upload_to="jobs/%Y/%m/", verbose_name="结果文件"),
+                ),
+                ("params", models.JSONField(blank=True, default=dict, verbose_name="参数")),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="总数")),
+                ("done", models.PositiveIntegerField(default=0, verbose_name="已处理")),
+                ("message", models.TextField(blank=True, verbose_name="说明")),
+                ("result", models.JSONField(blank=True, default=dict, verbose_name="结果")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="尝试次数")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="开始时间"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="结束时间"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="jobs",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发起人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orgs.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '后台任务',
-                'verbose_name_plural': '后台任务',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "后台任务",
+                "verbose_name_plural": "后台任务",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('actor_name', models.CharField(max_length=64, verbose_name='操作人姓名')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP 地址')),
-                ('action', models.CharField(choices=[('create', '新建'), ('update', '修改'), ('delete', '删除'), ('move', '移动'), ('deactivate', '停用'), ('reactivate', '启用'), ('grant', '授予角色'), ('revoke', '撤销角色'), ('password_reset', '重置密码'), ('password_change', '修改密码'), ('login', '登录'), ('login_failed', '登录失败'), ('import', '导入'), ('token', '签发令牌')], max_length=32, verbose_name='操作')),
-                ('object_type', models.CharField(max_length=64, verbose_name='对象类型')),
-                ('object_id', models.CharField(max_length=64, verbose_name='对象编号')),
-                ('object_repr', models.CharField(max_length=200, verbose_name='对象')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='修改前')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='修改后')),
-                ('reason', models.TextField(blank=True, verbose_name='原因')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orgs.unit', verbose_name='所属单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")),
+                ("actor_name", models.CharField(max_length=64, verbose_name="操作人姓名")),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP 地址")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "新建"),
+                            ("update", "修改"),
+                            ("delete", "删除"),
+                            ("move", "移动"),
+                            ("deactivate", "停用"),
+                            ("reactivate", "启用"),
+                            ("grant", "授予角色"),
+                            ("revoke", "撤销角色"),
+                            ("password_reset", "重置密码"),
+                            ("password_change", "修改密码"),
+                            ("login", "登录"),
+                            ("login_failed", "登录失败"),
+                            ("import", "导入"),
+                            ("token", "签发令牌"),
+                        ],
+                        max_length=32,
+                        verbose_name="操作",
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=64, verbose_name="对象类型")),
+                ("object_id", models.CharField(max_length=64, verbose_name="对象编号")),
+                ("object_repr", models.CharField(max_length=200, verbose_name="对象")),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="修改前")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="修改后")),
+                ("reason", models.TextField(blank=True, verbose_name="原因")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orgs.unit",
+                        verbose_name="所属单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审计日志',
-                'verbose_name_plural': '审计日志',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_object_idx')],
+                "verbose_name": "审计日志",
+                "verbose_name_plural": "审计日志",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="audit_object_idx")
+                ],
             },
         ),
     ]

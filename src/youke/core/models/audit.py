@@ -10,14 +10,22 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_name = models.CharField(_("操作人姓名"), max_length=64)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     unit = models.ForeignKey(
-        "orgs.Unit", verbose_name=_("所属单位"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "orgs.Unit",
+        verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     action = models.CharField(_("操作"), max_length=32, choices=AuditAction.choices)
     object_type = models.CharField(_("对象类型"), max_length=64)

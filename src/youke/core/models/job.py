@@ -13,12 +13,19 @@ class Job(models.Model):
         _("状态"), max_length=16, choices=JobState.choices, default=JobState.QUEUED
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True,
-        on_delete=models.SET_NULL, related_name="jobs",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
     )
     unit = models.ForeignKey(
-        "orgs.Unit", verbose_name=_("单位"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "orgs.Unit",
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     input_file = models.FileField(_("输入文件"), upload_to="jobs/%Y/%m/", blank=True)
     input_name = models.CharField(_("原文件名"), max_length=255, blank=True)

@@ -58,8 +58,9 @@ LOGIN_ROLES = (
 )
 
 
-def build(stdout: TextIO, *, password: str = DEFAULT_PASSWORD,
-          seed: int = DEFAULT_SEED) -> dict[str, int]:
+def build(
+    stdout: TextIO, *, password: str = DEFAULT_PASSWORD, seed: int = DEFAULT_SEED
+) -> dict[str, int]:
     """Load the demo data, print what happened and the demo logins; returns the counts."""
     started = time.monotonic()
     rng = random.Random(seed)
@@ -71,21 +72,39 @@ def build(stdout: TextIO, *, password: str = DEFAULT_PASSWORD,
             _say(stdout, _("课程目录已存在，跳过。"))
         else:
             counts.update({f"catalog_{level}": n for level, n in catalog.items()})
-            _say(stdout, _("已创建课程目录：%(nodes)d 个节点，其中 %(lessons)d 课。")
-                 % {"nodes": sum(catalog.values()), "lessons": catalog["lesson"]})
+            _say(
+                stdout,
+                _("已创建课程目录：%(nodes)d 个节点，其中 %(lessons)d 课。")
+                % {"nodes": sum(catalog.values()), "lessons": catalog["lesson"]},
+            )
         if Unit.objects.filter(code=MINISTRY_CODE).exists():
-            _say(stdout, _("演示单位（教育部，代码 %(code)s）已存在，跳过单位和人员。")
-                 % {"code": MINISTRY_CODE})
+            _say(
+                stdout,
+                _("演示单位（教育部，代码 %(code)s）已存在，跳过单位和人员。")
+                % {"code": MINISTRY_CODE},
+            )
         else:
             org, logins = _build_org(rng, password)
             counts.update(org)
-            _say(stdout, _("已创建示范省：%(cities)d 个市、%(counties)d 个县（区）、"
-                           "%(schools)d 所学校、%(points)d 个教学点；%(people)d 人，"
-                           "其中教师 %(teachers)d 人、评审专家 %(experts)d 人。") % org)
+            _say(
+                stdout,
+                _(
+                    "已创建示范省：%(cities)d 个市、%(counties)d 个县（区）、"
+                    "%(schools)d 所学校、%(points)d 个教学点；%(people)d 人，"
+                    "其中教师 %(teachers)d 人、评审专家 %(experts)d 人。"
+                )
+                % org,
+            )
         province = Unit.objects.filter(code=PROVINCE_CODE).first()
         if counts and province is not None:
-            record(Actor.system(), AuditAction.CREATE, province, unit=province, after=counts,
-                   reason=_("载入演示数据（youke demo）"))
+            record(
+                Actor.system(),
+                AuditAction.CREATE,
+                province,
+                unit=province,
+                after=counts,
+                reason=_("载入演示数据（youke demo）"),
+            )
     _print_logins(stdout, logins, password)
     _say(stdout, _("用时 %(seconds).1f 秒。") % {"seconds": time.monotonic() - started})
     return counts
@@ -100,31 +119,44 @@ def _build_org(rng: random.Random, password: str) -> tuple[dict[str, int], dict[
     # Keep clear of identities already in the database (the demo may join real data).
     taken = list(Person.objects.order_by().values_list("username", "mobile", "id_card"))
     usernames = {row[0] for row in taken}
-    book = NameBook(rng, taken_mobiles=usernames | {row[1] for row in taken if row[1]},
-                    taken_id_cards=[row[2] for row in taken if row[2]])
+    book = NameBook(
+        rng,
+        taken_mobiles=usernames | {row[1] for row in taken if row[1]},
+        taken_id_cards=[row[2] for row in taken if row[2]],
+    )
     planner = PeoplePlanner(book, usernames)
     plan_people = planner.plan(plan)
     # One hash for every demo account: hashing ~2,000 passwords would take minutes.
-    counts = insert_people(plan_people, units, make_password(password), expert_subjects(),
-                           book, root)
+    counts = insert_people(
+        plan_people, units, make_password(password), expert_subjects(), book, root
+    )
 
-    admins = {p.unit_code: (p.full_name, p.mobile) for p in plan_people
-              if (Role.UNIT_ADMIN, p.unit_code) in p.grants}
+    admins = {
+        p.unit_code: (p.full_name, p.mobile)
+        for p in plan_people
+        if (Role.UNIT_ADMIN, p.unit_code) in p.grants
+    }
     contacts = build_contacts(book, plan, units, admins)
     Contact.objects.bulk_create(contacts, batch_size=500)
 
     kinds = Counter(unit.kind for unit in units.values())
-    counts.update({
-        "cities": kinds[UnitKind.CITY], "counties": kinds[UnitKind.COUNTY],
-        "schools": kinds[UnitKind.SCHOOL], "points": kinds[UnitKind.TEACHING_POINT],
-        "contacts": len(contacts),
-    })
+    counts.update(
+        {
+            "cities": kinds[UnitKind.CITY],
+            "counties": kinds[UnitKind.COUNTY],
+            "schools": kinds[UnitKind.SCHOOL],
+            "points": kinds[UnitKind.TEACHING_POINT],
+            "contacts": len(contacts),
+        }
+    )
     return counts, planner.logins
 
 
 def _print_logins(stdout: TextIO, logins: dict[str, str], password: str) -> None:
-    found = {person.username: person for person in Person.objects.select_related("unit")
-             .filter(username__in=logins.values())}
+    found = {
+        person.username: person
+        for person in Person.objects.select_related("unit").filter(username__in=logins.values())
+    }
     header = (_("用户名"), _("密码"), _("姓名"), _("角色"), _("单位"))
     rows = []
     matches: dict[str, bool] = {}  # demo accounts share one hash: verify it once, not 9 times
@@ -141,8 +173,10 @@ def _print_logins(stdout: TextIO, logins: dict[str, str], password: str) -> None
     _say(stdout, _("演示账号："))
     widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
-        _say(stdout, "  ".join(_pad(cell, width) for cell, width in zip(row, widths,
-                                                                          strict=True)).rstrip())
+        _say(
+            stdout,
+            "  ".join(_pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip(),
+        )
     _say(stdout, "")
     _say(stdout, _("启动 youke serve 后访问 %(url)s 登录。") % {"url": SITE_URL})
 

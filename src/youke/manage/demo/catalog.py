@@ -13,8 +13,11 @@ from youke.core.trees import Spec, bulk_build
 CODE_WIDTH = 2
 
 
-def catalog_specs(nodes: tuple[OutlineNode, ...] | list[OutlineNode], prefix: str = "",
-                  counts: Counter | None = None) -> list[Spec]:
+def catalog_specs(
+    nodes: tuple[OutlineNode, ...] | list[OutlineNode],
+    prefix: str = "",
+    counts: Counter | None = None,
+) -> list[Spec]:
     """Specs for ``nodes``; a code is the parent's code plus the 1-based sibling position."""
     specs = []
     for position, node in enumerate(nodes, start=1):
@@ -23,8 +26,12 @@ def catalog_specs(nodes: tuple[OutlineNode, ...] | list[OutlineNode], prefix: st
         code = f"{prefix}{position:0{CODE_WIDTH}d}"
         if counts is not None:
             counts[node.level] += 1
-        specs.append(Spec({"code": code, "name": node.name, "level": NodeLevel(node.level)},
-                          catalog_specs(node.children, code, counts)))
+        specs.append(
+            Spec(
+                {"code": code, "name": node.name, "level": NodeLevel(node.level)},
+                catalog_specs(node.children, code, counts),
+            )
+        )
     return specs
 
 

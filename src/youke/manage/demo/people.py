@@ -20,19 +20,40 @@ ID_CARD_SHARE = 0.4
 
 # Fixed demo logins, in the order the login table lists them.
 ADMIN, PROVINCE_ADMIN, CITY_ADMIN, COUNTY_ADMIN, SCHOOL_ADMIN = (
-    "admin", "province_admin", "city_admin", "county_admin", "school_admin")
+    "admin",
+    "province_admin",
+    "city_admin",
+    "county_admin",
+    "school_admin",
+)
 TEACHER, EXPERT, RESEARCH, ELEARNING = "teacher", "expert", "research", "elearning"
-FIXED_USERNAMES = (ADMIN, PROVINCE_ADMIN, CITY_ADMIN, COUNTY_ADMIN, SCHOOL_ADMIN, TEACHER,
-                   EXPERT, RESEARCH, ELEARNING)
+FIXED_USERNAMES = (
+    ADMIN,
+    PROVINCE_ADMIN,
+    CITY_ADMIN,
+    COUNTY_ADMIN,
+    SCHOOL_ADMIN,
+    TEACHER,
+    EXPERT,
+    RESEARCH,
+    ELEARNING,
+)
 
 # Cumulative shares of teacher titles; the rest have none.
 _TITLES = (
-    (0.003, TeacherTitle.SPECIAL_GRADE), (0.018, TeacherTitle.PROVINCIAL_LEADER),
-    (0.048, TeacherTitle.CITY_LEADER), (0.068, TeacherTitle.MASTER),
+    (0.003, TeacherTitle.SPECIAL_GRADE),
+    (0.018, TeacherTitle.PROVINCIAL_LEADER),
+    (0.048, TeacherTitle.CITY_LEADER),
+    (0.068, TeacherTitle.MASTER),
     (0.168, TeacherTitle.BACKBONE),
 )
-_EXPERT_TITLES = (TeacherTitle.SPECIAL_GRADE, TeacherTitle.PROVINCIAL_LEADER,
-                  TeacherTitle.CITY_LEADER, TeacherTitle.MASTER, TeacherTitle.NONE)
+_EXPERT_TITLES = (
+    TeacherTitle.SPECIAL_GRADE,
+    TeacherTitle.PROVINCIAL_LEADER,
+    TeacherTitle.CITY_LEADER,
+    TeacherTitle.MASTER,
+    TeacherTitle.NONE,
+)
 # Per region: (experts, research staff, e-learning staff).
 _STAFF = {UnitKind.PROVINCE: (6, 0, 0), UnitKind.CITY: (8, 3, 2), UnitKind.COUNTY: (0, 2, 1)}
 
@@ -59,12 +80,10 @@ class PeoplePlanner:
         self.people: list[PersonPlan] = []
         self.logins: dict[str, str] = {}  # fixed username -> username actually used
 
-    def add(self, unit: UnitPlan, *roles: str, fixed: str | None = None,
-            **fields) -> PersonPlan:
+    def add(self, unit: UnitPlan, *roles: str, fixed: str | None = None, **fields) -> PersonPlan:
         """A person of ``unit`` holding ``roles`` on it; ``fixed`` names a demo login."""
         name, male = self.book.person()
-        person = PersonPlan(name, male, unit.code, grants=[(r, unit.code) for r in roles],
-                            **fields)
+        person = PersonPlan(name, male, unit.code, grants=[(r, unit.code) for r in roles], **fields)
         person.mobile = self.book.mobile()
         if unit.kind != UnitKind.MINISTRY and self.rng.random() < ID_CARD_SHARE:
             person.id_card = self.book.id_card(unit.code[:6], male)
@@ -81,8 +100,12 @@ class PeoplePlanner:
         city = province.children[0]
         county = city.children[0]
         school = next(s for s in county.children if s.school_type == PRIMARY)
-        chain = {province.code: PROVINCE_ADMIN, city.code: CITY_ADMIN,
-                 county.code: COUNTY_ADMIN, school.code: SCHOOL_ADMIN}
+        chain = {
+            province.code: PROVINCE_ADMIN,
+            city.code: CITY_ADMIN,
+            county.code: COUNTY_ADMIN,
+            school.code: SCHOOL_ADMIN,
+        }
         teachers = self._teacher_counts(ministry)
         self.add(ministry, fixed=ADMIN, is_platform_admin=True)
         for unit in ministry.walk():
@@ -91,19 +114,29 @@ class PeoplePlanner:
             self.add(unit, Role.UNIT_ADMIN, fixed=chain.get(unit.code))
             experts, research, elearning = _STAFF.get(unit.kind, (0, 0, 0))
             for i in range(experts):
-                self.add(unit, Role.EXPERT, fixed=EXPERT if unit is city and i == 0 else None,
-                         title=self.rng.choice(_EXPERT_TITLES),
-                         expert_areas=self.rng.randint(1, 2))
+                self.add(
+                    unit,
+                    Role.EXPERT,
+                    fixed=EXPERT if unit is city and i == 0 else None,
+                    title=self.rng.choice(_EXPERT_TITLES),
+                    expert_areas=self.rng.randint(1, 2),
+                )
             for i in range(research):
                 self.add(unit, Role.RESEARCH, fixed=RESEARCH if unit is county and i == 0 else None)
             for i in range(elearning):
-                self.add(unit, Role.ELEARNING,
-                         fixed=ELEARNING if unit is county and i == 0 else None)
+                self.add(
+                    unit, Role.ELEARNING, fixed=ELEARNING if unit is county and i == 0 else None
+                )
             for i in range(teachers.get(unit.code, 0)):
                 if unit is school and i == 0:
                     # The demo teacher also reviews for the city: the role switch shows both.
-                    demo = self.add(unit, Role.TEACHER, fixed=TEACHER,
-                                    title=TeacherTitle.CITY_LEADER, expert_areas=1)
+                    demo = self.add(
+                        unit,
+                        Role.TEACHER,
+                        fixed=TEACHER,
+                        title=TeacherTitle.CITY_LEADER,
+                        expert_areas=1,
+                    )
                     demo.grants.append((Role.EXPERT, city.code))
                 else:
                     self.add(unit, Role.TEACHER, title=self._teacher_title())
@@ -120,30 +153,55 @@ class PeoplePlanner:
         return next((title for share, title in _TITLES if draw < share), TeacherTitle.NONE)
 
 
-def insert_people(people: list[PersonPlan], units: dict[str, Unit], password_hash: str,
-                  subjects: list[CourseNode], book: NameBook, root: Unit) -> dict[str, int]:
+def insert_people(
+    people: list[PersonPlan],
+    units: dict[str, Unit],
+    password_hash: str,
+    subjects: list[CourseNode],
+    book: NameBook,
+    root: Unit,
+) -> dict[str, int]:
     """Write people, grants and expert profiles; returns a few counts."""
     Person.objects.bulk_create(
-        [Person(username=p.username or p.mobile, full_name=p.full_name, mobile=p.mobile,
-                id_card=p.id_card, unit=units[p.unit_code], title=p.title,
-                is_platform_admin=p.is_platform_admin, must_change_password=False,
-                password=password_hash)
-         for p in people],
+        [
+            Person(
+                username=p.username or p.mobile,
+                full_name=p.full_name,
+                mobile=p.mobile,
+                id_card=p.id_card,
+                unit=units[p.unit_code],
+                title=p.title,
+                is_platform_admin=p.is_platform_admin,
+                must_change_password=False,
+                password=password_hash,
+            )
+            for p in people
+        ],
         batch_size=500,
     )
     # Re-read ids rather than rely on RETURNING from bulk_create on every backend.
-    ids = dict(Person.objects.filter(unit__path__startswith=root.path)
-               .order_by().values_list("username", "pk"))
+    ids = dict(
+        Person.objects.filter(unit__path__startswith=root.path)
+        .order_by()
+        .values_list("username", "pk")
+    )
     RoleGrant.objects.bulk_create(
-        [RoleGrant(person_id=ids[p.username or p.mobile], unit=units[code], role=role)
-         for p in people for role, code in p.grants],
+        [
+            RoleGrant(person_id=ids[p.username or p.mobile], unit=units[code], role=role)
+            for p in people
+            for role, code in p.grants
+        ],
         batch_size=500,
     )
     experts = [p for p in people if p.expert_areas]
     ExpertProfile.objects.bulk_create(
-        [ExpertProfile(person_id=ids[p.username or p.mobile]) for p in experts])
-    profiles = dict(ExpertProfile.objects.filter(person__unit__path__startswith=root.path)
-                    .order_by().values_list("person_id", "pk"))
+        [ExpertProfile(person_id=ids[p.username or p.mobile]) for p in experts]
+    )
+    profiles = dict(
+        ExpertProfile.objects.filter(person__unit__path__startswith=root.path)
+        .order_by()
+        .values_list("person_id", "pk")
+    )
     through = ExpertProfile.areas.through
     links = []
     for p in experts:
@@ -153,5 +211,8 @@ def insert_people(people: list[PersonPlan], units: dict[str, Unit], password_has
         profile_id = profiles[ids[p.username or p.mobile]]
         links += [through(expertprofile_id=profile_id, coursenode_id=node.pk) for node in areas]
     through.objects.bulk_create(links)
-    return {"people": len(people), "experts": len(experts),
-            "teachers": sum(1 for p in people for role, _ in p.grants if role == Role.TEACHER)}
+    return {
+        "people": len(people),
+        "experts": len(experts),
+        "teachers": sum(1 for p in people for role, _ in p.grants if role == Role.TEACHER),
+    }

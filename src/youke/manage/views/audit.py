@@ -9,8 +9,12 @@ from youke.manage.views.common import admin_required, paginate, unit_by_code
 from youke.orgs import rules
 
 OBJECT_TYPES = {
-    "orgs.unit": "单位", "orgs.person": "人员", "orgs.rolegrant": "角色",
-    "orgs.contact": "联系表", "orgs.expertprofile": "专家信息", "catalog.coursenode": "课程节点",
+    "orgs.unit": "单位",
+    "orgs.person": "人员",
+    "orgs.rolegrant": "角色",
+    "orgs.contact": "联系表",
+    "orgs.expertprofile": "专家信息",
+    "catalog.coursenode": "课程节点",
 }
 
 
@@ -38,7 +42,13 @@ def audit_list(request):
         events = events.filter(at__date__gte=start)
     if end := _date(g.get("until", "")):
         events = events.filter(at__date__lte=end)
-    return render(request, "manage/audit_list.html", {
-        "page": paginate(request, events), "filters": g, "actions": AuditAction.choices,
-        "object_types": OBJECT_TYPES.items(),
-    })
+    return render(
+        request,
+        "manage/audit_list.html",
+        {
+            "page": paginate(request, events),
+            "filters": g,
+            "actions": AuditAction.choices,
+            "object_types": OBJECT_TYPES.items(),
+        },
+    )

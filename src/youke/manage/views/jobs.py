@@ -25,8 +25,21 @@ IMPORTS = {
     "catalog": ("catalog.import_nodes", NODE_COLUMNS, _("课程目录导入模板")),
 }
 TEMPLATE_EXAMPLES = {
-    "units": [["9901010099", "东湖区示例小学", "学校", "990101", "城区", "东湖路 1 号",
-               "张校长", "13900000001", "李老师", "13900000002", "0571-88888888"]],
+    "units": [
+        [
+            "9901010099",
+            "东湖区示例小学",
+            "学校",
+            "990101",
+            "城区",
+            "东湖路 1 号",
+            "张校长",
+            "13900000001",
+            "李老师",
+            "13900000002",
+            "0571-88888888",
+        ]
+    ],
     "teachers": [["王小明", "13900000003", "", "9901010099", "骨干教师", ""]],
     "catalog": [["01", "小学", "学段", ""], ["0102", "数学", "学科", "01"]],
 }
@@ -52,12 +65,16 @@ def access_job(person, job_id: int) -> Job:
 
 @admin_required
 def import_list(request):
-    return render(request, "manage/import_list.html", {
-        "form": ImportForm(),
-        "can_edit_catalog": catalog_rules.can_edit_catalog(request.user),
-        "jobs": visible_jobs(request.user).select_related("unit")[:20],
-        "max_rows": settings.IMPORT_MAX_ROWS,
-    })
+    return render(
+        request,
+        "manage/import_list.html",
+        {
+            "form": ImportForm(),
+            "can_edit_catalog": catalog_rules.can_edit_catalog(request.user),
+            "jobs": visible_jobs(request.user).select_related("unit")[:20],
+            "max_rows": settings.IMPORT_MAX_ROWS,
+        },
+    )
 
 
 @admin_required
@@ -76,8 +93,9 @@ def import_template(request, kind: str):
 @admin_required
 @require_POST
 def import_start(request, kind: str):
-    if kind not in IMPORTS or (kind == "catalog" and not catalog_rules.can_edit_catalog(
-            request.user)):
+    if kind not in IMPORTS or (
+        kind == "catalog" and not catalog_rules.can_edit_catalog(request.user)
+    ):
         raise Http404("kind")
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -85,8 +103,11 @@ def import_start(request, kind: str):
         return redirect("manage:import_list")
     upload = form.cleaned_data["file"]
     if upload.size > settings.UPLOAD_MAX_IMPORT_BYTES:
-        messages.error(request, _("文件超过 %(mb)s MB 的上限，请拆分后分别导入。") % {
-            "mb": settings.UPLOAD_MAX_IMPORT_BYTES // (1024 * 1024)})
+        messages.error(
+            request,
+            _("文件超过 %(mb)s MB 的上限，请拆分后分别导入。")
+            % {"mb": settings.UPLOAD_MAX_IMPORT_BYTES // (1024 * 1024)},
+        )
         return redirect("manage:import_list")
     unit = None
     if kind == "teachers":
@@ -94,19 +115,23 @@ def import_start(request, kind: str):
         if code:
             unit = unit_by_code(request.user, code)
             if unit is None or unit.kind not in (UnitKind.SCHOOL, UnitKind.TEACHING_POINT):
-                messages.error(request, _("学校代码 %(c)s 不存在或不在您的管理范围内，请核对。") % {"c": code})
+                messages.error(
+                    request, _("学校代码 %(c)s 不存在或不在您的管理范围内，请核对。") % {"c": code}
+                )
                 return redirect("manage:import_list")
     actor = Actor.from_request(request)
-    job = jobs.create_job(actor, IMPORTS[kind][0], unit=unit, upload=upload,
-                          params={"ip": actor.ip})
+    job = jobs.create_job(
+        actor, IMPORTS[kind][0], unit=unit, upload=upload, params={"ip": actor.ip}
+    )
     return redirect("manage:job_detail", job.pk)
 
 
 @admin_required
 @require_POST
 def export_start(request, kind: str):
-    if kind not in EXPORTS or (kind.startswith("catalog") and not catalog_rules.can_view_catalog(
-            request.user)):
+    if kind not in EXPORTS or (
+        kind.startswith("catalog") and not catalog_rules.can_view_catalog(request.user)
+    ):
         raise Http404("kind")
     unit = None
     unit_id = request.POST.get("unit", "")
@@ -132,8 +157,7 @@ def job_progress(request, job_id: int):
 
 def _job_context(job: Job) -> dict:
     errors = job.result.get("errors", []) if job.result else []
-    return {"errors": errors[:200], "error_count": job.result.get("failed", 0) if job.result
-            else 0}
+    return {"errors": errors[:200], "error_count": job.result.get("failed", 0) if job.result else 0}
 
 
 @admin_required
@@ -144,8 +168,12 @@ def job_errors(request, job_id: int):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="youke-import-{job.pk}-errors.xlsx"'
-    write_xlsx(response, [_("行号"), _("列"), _("原因")],
-               ([e["row"], e["column"], e["reason"]] for e in errors), title=_("错误报告"))
+    write_xlsx(
+        response,
+        [_("行号"), _("列"), _("原因")],
+        ([e["row"], e["column"], e["reason"]] for e in errors),
+        title=_("错误报告"),
+    )
     return response
 
 

@@ -30,8 +30,9 @@ def filtered_people(request):
         people = people.filter(unit__path__startswith=unit.path)
     q = request.GET.get("q", "").strip()
     if q:
-        people = people.filter(Q(full_name__contains=q) | Q(mobile__startswith=q)
-                               | Q(username__startswith=q))
+        people = people.filter(
+            Q(full_name__contains=q) | Q(mobile__startswith=q) | Q(username__startswith=q)
+        )
     role = request.GET.get("role", "")
     if role in Role.values:
         people = people.filter(grants__role=role).distinct()
@@ -49,13 +50,22 @@ def filtered_people(request):
 @admin_required
 def person_list(request):
     people, unit = filtered_people(request)
-    people = people.select_related("unit").prefetch_related(
-        Prefetch("grants", queryset=RoleGrant.objects.select_related("unit"))
-    ).order_by("unit__path", "full_name", "pk")
-    return render(request, "manage/person_list.html", {
-        "page": paginate(request, people), "unit": unit, "filters": request.GET,
-        "roles": Role.choices, "titles": [t for t in TeacherTitle.choices if t[0]],
-    })
+    people = (
+        people.select_related("unit")
+        .prefetch_related(Prefetch("grants", queryset=RoleGrant.objects.select_related("unit")))
+        .order_by("unit__path", "full_name", "pk")
+    )
+    return render(
+        request,
+        "manage/person_list.html",
+        {
+            "page": paginate(request, people),
+            "unit": unit,
+            "filters": request.GET,
+            "roles": Role.choices,
+            "titles": [t for t in TeacherTitle.choices if t[0]],
+        },
+    )
 
 
 @admin_required
@@ -70,7 +80,9 @@ def person_create(request):
         unit = unit_by_code(request.user, data.pop("unit_code"))
         role = data.pop("role")
         if unit is None or not rules.covers(request.user, unit):
-            form.add_error("unit_code", _("找不到该代码的单位，或它不在您的管理范围内，请核对代码。"))
+            form.add_error(
+                "unit_code", _("找不到该代码的单位，或它不在您的管理范围内，请核对代码。")
+            )
         else:
             try:
                 person, password = people_domain.create_person(
@@ -81,9 +93,13 @@ def person_create(request):
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, _(
-                    "已建立账号“%(name)s”，登录名 %(login)s，初始密码 %(pw)s（仅显示一次，请转告本人；首次登录须修改）。"
-                ) % {"name": person.full_name, "login": person.username, "pw": password})
+                messages.success(
+                    request,
+                    _(
+                        "已建立账号“%(name)s”，登录名 %(login)s，初始密码 %(pw)s（仅显示一次，请转告本人；首次登录须修改）。"
+                    )
+                    % {"name": person.full_name, "login": person.username, "pw": password},
+                )
                 return redirect("manage:person_detail", person.pk)
     return render(request, "manage/person_form.html", {"form": form})
 
@@ -108,18 +124,27 @@ def person_detail(request, person_id: int):
             messages.success(request, _("人员信息已保存。"))
             return redirect("manage:person_detail", person.pk)
     profile = getattr(person, "expert_profile", None)
-    areas = (CourseNode.objects.filter(level__in=[NodeLevel.STAGE, NodeLevel.SUBJECT])
-             .order_by("path"))
-    return render(request, "manage/person_detail.html", {
-        "person": person, "form": form, "can_change": can_change,
-        "grants": person.grants.select_related("unit").order_by("unit__path"),
-        "grant_form": GrantForm(), "reason_form": ReasonForm(),
-        "is_expert": person.grants.filter(role=Role.EXPERT).exists(),
-        "areas": areas, "selected_areas": set(profile.areas.values_list("pk", flat=True))
-        if profile else set(),
-        "audit": rules.audit_visible_to(request.user).filter(
-            object_type="orgs.person", object_id=str(person.pk))[:20],
-    })
+    areas = CourseNode.objects.filter(level__in=[NodeLevel.STAGE, NodeLevel.SUBJECT]).order_by(
+        "path"
+    )
+    return render(
+        request,
+        "manage/person_detail.html",
+        {
+            "person": person,
+            "form": form,
+            "can_change": can_change,
+            "grants": person.grants.select_related("unit").order_by("unit__path"),
+            "grant_form": GrantForm(),
+            "reason_form": ReasonForm(),
+            "is_expert": person.grants.filter(role=Role.EXPERT).exists(),
+            "areas": areas,
+            "selected_areas": set(profile.areas.values_list("pk", flat=True)) if profile else set(),
+            "audit": rules.audit_visible_to(request.user).filter(
+                object_type="orgs.person", object_id=str(person.pk)
+            )[:20],
+        },
+    )
 
 
 def _domain_action(request, person, action, success: str):
@@ -140,7 +165,8 @@ def _domain_action(request, person, action, success: str):
 def person_reset_password(request, person_id: int):
     person = access_person(request.user, person_id)
     return _domain_action(
-        request, person,
+        request,
+        person,
         lambda: people_domain.reset_password(Actor.from_request(request), person),
         _("已重置密码，临时密码 {result}（仅显示一次，请转告本人；登录后须立即修改）。"),
     )
@@ -152,9 +178,11 @@ def person_set_active(request, person_id: int):
     person = access_person(request.user, person_id)
     active = request.POST.get("active") == "1"
     return _domain_action(
-        request, person,
-        lambda: people_domain.set_person_active(Actor.from_request(request), person, active,
-                                                reason=request.POST.get("reason", "")),
+        request,
+        person,
+        lambda: people_domain.set_person_active(
+            Actor.from_request(request), person, active, reason=request.POST.get("reason", "")
+        ),
         _("账号已启用。") if active else _("账号已停用，历史记录保留。"),
     )
 
@@ -168,9 +196,11 @@ def person_move(request, person_id: int):
         messages.error(request, _("找不到该代码的单位，或它不在您的管理范围内，请核对代码。"))
         return redirect("manage:person_detail", person.pk)
     return _domain_action(
-        request, person,
-        lambda: people_domain.move_person(Actor.from_request(request), person, unit,
-                                          reason=request.POST.get("reason", "")),
+        request,
+        person,
+        lambda: people_domain.move_person(
+            Actor.from_request(request), person, unit, reason=request.POST.get("reason", "")
+        ),
         _("已调动到“{result.unit.name}”。"),
     )
 
@@ -188,9 +218,11 @@ def grant_create(request, person_id: int):
         messages.error(request, _("只能在您管理范围内的单位上授予角色，请核对单位代码。"))
         return redirect("manage:person_detail", person.pk)
     return _domain_action(
-        request, person,
-        lambda: people_domain.grant_role(Actor.from_request(request), person, unit,
-                                         form.cleaned_data["role"]),
+        request,
+        person,
+        lambda: people_domain.grant_role(
+            Actor.from_request(request), person, unit, form.cleaned_data["role"]
+        ),
         _("已授予角色：{result}。"),
     )
 
@@ -200,9 +232,11 @@ def grant_create(request, person_id: int):
 def grant_revoke(request, grant_id: int):
     grant = access_grant(request.user, grant_id)
     return _domain_action(
-        request, grant.person,
-        lambda: people_domain.revoke_role(Actor.from_request(request), grant,
-                                          reason=request.POST.get("reason", "")),
+        request,
+        grant.person,
+        lambda: people_domain.revoke_role(
+            Actor.from_request(request), grant, reason=request.POST.get("reason", "")
+        ),
         _("角色已撤销。"),
     )
 
@@ -213,8 +247,10 @@ def expert_areas(request, person_id: int):
     person = access_person(request.user, person_id)
     ids = [int(v) for v in request.POST.getlist("areas") if v.isdigit()]
     return _domain_action(
-        request, person,
-        lambda: people_domain.set_expert_areas(Actor.from_request(request), person, ids,
-                                               request.POST.get("note", "")),
+        request,
+        person,
+        lambda: people_domain.set_expert_areas(
+            Actor.from_request(request), person, ids, request.POST.get("note", "")
+        ),
         _("评审学段/学科已保存。"),
     )

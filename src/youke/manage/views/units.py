@@ -48,10 +48,17 @@ def _filtered_units(request):
 def unit_list(request):
     units = _filtered_units(request).annotate(people_count=Count("people")).order_by("path")
     page = paginate(request, units)
-    return render(request, "manage/unit_list.html", {
-        "page": page, "roots": scope_roots(request.user), "kinds": UnitKind.choices,
-        "areas": AreaType.choices, "filters": request.GET,
-    })
+    return render(
+        request,
+        "manage/unit_list.html",
+        {
+            "page": page,
+            "roots": scope_roots(request.user),
+            "kinds": UnitKind.choices,
+            "areas": AreaType.choices,
+            "filters": request.GET,
+        },
+    )
 
 
 @admin_required
@@ -61,22 +68,28 @@ def unit_detail(request, unit_id: int):
         raise Http404("unit")
     children = (
         Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1)
-        .annotate(people_count=Count("people")).order_by("path")
+        .annotate(people_count=Count("people"))
+        .order_by("path")
     )
     ancestors = [a for a in unit.get_ancestors() if rules.can_change_unit(request.user, a)]
     contacts = {c.role: c for c in unit.contacts.all()}
-    return render(request, "manage/unit_detail.html", {
-        "unit": unit,
-        "ancestors": ancestors,
-        "children": paginate(request, children),
-        "contacts": [(role, label, contacts.get(role)) for role, label in ContactRole.choices],
-        "people_count": unit.people.count(),
-        "subtree_people": rules.people_visible_to(request.user)
-        .filter(unit__path__startswith=unit.path).count(),
-        "can_restructure": rules.can_restructure_unit(request.user, unit),
-        "child_form": UnitForm(),
-        "contact_form": ContactForm(),
-    })
+    return render(
+        request,
+        "manage/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": ancestors,
+            "children": paginate(request, children),
+            "contacts": [(role, label, contacts.get(role)) for role, label in ContactRole.choices],
+            "people_count": unit.people.count(),
+            "subtree_people": rules.people_visible_to(request.user)
+            .filter(unit__path__startswith=unit.path)
+            .count(),
+            "can_restructure": rules.can_restructure_unit(request.user, unit),
+            "child_form": UnitForm(),
+            "contact_form": ContactForm(),
+        },
+    )
 
 
 @admin_required
@@ -85,7 +98,9 @@ def unit_create(request, parent_id: int):
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            unit = units_domain.create_unit(Actor.from_request(request), parent, **form.cleaned_data)
+            unit = units_domain.create_unit(
+                Actor.from_request(request), parent, **form.cleaned_data
+            )
         except units_domain.PermissionDenied as exc:
             raise Http404("unit") from exc
         except ValidationError as exc:
@@ -121,18 +136,23 @@ def unit_move(request, unit_id: int):
     if request.method == "POST" and form.is_valid():
         parent = unit_by_code(request.user, form.cleaned_data["parent_code"])
         if parent is None:
-            form.add_error("parent_code", _("找不到该代码的单位，或它不在您的管理范围内，请核对代码。"))
+            form.add_error(
+                "parent_code", _("找不到该代码的单位，或它不在您的管理范围内，请核对代码。")
+            )
         else:
             try:
-                units_domain.move_unit(Actor.from_request(request), unit, parent,
-                                       reason=form.cleaned_data["reason"])
+                units_domain.move_unit(
+                    Actor.from_request(request), unit, parent, reason=form.cleaned_data["reason"]
+                )
             except units_domain.PermissionDenied:
                 form.add_error(None, _("您没有权限移动该单位，需由其上级单位的管理员操作。"))
             except ValidationError as exc:
                 apply_errors(form, exc, {"parent": "parent_code"})
             else:
-                messages.success(request, _("已将“%(u)s”移动到“%(p)s”之下。") % {
-                    "u": unit.name, "p": parent.name})
+                messages.success(
+                    request,
+                    _("已将“%(u)s”移动到“%(p)s”之下。") % {"u": unit.name, "p": parent.name},
+                )
                 return redirect("manage:unit_detail", unit.pk)
     return render(request, "manage/unit_move.html", {"form": form, "unit": unit})
 

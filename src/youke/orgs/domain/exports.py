@@ -63,16 +63,24 @@ def export_units(job: Job, progress: jobs.JobProgress) -> dict:
             contact = contacts.get(ContactRole.CONTACT)
             progress.advance(index)
             yield [
-                unit.code, unit.name, unit.get_kind_display(),
-                parent_code(unit), unit.get_area_type_display(),
-                unit.address, leader.name if leader else "", leader.mobile if leader else "",
-                contact.name if contact else "", contact.mobile if contact else "",
+                unit.code,
+                unit.name,
+                unit.get_kind_display(),
+                parent_code(unit),
+                unit.get_area_type_display(),
+                unit.address,
+                leader.name if leader else "",
+                leader.mobile if leader else "",
+                contact.name if contact else "",
+                contact.mobile if contact else "",
                 contact.office_phone if contact else "",
             ]
 
     save_output(job, [c.header for c in UNIT_COLUMNS], rows(), "units", _("单位"))
-    return {"rows": progress.job.done, "message": _("导出完成，共 %(n)s 个单位。") % {
-        "n": progress.job.done}}
+    return {
+        "rows": progress.job.done,
+        "message": _("导出完成，共 %(n)s 个单位。") % {"n": progress.job.done},
+    }
 
 
 PEOPLE_EXTRA_HEADERS = ["单位名称", "角色", "状态"]
@@ -84,9 +92,11 @@ def export_people(job: Job, progress: jobs.JobProgress) -> dict:
     people = rules.people_visible_to(person)
     if job.unit_id:
         people = people.filter(unit__path__startswith=job.unit.path)
-    people = people.select_related("unit").prefetch_related(
-        Prefetch("grants", queryset=RoleGrant.objects.order_by("role"))
-    ).order_by("unit__path", "full_name", "pk")
+    people = (
+        people.select_related("unit")
+        .prefetch_related(Prefetch("grants", queryset=RoleGrant.objects.order_by("role")))
+        .order_by("unit__path", "full_name", "pk")
+    )
     progress.set_total(people.count())
 
     def rows():
@@ -94,12 +104,20 @@ def export_people(job: Job, progress: jobs.JobProgress) -> dict:
             progress.advance(index)
             roles = "、".join(sorted({str(g.get_role_display()) for g in p.grants.all()}))
             yield [
-                p.full_name, p.mobile or "", p.masked_id_card, p.unit.code, p.get_title_display()
-                if p.title else "", p.email, p.unit.name, roles,
+                p.full_name,
+                p.mobile or "",
+                p.masked_id_card,
+                p.unit.code,
+                p.get_title_display() if p.title else "",
+                p.email,
+                p.unit.name,
+                roles,
                 _("启用") if p.is_active else _("停用"),
             ]
 
     headers = [c.header for c in TEACHER_COLUMNS] + PEOPLE_EXTRA_HEADERS
     save_output(job, headers, rows(), "people", _("人员"))
-    return {"rows": progress.job.done, "message": _("导出完成，共 %(n)s 人。") % {
-        "n": progress.job.done}}
+    return {
+        "rows": progress.job.done,
+        "message": _("导出完成，共 %(n)s 人。") % {"n": progress.job.done},
+    }

@@ -96,8 +96,13 @@ def import_units(job: Job, progress: jobs.JobProgress) -> dict:
             except ValidationError as exc:
                 errors.extend(_row_errors(number, exc))
             except units_domain.PermissionDenied:
-                errors.append(RowError(number, _HEADER["parent_code"],
-                                       _("上级单位不在您的管理范围内，请核对上级单位代码。")))
+                errors.append(
+                    RowError(
+                        number,
+                        _HEADER["parent_code"],
+                        _("上级单位不在您的管理范围内，请核对上级单位代码。"),
+                    )
+                )
             progress.advance(index)
     finally:
         job.input_file.close()
@@ -106,28 +111,44 @@ def import_units(job: Job, progress: jobs.JobProgress) -> dict:
 
 def _row_errors(number: int, exc: ValidationError) -> list[RowError]:
     if hasattr(exc, "error_dict"):
-        return [RowError(number, _HEADER.get(field, field), msgs[0])
-                for field, msgs in exc.message_dict.items()]
+        return [
+            RowError(number, _HEADER.get(field, field), msgs[0])
+            for field, msgs in exc.message_dict.items()
+        ]
     return [RowError(number, "", exc.messages[0])]
 
 
 def _import_unit_row(actor: Actor, row: dict) -> bool:
-    kind = _KIND_BY_LABEL.get(row["kind"]) or (row["kind"] if row["kind"] in UnitKind.values
-                                               else None)
+    kind = _KIND_BY_LABEL.get(row["kind"]) or (
+        row["kind"] if row["kind"] in UnitKind.values else None
+    )
     if kind is None:
-        raise ValidationError({"kind": _("单位类型“%(v)s”无效，应为：%(allowed)s。") % {
-            "v": row["kind"], "allowed": "、".join(_KIND_BY_LABEL)}})
+        raise ValidationError(
+            {
+                "kind": _("单位类型“%(v)s”无效，应为：%(allowed)s。")
+                % {"v": row["kind"], "allowed": "、".join(_KIND_BY_LABEL)}
+            }
+        )
     area = row.get("area_type", "")
     area_type = _AREA_BY_LABEL.get(area, area if area in AreaType.values else None)
     if area and area_type is None:
         raise ValidationError({"area_type": _("“%(v)s”无效，应填“城区”或“县区”。") % {"v": area}})
-    fields = {"name": row["name"], "code": row["code"], "kind": kind,
-              "area_type": area_type or "", "address": row.get("address", "")}
+    fields = {
+        "name": row["name"],
+        "code": row["code"],
+        "kind": kind,
+        "area_type": area_type or "",
+        "address": row.get("address", ""),
+    }
     existing = Unit.objects.filter(code=row["code"]).first()
     if existing is not None:
         if actor.person is not None and not rules.can_change_unit(actor.person, existing):
-            raise ValidationError({"code": _("代码 %(v)s 已被您管理范围之外的单位使用，请核对代码。")
-                                   % {"v": row["code"]}})
+            raise ValidationError(
+                {
+                    "code": _("代码 %(v)s 已被您管理范围之外的单位使用，请核对代码。")
+                    % {"v": row["code"]}
+                }
+            )
         fields.pop("code")
         fields.pop("kind")
         unit = units_domain.update_unit(actor, existing, **fields)
@@ -135,8 +156,12 @@ def _import_unit_row(actor: Actor, row: dict) -> bool:
     else:
         parent = Unit.objects.filter(code=row["parent_code"]).first()
         if parent is None:
-            raise ValidationError({"parent_code": _("上级单位代码 %(v)s 不存在。请先导入上级单位，或核对代码。")
-                                   % {"v": row["parent_code"] or _("（空）")}})
+            raise ValidationError(
+                {
+                    "parent_code": _("上级单位代码 %(v)s 不存在。请先导入上级单位，或核对代码。")
+                    % {"v": row["parent_code"] or _("（空）")}
+                }
+            )
         unit = units_domain.create_unit(actor, parent, **fields)
         is_new = True
     for role, name_key, mobile_key, phone_key in (
@@ -146,7 +171,11 @@ def _import_unit_row(actor: Actor, row: dict) -> bool:
         if row.get(name_key):
             try:
                 units_domain.save_contact(
-                    actor, unit, role, name=row[name_key], mobile=row.get(mobile_key, ""),
+                    actor,
+                    unit,
+                    role,
+                    name=row[name_key],
+                    mobile=row.get(mobile_key, ""),
                     office_phone=row.get(phone_key, "") if phone_key else "",
                 )
             except ValidationError as exc:
@@ -213,9 +242,14 @@ def _check_teacher_row(actor, number, row, default_unit, unit_cache, seen_mobile
         errs.append(RowError(number, _HEADER["mobile"], exc.messages[0]))
     else:
         if row["mobile"] in seen_mobiles:
-            errs.append(RowError(number, _HEADER["mobile"],
-                                 _("手机号与第 %(r)s 行重复；同一教师只需填写一行。")
-                                 % {"r": seen_mobiles[row["mobile"]]}))
+            errs.append(
+                RowError(
+                    number,
+                    _HEADER["mobile"],
+                    _("手机号与第 %(r)s 行重复；同一教师只需填写一行。")
+                    % {"r": seen_mobiles[row["mobile"]]},
+                )
+            )
         else:
             seen_mobiles[row["mobile"]] = number
     if row.get("id_card"):
@@ -226,14 +260,25 @@ def _check_teacher_row(actor, number, row, default_unit, unit_cache, seen_mobile
             errs.append(RowError(number, _HEADER["id_card"], exc.messages[0]))
         else:
             if row["id_card"] in seen_ids:
-                errs.append(RowError(number, _HEADER["id_card"],
-                                     _("身份证号与第 %(r)s 行重复。") % {"r": seen_ids[row["id_card"]]}))
+                errs.append(
+                    RowError(
+                        number,
+                        _HEADER["id_card"],
+                        _("身份证号与第 %(r)s 行重复。") % {"r": seen_ids[row["id_card"]]},
+                    )
+                )
             else:
                 seen_ids[row["id_card"]] = number
     title = row.get("title", "")
     if title and title not in _TITLE_BY_LABEL:
-        errs.append(RowError(number, _HEADER["title"], _("称号“%(v)s”无效，应为：%(allowed)s，或留空。")
-                             % {"v": title, "allowed": "、".join(_TITLE_BY_LABEL)}))
+        errs.append(
+            RowError(
+                number,
+                _HEADER["title"],
+                _("称号“%(v)s”无效，应为：%(allowed)s，或留空。")
+                % {"v": title, "allowed": "、".join(_TITLE_BY_LABEL)},
+            )
+        )
     code = row.get("school_code") or ""
     if code not in unit_cache:
         unit = default_unit if not code else Unit.objects.filter(code=code).first()
@@ -245,9 +290,14 @@ def _check_teacher_row(actor, number, row, default_unit, unit_cache, seen_mobile
             unit = None
         unit_cache[code] = unit
     if unit_cache[code] is None:
-        errs.append(RowError(number, _HEADER["school_code"],
-                             _("学校代码 %(v)s 不存在、已停用或不在您的管理范围内，请核对。")
-                             % {"v": code or _("（空）")}))
+        errs.append(
+            RowError(
+                number,
+                _HEADER["school_code"],
+                _("学校代码 %(v)s 不存在、已停用或不在您的管理范围内，请核对。")
+                % {"v": code or _("（空）")},
+            )
+        )
     return errs
 
 
@@ -258,8 +308,9 @@ def _write_teacher_batch(actor: Actor, batch, password_hash: str):
         return 0, 0, errors
     mobiles = [row["mobile"] for _n, row, _u in batch]
     id_cards = [row["id_card"] for _n, row, _u in batch if row.get("id_card")]
-    by_mobile = {p.mobile: p for p in Person.objects.filter(mobile__in=mobiles)
-                 .select_related("unit")}
+    by_mobile = {
+        p.mobile: p for p in Person.objects.filter(mobile__in=mobiles).select_related("unit")
+    }
     id_owner = dict(Person.objects.filter(id_card__in=id_cards).values_list("id_card", "pk"))
     new_people: list[Person] = []
     to_update: list[Person] = []
@@ -271,12 +322,19 @@ def _write_teacher_batch(actor: Actor, batch, password_hash: str):
             if existing.full_name != row["full_name"] or (
                 actor.person is not None and not rules.covers(actor.person, existing.unit)
             ):
-                errors.append(RowError(number, _HEADER["mobile"],
-                                       _("手机号 %(v)s 已被其他账号（非本人或不在您的管理范围）使用，请核对。")
-                                       % {"v": row["mobile"]}))
+                errors.append(
+                    RowError(
+                        number,
+                        _HEADER["mobile"],
+                        _("手机号 %(v)s 已被其他账号（非本人或不在您的管理范围）使用，请核对。")
+                        % {"v": row["mobile"]},
+                    )
+                )
                 continue
             if row.get("id_card") and id_owner.get(row["id_card"], existing.pk) != existing.pk:
-                errors.append(RowError(number, _HEADER["id_card"], _("该身份证号已登记在其他账号上。")))
+                errors.append(
+                    RowError(number, _HEADER["id_card"], _("该身份证号已登记在其他账号上。"))
+                )
                 continue
             existing.title = title or existing.title
             existing.id_card = row.get("id_card") or existing.id_card
@@ -286,14 +344,25 @@ def _write_teacher_batch(actor: Actor, batch, password_hash: str):
         if row.get("id_card") and row["id_card"] in id_owner:
             errors.append(RowError(number, _HEADER["id_card"], _("该身份证号已登记在其他账号上。")))
             continue
-        new_people.append(Person(
-            username=row["mobile"], full_name=row["full_name"], mobile=row["mobile"],
-            id_card=row.get("id_card") or None, email=row.get("email", ""), unit=unit,
-            title=title, password=password_hash, must_change_password=True,
-        ))
+        new_people.append(
+            Person(
+                username=row["mobile"],
+                full_name=row["full_name"],
+                mobile=row["mobile"],
+                id_card=row.get("id_card") or None,
+                email=row.get("email", ""),
+                unit=unit,
+                title=title,
+                password=password_hash,
+                must_change_password=True,
+            )
+        )
     with transaction.atomic():
-        taken = set(Person.objects.filter(username__in=[p.username for p in new_people])
-                    .values_list("username", flat=True))
+        taken = set(
+            Person.objects.filter(username__in=[p.username for p in new_people]).values_list(
+                "username", flat=True
+            )
+        )
         new_people = [p for p in new_people if p.username not in taken]
         Person.objects.bulk_create(new_people, batch_size=1000)
         if not new_people or new_people[0].pk is None:  # backends without RETURNING ids
@@ -301,17 +370,32 @@ def _write_teacher_batch(actor: Actor, batch, password_hash: str):
         if to_update:
             Person.objects.bulk_update(to_update, ["title", "id_card", "email"], batch_size=1000)
         people = new_people + to_update
-        existing_grants = set(RoleGrant.objects.filter(
-            person__in=people, role=Role.TEACHER).values_list("person_id", "unit_id"))
-        RoleGrant.objects.bulk_create([
-            RoleGrant(person=p, unit_id=p.unit_id, role=Role.TEACHER, granted_by=actor.person)
-            for p in people if (p.pk, p.unit_id) not in existing_grants
-        ], batch_size=1000)
+        existing_grants = set(
+            RoleGrant.objects.filter(person__in=people, role=Role.TEACHER).values_list(
+                "person_id", "unit_id"
+            )
+        )
+        RoleGrant.objects.bulk_create(
+            [
+                RoleGrant(person=p, unit_id=p.unit_id, role=Role.TEACHER, granted_by=actor.person)
+                for p in people
+                if (p.pk, p.unit_id) not in existing_grants
+            ],
+            batch_size=1000,
+        )
         created_ids = {p.pk for p in new_people}
-        record_many(actor, AuditAction.IMPORT, [
-            (p, p.unit, {"full_name": p.full_name, "mobile": p.mobile,
-                         "created": p.pk in created_ids}) for p in people
-        ])
+        record_many(
+            actor,
+            AuditAction.IMPORT,
+            [
+                (
+                    p,
+                    p.unit,
+                    {"full_name": p.full_name, "mobile": p.mobile, "created": p.pk in created_ids},
+                )
+                for p in people
+            ],
+        )
     return len(new_people), len(to_update), errors
 
 

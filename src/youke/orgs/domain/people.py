@@ -19,8 +19,16 @@ from youke.orgs.enums import Role, TeacherTitle
 from youke.orgs.models import ExpertProfile, Person, RoleGrant, Unit
 from youke.orgs.validators import normalize_id_card, validate_id_card, validate_mobile
 
-PERSON_FIELDS = ("username", "full_name", "mobile", "id_card", "email", "unit", "title",
-                 "is_active")
+PERSON_FIELDS = (
+    "username",
+    "full_name",
+    "mobile",
+    "id_card",
+    "email",
+    "unit",
+    "title",
+    "is_active",
+)
 EDITABLE_FIELDS = ("full_name", "mobile", "id_card", "email", "title")
 SELF_EDITABLE_FIELDS = ("email",)
 
@@ -79,8 +87,9 @@ def generate_password() -> str:
 
 
 @transaction.atomic
-def create_person(actor: Actor, unit: Unit, *, password: str | None = None,
-                  roles: tuple[str, ...] = (), **fields) -> tuple[Person, str]:
+def create_person(
+    actor: Actor, unit: Unit, *, password: str | None = None, roles: tuple[str, ...] = (), **fields
+) -> tuple[Person, str]:
     """Create an account; returns it with the initial password (to hand over once)."""
     if actor.person is not None and not rules.covers(actor.person, unit):
         raise PermissionDenied
@@ -107,11 +116,18 @@ def update_person(actor: Actor, person: Person, **fields) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     if actor.person is not None and not rules.can_change_person(actor.person, person):
         # Self-service: real-name identity (name, mobile, ID card, title) is the admin's.
-        locked = [k for k in fields if k not in SELF_EDITABLE_FIELDS
-                  and (fields[k] or None) != (getattr(person, k) or None)]
+        locked = [
+            k
+            for k in fields
+            if k not in SELF_EDITABLE_FIELDS and (fields[k] or None) != (getattr(person, k) or None)
+        ]
         if locked:
-            raise ValidationError({k: _("实名信息（姓名、手机号、身份证号、称号）请联系本单位管理员修改。")
-                                   for k in locked})
+            raise ValidationError(
+                {
+                    k: _("实名信息（姓名、手机号、身份证号、称号）请联系本单位管理员修改。")
+                    for k in locked
+                }
+            )
     fields = _clean(fields, instance=person)
     before = snapshot(person, PERSON_FIELDS)
     for name, value in fields.items():
@@ -134,8 +150,15 @@ def move_person(actor: Actor, person: Person, unit: Unit, *, reason: str = "") -
     before = {"unit": person.unit_id, "unit_name": str(person.unit)}
     person.unit = unit
     person.save(update_fields=["unit", "updated_at"])
-    record(actor, AuditAction.MOVE, person, unit=unit, before=before,
-           after={"unit": unit.pk, "unit_name": unit.name}, reason=reason)
+    record(
+        actor,
+        AuditAction.MOVE,
+        person,
+        unit=unit,
+        before=before,
+        after={"unit": unit.pk, "unit_name": unit.name},
+        reason=reason,
+    )
     return person
 
 
@@ -151,9 +174,15 @@ def set_person_active(actor: Actor, person: Person, active: bool, *, reason: str
     if person.is_active != active:
         person.is_active = active
         person.save(update_fields=["is_active", "updated_at"])
-        record(actor, AuditAction.REACTIVATE if active else AuditAction.DEACTIVATE, person,
-               unit=person.unit, before={"is_active": not active}, after={"is_active": active},
-               reason=reason)
+        record(
+            actor,
+            AuditAction.REACTIVATE if active else AuditAction.DEACTIVATE,
+            person,
+            unit=person.unit,
+            before={"is_active": not active},
+            after={"is_active": active},
+            reason=reason,
+        )
     return person
 
 
@@ -196,13 +225,20 @@ def grant_role(actor: Actor, person: Person, unit: Unit, role: str) -> RoleGrant
     if actor.person is not None and not rules.can_grant_role(actor.person, unit, person):
         raise PermissionDenied
     if not unit.is_active:
-        raise ValidationError({"unit": _("单位“%(name)s”已停用，不能在其上授予角色。") % {"name": unit.name}})
+        raise ValidationError(
+            {"unit": _("单位“%(name)s”已停用，不能在其上授予角色。") % {"name": unit.name}}
+        )
     grant, created = RoleGrant.objects.get_or_create(
         person=person, unit=unit, role=role, defaults={"granted_by": actor.person}
     )
     if created:
-        record(actor, AuditAction.GRANT, grant, unit=unit,
-               after={"person": person.pk, "unit": unit.pk, "role": role})
+        record(
+            actor,
+            AuditAction.GRANT,
+            grant,
+            unit=unit,
+            after={"person": person.pk, "unit": unit.pk, "role": role},
+        )
         if role == Role.EXPERT:
             ExpertProfile.objects.get_or_create(person=person)
     return grant
@@ -210,16 +246,24 @@ def grant_role(actor: Actor, person: Person, unit: Unit, role: str) -> RoleGrant
 
 @transaction.atomic
 def revoke_role(actor: Actor, grant: RoleGrant, *, reason: str = "") -> None:
-    if actor.person is not None and not rules.can_grant_role(actor.person, grant.unit,
-                                                             grant.person):
+    if actor.person is not None and not rules.can_grant_role(
+        actor.person, grant.unit, grant.person
+    ):
         raise PermissionDenied
-    if actor.person is not None and grant.person_id == actor.person.pk and (
-        grant.role == Role.UNIT_ADMIN
+    if (
+        actor.person is not None
+        and grant.person_id == actor.person.pk
+        and (grant.role == Role.UNIT_ADMIN)
     ):
         raise ValidationError(_("不能撤销自己的管理员角色，请由上级管理员操作。"))
-    record(actor, AuditAction.REVOKE, grant, unit=grant.unit,
-           before={"person": grant.person_id, "unit": grant.unit_id, "role": grant.role},
-           reason=reason)
+    record(
+        actor,
+        AuditAction.REVOKE,
+        grant,
+        unit=grant.unit,
+        before={"person": grant.person_id, "unit": grant.unit_id, "role": grant.role},
+        reason=reason,
+    )
     grant.delete()
 
 
@@ -230,9 +274,9 @@ def set_expert_areas(actor: Actor, person: Person, area_ids: list[int], note: st
 
     if actor.person is not None and not rules.can_change_person(actor.person, person):
         raise PermissionDenied
-    areas = list(CourseNode.objects.filter(
-        pk__in=area_ids, level__in=[NodeLevel.STAGE, NodeLevel.SUBJECT]
-    ))
+    areas = list(
+        CourseNode.objects.filter(pk__in=area_ids, level__in=[NodeLevel.STAGE, NodeLevel.SUBJECT])
+    )
     if len(areas) != len(set(area_ids)):
         raise ValidationError({"areas": _("专家的学段/学科只能选择课程目录中的学段或学科节点。")})
     profile, _created = ExpertProfile.objects.get_or_create(person=person)
@@ -240,5 +284,11 @@ def set_expert_areas(actor: Actor, person: Person, area_ids: list[int], note: st
     profile.areas.set(areas)
     profile.note = note
     profile.save(update_fields=["note"])
-    record(actor, AuditAction.UPDATE, profile, unit=person.unit,
-           before={"areas": before}, after={"areas": sorted(a.pk for a in areas)})
+    record(
+        actor,
+        AuditAction.UPDATE,
+        profile,
+        unit=person.unit,
+        before={"areas": before},
+        after={"areas": sorted(a.pk for a in areas)},
+    )

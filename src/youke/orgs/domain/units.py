@@ -25,14 +25,24 @@ class PermissionDenied(Exception):
 def _check_kind(parent: Unit | None, kind: str) -> None:
     if parent is None:
         if kind != UnitKind.MINISTRY and kind != UnitKind.PROVINCE:
-            raise ValidationError({"parent": _("只有教育部或省级单位可以没有上级单位，请选择上级单位。")})
+            raise ValidationError(
+                {"parent": _("只有教育部或省级单位可以没有上级单位，请选择上级单位。")}
+            )
         return
     if kind not in CHILD_KINDS[parent.kind]:
         allowed = "、".join(str(UnitKind(k).label) for k in CHILD_KINDS[parent.kind]) or _("无")
-        raise ValidationError({
-            "kind": _("%(parent)s（%(parent_kind)s）下只能建立：%(allowed)s。请修改单位类型或上级单位。")
-            % {"parent": parent.name, "parent_kind": parent.get_kind_display(), "allowed": allowed}
-        })
+        raise ValidationError(
+            {
+                "kind": _(
+                    "%(parent)s（%(parent_kind)s）下只能建立：%(allowed)s。请修改单位类型或上级单位。"
+                )
+                % {
+                    "parent": parent.name,
+                    "parent_kind": parent.get_kind_display(),
+                    "allowed": allowed,
+                }
+            }
+        )
 
 
 def clean_unit_fields(fields: dict, *, instance: Unit | None = None) -> dict:
@@ -97,8 +107,14 @@ def update_unit(actor: Actor, unit: Unit, **fields) -> Unit:
     changed = [name for name in fields if before[name] != getattr(unit, name)]
     if changed:
         unit.save(update_fields=[*changed, "updated_at"])
-        record(actor, AuditAction.UPDATE, unit, unit=unit, before=before,
-               after=snapshot(unit, UNIT_FIELDS))
+        record(
+            actor,
+            AuditAction.UPDATE,
+            unit,
+            unit=unit,
+            before=before,
+            after=snapshot(unit, UNIT_FIELDS),
+        )
     return unit
 
 
@@ -112,15 +128,29 @@ def move_unit(actor: Actor, unit: Unit, new_parent: Unit, *, reason: str = "") -
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     new_parent = Unit.objects.get(pk=new_parent.pk)
     if new_parent.path.startswith(unit.path):
-        raise ValidationError({"parent": _("不能把单位移动到它自己或它的下级单位之下，这会形成循环。请选择其他上级单位。")})
+        raise ValidationError(
+            {
+                "parent": _(
+                    "不能把单位移动到它自己或它的下级单位之下，这会形成循环。请选择其他上级单位。"
+                )
+            }
+        )
     _check_kind(new_parent, unit.kind)
     old_parent = unit.get_parent()
     unit.move(new_parent, pos="last-child")
     unit.refresh_from_db()
-    record(actor, AuditAction.MOVE, unit, unit=unit,
-           before={"parent": old_parent.pk if old_parent else None,
-                   "parent_name": str(old_parent) if old_parent else ""},
-           after={"parent": new_parent.pk, "parent_name": new_parent.name}, reason=reason)
+    record(
+        actor,
+        AuditAction.MOVE,
+        unit,
+        unit=unit,
+        before={
+            "parent": old_parent.pk if old_parent else None,
+            "parent_name": str(old_parent) if old_parent else "",
+        },
+        after={"parent": new_parent.pk, "parent_name": new_parent.name},
+        reason=reason,
+    )
     return unit
 
 
@@ -135,9 +165,15 @@ def _set_active(actor: Actor, unit: Unit, active: bool, reason: str) -> Unit:
         else:
             count = Unit.objects.filter(pk=unit.pk).update(is_active=True)
         unit.refresh_from_db()
-        record(actor, AuditAction.DEACTIVATE if not active else AuditAction.REACTIVATE, unit,
-               unit=unit, before={"is_active": not active},
-               after={"is_active": active, "units_affected": count}, reason=reason)
+        record(
+            actor,
+            AuditAction.DEACTIVATE if not active else AuditAction.REACTIVATE,
+            unit,
+            unit=unit,
+            before={"is_active": not active},
+            after={"is_active": active, "units_affected": count},
+            reason=reason,
+        )
     return unit
 
 
@@ -150,7 +186,9 @@ def deactivate_unit(actor: Actor, unit: Unit, *, reason: str) -> Unit:
 def reactivate_unit(actor: Actor, unit: Unit, *, reason: str = "") -> Unit:
     parent = unit.get_parent()
     if parent is not None and not parent.is_active:
-        raise ValidationError({"reason": _("上级单位“%(name)s”已停用，请先启用上级单位。") % {"name": parent.name}})
+        raise ValidationError(
+            {"reason": _("上级单位“%(name)s”已停用，请先启用上级单位。") % {"name": parent.name}}
+        )
     return _set_active(actor, unit, True, reason)
 
 
@@ -188,6 +226,12 @@ def save_contact(actor: Actor, unit: Unit, role: str, **fields) -> Contact:
     contact.save()
     after = snapshot(contact, CONTACT_FIELDS)
     if before != after:
-        record(actor, AuditAction.UPDATE if before else AuditAction.CREATE, contact, unit=unit,
-               before=before, after=after)
+        record(
+            actor,
+            AuditAction.UPDATE if before else AuditAction.CREATE,
+            contact,
+            unit=unit,
+            before=before,
+            after=after,
+        )
     return contact

@@ -7,127 +7,305 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_course_nodes'),
+        ("catalog", "0001_course_nodes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('username', models.CharField(max_length=64, unique=True, verbose_name='用户名')),
-                ('full_name', models.CharField(max_length=64, verbose_name='姓名')),
-                ('mobile', models.CharField(blank=True, max_length=11, null=True, unique=True, verbose_name='手机号')),
-                ('id_card', models.CharField(blank=True, max_length=18, null=True, unique=True, verbose_name='身份证号')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='电子邮箱')),
-                ('title', models.CharField(blank=True, choices=[('', '无'), ('special_grade', '特级教师'), ('provincial_leader', '省级学科带头人'), ('city_leader', '市级学科带头人'), ('backbone', '骨干教师'), ('master', '名师')], default='', max_length=24, verbose_name='称号')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('is_platform_admin', models.BooleanField(default=False, verbose_name='平台管理员')),
-                ('must_change_password', models.BooleanField(default=True, verbose_name='首次登录须改密码')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='注册时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                ("username", models.CharField(max_length=64, unique=True, verbose_name="用户名")),
+                ("full_name", models.CharField(max_length=64, verbose_name="姓名")),
+                (
+                    "mobile",
+                    models.CharField(
+                        blank=True, max_length=11, null=True, unique=True, verbose_name="手机号"
+                    ),
+                ),
+                (
+                    "id_card",
+                    models.CharField(
+                        blank=True, max_length=18, null=True, unique=True, verbose_name="身份证号"
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="电子邮箱")),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "无"),
+                            ("special_grade", "特级教师"),
+                            ("provincial_leader", "省级学科带头人"),
+                            ("city_leader", "市级学科带头人"),
+                            ("backbone", "骨干教师"),
+                            ("master", "名师"),
+                        ],
+                        default="",
+                        max_length=24,
+                        verbose_name="称号",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "is_platform_admin",
+                    models.BooleanField(default=False, verbose_name="平台管理员"),
+                ),
+                (
+                    "must_change_password",
+                    models.BooleanField(default=True, verbose_name="首次登录须改密码"),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="注册时间"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
             ],
             options={
-                'verbose_name': '人员',
-                'verbose_name_plural': '人员',
-                'ordering': ['unit_id', 'full_name', 'id'],
+                "verbose_name": "人员",
+                "verbose_name_plural": "人员",
+                "ordering": ["unit_id", "full_name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255, unique=True)),
-                ('depth', models.PositiveIntegerField()),
-                ('numchild', models.PositiveIntegerField(default=0)),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('code', models.CharField(max_length=10, unique=True, verbose_name='代码')),
-                ('kind', models.CharField(choices=[('ministry', '教育部'), ('province', '省'), ('city', '市'), ('county', '县(区)'), ('school', '学校'), ('teaching_point', '教学点')], max_length=16, verbose_name='类型')),
-                ('area_type', models.CharField(blank=True, choices=[('urban', '城区'), ('county', '县区')], max_length=8, verbose_name='城区/县区')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255, unique=True)),
+                ("depth", models.PositiveIntegerField()),
+                ("numchild", models.PositiveIntegerField(default=0)),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("code", models.CharField(max_length=10, unique=True, verbose_name="代码")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ministry", "教育部"),
+                            ("province", "省"),
+                            ("city", "市"),
+                            ("county", "县(区)"),
+                            ("school", "学校"),
+                            ("teaching_point", "教学点"),
+                        ],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "area_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[("urban", "城区"), ("county", "县区")],
+                        max_length=8,
+                        verbose_name="城区/县区",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
             ],
             options={
-                'verbose_name': '单位',
-                'verbose_name_plural': '单位',
+                "verbose_name": "单位",
+                "verbose_name_plural": "单位",
             },
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('label', models.CharField(blank=True, max_length=64, verbose_name='用途')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='最近使用')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("label", models.CharField(blank=True, max_length=64, verbose_name="用途")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "last_used_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="最近使用"),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '接口令牌',
-                'verbose_name_plural': '接口令牌',
+                "verbose_name": "接口令牌",
+                "verbose_name_plural": "接口令牌",
             },
         ),
         migrations.CreateModel(
-            name='ExpertProfile',
+            name="ExpertProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('areas', models.ManyToManyField(blank=True, related_name='experts', to='catalog.coursenode', verbose_name='学段/学科')),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='expert_profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                (
+                    "areas",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="experts",
+                        to="catalog.coursenode",
+                        verbose_name="学段/学科",
+                    ),
+                ),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="expert_profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '专家信息',
-                'verbose_name_plural': '专家信息',
+                "verbose_name": "专家信息",
+                "verbose_name_plural": "专家信息",
             },
         ),
         migrations.AddField(
-            model_name='person',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='orgs.unit', verbose_name='所属单位'),
+            model_name="person",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="people",
+                to="orgs.unit",
+                verbose_name="所属单位",
+            ),
         ),
         migrations.CreateModel(
-            name='RoleGrant',
+            name="RoleGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('teacher', '教师'), ('unit_admin', '单位管理员'), ('expert', '评审专家'), ('research', '教研人员'), ('elearning', '电教人员')], max_length=16, verbose_name='角色')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='授予时间')),
-                ('granted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grants', to='orgs.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("teacher", "教师"),
+                            ("unit_admin", "单位管理员"),
+                            ("expert", "评审专家"),
+                            ("research", "教研人员"),
+                            ("elearning", "电教人员"),
+                        ],
+                        max_length=16,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="授予时间")),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grants",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grants",
+                        to="orgs.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '角色',
-                'verbose_name_plural': '角色',
-                'ordering': ['person_id', 'id'],
-                'indexes': [models.Index(fields=['role', 'unit'], name='grant_role_unit_idx')],
-                'constraints': [models.UniqueConstraint(fields=('person', 'unit', 'role'), name='grant_unique')],
+                "verbose_name": "角色",
+                "verbose_name_plural": "角色",
+                "ordering": ["person_id", "id"],
+                "indexes": [models.Index(fields=["role", "unit"], name="grant_role_unit_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("person", "unit", "role"), name="grant_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('leader', '负责人'), ('contact', '联系人'), ('admin', '管理员')], max_length=16, verbose_name='职责')),
-                ('name', models.CharField(max_length=64, verbose_name='姓名')),
-                ('department', models.CharField(blank=True, max_length=100, verbose_name='部门')),
-                ('position', models.CharField(blank=True, max_length=64, verbose_name='职务')),
-                ('office_phone', models.CharField(blank=True, max_length=32, verbose_name='办公电话')),
-                ('mobile', models.CharField(blank=True, max_length=11, verbose_name='手机')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='orgs.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("leader", "负责人"), ("contact", "联系人"), ("admin", "管理员")],
+                        max_length=16,
+                        verbose_name="职责",
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="姓名")),
+                ("department", models.CharField(blank=True, max_length=100, verbose_name="部门")),
+                ("position", models.CharField(blank=True, max_length=64, verbose_name="职务")),
+                (
+                    "office_phone",
+                    models.CharField(blank=True, max_length=32, verbose_name="办公电话"),
+                ),
+                ("mobile", models.CharField(blank=True, max_length=11, verbose_name="手机")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="orgs.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '联系人',
-                'verbose_name_plural': '联系表',
-                'ordering': ['unit', 'role'],
-                'constraints': [models.UniqueConstraint(fields=('unit', 'role'), name='contact_one_per_role')],
+                "verbose_name": "联系人",
+                "verbose_name_plural": "联系表",
+                "ordering": ["unit", "role"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("unit", "role"), name="contact_one_per_role")
+                ],
             },
         ),
     ]

@@ -14,14 +14,11 @@ class Unit(MP_Node):
     name = models.CharField(_("名称"), max_length=100)
     code = models.CharField(_("代码"), max_length=10, unique=True)
     kind = models.CharField(_("类型"), max_length=16, choices=UnitKind.choices)
-    area_type = models.CharField(
-        _("城区/县区"), max_length=8, choices=AreaType.choices, blank=True
-    )
+    area_type = models.CharField(_("城区/县区"), max_length=8, choices=AreaType.choices, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-
 
     class Meta:
         verbose_name = _("单位")

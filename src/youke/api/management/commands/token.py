@@ -37,11 +37,18 @@ class Command(BaseCommand):
             token = ApiToken.objects.create(
                 person=person, digest=ApiToken.digest_of(raw), label=label[:64]
             )
-            record(Actor.system(), AuditAction.TOKEN, token, unit=person.unit,
-                   after={"person": person.pk, "label": token.label})
+            record(
+                Actor.system(),
+                AuditAction.TOKEN,
+                token,
+                unit=person.unit,
+                after={"person": person.pk, "label": token.label},
+            )
         self.stdout.write(raw)
         self.stderr.write(
-            _("已为 %(name)s（%(username)s）签发接口令牌，只显示这一次，请妥善保存。"
-              "调用接口时使用请求头：Authorization: Bearer <令牌>")
+            _(
+                "已为 %(name)s（%(username)s）签发接口令牌，只显示这一次，请妥善保存。"
+                "调用接口时使用请求头：Authorization: Bearer <令牌>"
+            )
             % {"name": person.full_name, "username": person.username}
         )

@@ -15,8 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=settings.CONFIG["PORT"])
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--no-worker", action="store_true",
-                            help="不启动内置的后台任务进程")
+        parser.add_argument("--no-worker", action="store_true", help="不启动内置的后台任务进程")
 
     def handle(self, *args, port, host, no_worker, **options):
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -26,12 +25,22 @@ class Command(BaseCommand):
             worker = subprocess.Popen([sys.executable, "-m", "youke.cli", "worker"])
         self.stdout.write(f"优课已启动：http://{host}:{port}/  （Ctrl+C 停止）")
         web = [
-            sys.executable, "-m", "gunicorn", "youke.wsgi:application",
-            "--bind", f"{host}:{port}",
-            "--workers", str(settings.CONFIG["WEB_WORKERS"]),
-            "--threads", str(settings.CONFIG["WEB_THREADS"]),
-            "--worker-class", "gthread", "--timeout", "120",
-            "--access-logfile", "-",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "youke.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(settings.CONFIG["WEB_WORKERS"]),
+            "--threads",
+            str(settings.CONFIG["WEB_THREADS"]),
+            "--worker-class",
+            "gthread",
+            "--timeout",
+            "120",
+            "--access-logfile",
+            "-",
         ]
         try:
             subprocess.run(web, check=False)

@@ -14,7 +14,13 @@ class Command(BaseCommand):
         from youke.celery import app
 
         settings.QUEUE_DIR.mkdir(parents=True, exist_ok=True)
-        app.worker_main([
-            "worker", "--loglevel=INFO", f"--concurrency={concurrency}",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
-        ])
+        app.worker_main(
+            [
+                "worker",
+                "--loglevel=INFO",
+                f"--concurrency={concurrency}",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ]
+        )

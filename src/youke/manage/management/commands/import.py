@@ -10,8 +10,11 @@ from youke.core.actor import Actor
 from youke.core.domain import jobs
 from youke.orgs.models import Person, Unit
 
-KINDS = {"units": "orgs.import_units", "teachers": "orgs.import_teachers",
-         "catalog": "catalog.import_nodes"}
+KINDS = {
+    "units": "orgs.import_units",
+    "teachers": "orgs.import_teachers",
+    "catalog": "catalog.import_nodes",
+}
 
 
 class Command(BaseCommand):
@@ -20,9 +23,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(KINDS))
         parser.add_argument("file", type=Path)
-        parser.add_argument("--as", dest="username", required=True,
-                            help="以该账号的权限导入（决定管理范围）")
-        parser.add_argument("--school", default="", help="教师导入：表中未填学校代码时使用的学校代码")
+        parser.add_argument(
+            "--as", dest="username", required=True, help="以该账号的权限导入（决定管理范围）"
+        )
+        parser.add_argument(
+            "--school", default="", help="教师导入：表中未填学校代码时使用的学校代码"
+        )
 
     def handle(self, *args, kind, file, username, school, **options):
         person = Person.objects.filter(username=username, is_active=True).first()
@@ -37,8 +43,9 @@ class Command(BaseCommand):
                 raise CommandError(f"学校代码 {school} 不存在，请核对。")
         upload = SimpleUploadedFile(file.name, file.read_bytes())
         with transaction.atomic():
-            job = jobs.create_job(Actor(person), KINDS[kind], unit=unit, upload=upload,
-                                  enqueue=False)
+            job = jobs.create_job(
+                Actor(person), KINDS[kind], unit=unit, upload=upload, enqueue=False
+            )
         jobs.run(job.pk)  # inline: a shell user waits for the result anyway
         job.refresh_from_db()
         self.stdout.write(job.message)
