@@ -64,16 +64,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
     parser.add_argument("--import-rows", type=int, default=50_000)
     parser.add_argument("--bad-rows", type=int, default=300)
-    parser.add_argument("--no-tracemalloc", action="store_true",
-                        help="time the import without tracemalloc (which slows Python)")
-    parser.add_argument("--keep-import", action="store_true",
-                        help="keep the imported teachers (default: delete them afterwards)")
+    parser.add_argument(
+        "--no-tracemalloc",
+        action="store_true",
+        help="time the import without tracemalloc (which slows Python)",
+    )
+    parser.add_argument(
+        "--keep-import",
+        action="store_true",
+        help="keep the imported teachers (default: delete them afterwards)",
+    )
     for part in ("queries", "http", "import"):
         parser.add_argument(f"--skip-{part}", action="store_true")
     return parser.parse_args(argv)
 
 
 # --- subtree queries -------------------------------------------------------------------------
+
 
 def explain(sql: str, params) -> list[str]:
     from django.db import connection
@@ -136,10 +143,17 @@ def run_query(label: str, level: str, fn, repeat: int) -> dict:
     plan = explain(sql, params)
     indexed, scans = index_verdict(plan)
     return {
-        "level": level, "query": label, "result": result, "queries": query_counts[0],
-        "first_ms": round(times[0], 2), "median_ms": round(median(times), 2),
-        "min_ms": round(min(times), 2), "path_index_range": indexed, "full_scans": scans,
-        "sql": sql, "plan": plan,
+        "level": level,
+        "query": label,
+        "result": result,
+        "queries": query_counts[0],
+        "first_ms": round(times[0], 2),
+        "median_ms": round(median(times), 2),
+        "min_ms": round(min(times), 2),
+        "path_index_range": indexed,
+        "full_scans": scans,
+        "sql": sql,
+        "plan": plan,
     }
 
 
@@ -154,27 +168,34 @@ def bench_queries(repeat: int) -> list[dict]:
         paths = rules.admin_paths(admin)  # cached on the person, as within one request
         assert paths and len(paths) == 1, paths
         path = paths[0]
-        end = path + "~"  # sorts after every descendant path (alphabet 0-9A-Z)
         people = rules.people_visible_to(admin)
         cases = [
-            ("people visible: rules.people_visible_to(admin).count()",
-             lambda people=people: people.count()),
-            ("teachers: RoleGrant(role=teacher, unit__path__startswith).count()",
-             lambda path=path: RoleGrant.objects.filter(
-                 role=Role.TEACHER, unit__path__startswith=path).count()),
-            ("schools: Unit(path__startswith, kind=school).count()",
-             lambda path=path: Unit.objects.filter(
-                 path__startswith=path, kind=UnitKind.SCHOOL).count()),
-            ("list page 1: people_visible_to(admin) ordered [:50]",
-             lambda people=people: len(list(
-                 people.filter(is_active=True).select_related("unit")
-                 .order_by("unit__path", "full_name", "pk")[:50]))),
-            ("compare: teachers with path range (>=, <) instead of LIKE",
-             lambda path=path, end=end: RoleGrant.objects.filter(
-                 role=Role.TEACHER, unit__path__gte=path, unit__path__lt=end).count()),
-            ("compare: schools with path range (>=, <) instead of LIKE",
-             lambda path=path, end=end: Unit.objects.filter(
-                 path__gte=path, path__lt=end, kind=UnitKind.SCHOOL).count()),
+            (
+                "people visible: rules.people_visible_to(admin).count()",
+                lambda people=people: people.count(),
+            ),
+            (
+                "teachers: RoleGrant(role=teacher, unit__path__under).count()",
+                lambda path=path: RoleGrant.objects.filter(
+                    role=Role.TEACHER, unit__path__under=path
+                ).count(),
+            ),
+            (
+                "schools: Unit(path__under, kind=school).count()",
+                lambda path=path: Unit.objects.filter(
+                    path__under=path, kind=UnitKind.SCHOOL
+                ).count(),
+            ),
+            (
+                "list page 1: people_visible_to(admin) ordered [:50]",
+                lambda people=people: len(
+                    list(
+                        people.filter(is_active=True)
+                        .select_related("unit")
+                        .order_by("unit__path", "full_name", "pk")[:50]
+                    )
+                ),
+            ),
         ]
         for label, fn in cases:
             results.append(run_query(label, level, fn, repeat))
@@ -182,8 +203,11 @@ def bench_queries(repeat: int) -> list[dict]:
 
 
 def _first_step(plan: list[str]) -> str:
-    steps = [line.strip().lstrip("-> ") for line in plan
-             if line.strip().startswith(("SCAN", "SEARCH", "->")) or "Scan" in line]
+    steps = [
+        line.strip().lstrip("-> ")
+        for line in plan
+        if line.strip().startswith(("SCAN", "SEARCH", "->")) or "Scan" in line
+    ]
     text = steps[0] if steps else (plan[0].strip() if plan else "")
     return text if len(text) <= 70 else text[:67] + "..."
 
@@ -191,13 +215,33 @@ def _first_step(plan: list[str]) -> str:
 def print_queries(results: list[dict]) -> None:
     print("\n== Subtree queries (each one SQL query; times in ms) ==")
     print("   path idx: the path prefix is answered by an index range (else rows are filtered)")
-    print(table(
-        ["level", "query", "result", "queries", "first ms", "median ms", "path idx",
-         "driving access (first plan line)"],
-        [[r["level"], r["query"], r["result"], r["queries"], r["first_ms"], r["median_ms"],
-          "yes" if r["path_index_range"] else "NO", _first_step(r["plan"])]
-         for r in results],
-    ))
+    print(
+        table(
+            [
+                "level",
+                "query",
+                "result",
+                "queries",
+                "first ms",
+                "median ms",
+                "path idx",
+                "driving access (first plan line)",
+            ],
+            [
+                [
+                    r["level"],
+                    r["query"],
+                    r["result"],
+                    r["queries"],
+                    r["first_ms"],
+                    r["median_ms"],
+                    "yes" if r["path_index_range"] else "NO",
+                    _first_step(r["plan"]),
+                ]
+                for r in results
+            ],
+        )
+    )
     seen = set()
     for r in results:
         key = r["query"]
@@ -211,6 +255,7 @@ def print_queries(results: list[dict]) -> None:
 
 # --- HTTP ---------------------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -223,17 +268,22 @@ class Server:
     def __init__(self, data_dir: Path, port: int, log_path: Path) -> None:
         self.port = port
         self.log_path = log_path
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="youke.settings",
-                   YOUKE_DATA_DIR=str(data_dir.resolve()))
+        env = dict(
+            os.environ,
+            DJANGO_SETTINGS_MODULE="youke.settings",
+            YOUKE_DATA_DIR=str(data_dir.resolve()),
+        )
         self.env = env
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
         self.log = open(self.log_path, "w")  # noqa: SIM115 (closed in __exit__)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "youke.cli", "serve", "--port", str(self.port),
-             "--no-worker"],
-            env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            [sys.executable, "-m", "youke.cli", "serve", "--port", str(self.port), "--no-worker"],
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -302,12 +352,18 @@ def login(port: int, username: str, password: str) -> str:
         jar.load(header)
     match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     token = match.group(1) if match else jar["csrftoken"].value
-    body = urllib.parse.urlencode({"login": username, "password": password,
-                                   "csrfmiddlewaretoken": token})
-    conn.request("POST", "/accounts/login/", body=body, headers={
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": f"csrftoken={jar['csrftoken'].value}",
-    })
+    body = urllib.parse.urlencode(
+        {"login": username, "password": password, "csrfmiddlewaretoken": token}
+    )
+    conn.request(
+        "POST",
+        "/accounts/login/",
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={jar['csrftoken'].value}",
+        },
+    )
     response = conn.getresponse()
     response.read()
     for header in response.headers.get_all("Set-Cookie") or []:
@@ -319,11 +375,16 @@ def login(port: int, username: str, password: str) -> str:
 
 
 def issue_token(data_dir: Path, username: str) -> str:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="youke.settings",
-               YOUKE_DATA_DIR=str(data_dir.resolve()))
-    done = subprocess.run([sys.executable, "-m", "youke.cli", "token", username,
-                           "--label", "bench"], env=env, capture_output=True, text=True,
-                          check=True)
+    env = dict(
+        os.environ, DJANGO_SETTINGS_MODULE="youke.settings", YOUKE_DATA_DIR=str(data_dir.resolve())
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "youke.cli", "token", username, "--label", "bench"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return done.stdout.strip().splitlines()[-1]
 
 
@@ -360,11 +421,16 @@ def measure(port: int, url: str, headers: dict[str, str], n: int, threads: int) 
     wall = time.perf_counter() - started
     ms = [s * 1000 for s in latencies]
     return {
-        "url": url, "threads": threads, "requests": len(ms), "errors": len(errors),
+        "url": url,
+        "threads": threads,
+        "requests": len(ms),
+        "errors": len(errors),
         "error_statuses": sorted(set(errors)),
-        "p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1),
+        "p50_ms": round(percentile(ms, 50), 1),
+        "p95_ms": round(percentile(ms, 95), 1),
         "max_ms": round(max(ms), 1) if ms else None,
-        "req_per_s": round(len(ms) / wall, 1), "wall_s": round(wall, 2),
+        "req_per_s": round(len(ms) / wall, 1),
+        "wall_s": round(wall, 2),
     }
 
 
@@ -378,8 +444,7 @@ def bench_http(data_dir: Path, password: str, n: int, threads: int, port: int) -
         cookie = login(port, username, password)
         targets = [
             ("/manage/people/", {"Cookie": cookie}),
-            ("/api/v1/people", {"Authorization": f"Bearer {token}",
-                                "Accept": "application/json"}),
+            ("/api/v1/people", {"Authorization": f"Bearer {token}", "Accept": "application/json"}),
         ]
         for url, headers in targets:
             client = Client(port, headers)
@@ -399,29 +464,52 @@ def bench_http(data_dir: Path, password: str, n: int, threads: int, port: int) -
                 checks[url] = {"count": data.get("count"), "items": len(data.get("items", []))}
             else:
                 total = re.search(r"共\s*([\d,]+)\s*人", body.decode())
-                checks[url] = {"count": total.group(1) if total else None,
-                               "rows": len(re.findall(rb'href="/manage/people/\d+/', body)),
-                               "bytes": len(body)}
+                checks[url] = {
+                    "count": total.group(1) if total else None,
+                    "rows": len(re.findall(rb'href="/manage/people/\d+/', body)),
+                    "bytes": len(body),
+                }
             results.append(measure(port, url, headers, n, 1))
             results.append(measure(port, url, headers, n, threads))
-    return {"port": port, "user": username, "checks": checks, "runs": results,
-            "web_workers": os.environ.get("YOUKE_WEB_WORKERS", "2 (default)"),
-            "web_threads": os.environ.get("YOUKE_WEB_THREADS", "4 (default)")}
+    return {
+        "port": port,
+        "user": username,
+        "checks": checks,
+        "runs": results,
+        "web_workers": os.environ.get("YOUKE_WEB_WORKERS", "2 (default)"),
+        "web_threads": os.environ.get("YOUKE_WEB_THREADS", "4 (default)"),
+    }
 
 
 def print_http(result: dict) -> None:
-    print(f"\n== HTTP as {result['user']} (youke serve, workers {result['web_workers']}, "
-          f"threads {result['web_threads']}) ==")
+    print(
+        f"\n== HTTP as {result['user']} (youke serve, workers {result['web_workers']}, "
+        f"threads {result['web_threads']}) =="
+    )
     for url, check in result["checks"].items():
         print(f"   {url}: {check}")
-    print(table(
-        ["url", "threads", "requests", "errors", "p50 ms", "p95 ms", "max ms", "req/s"],
-        [[r["url"], r["threads"], r["requests"], r["errors"], r["p50_ms"], r["p95_ms"],
-          r["max_ms"], r["req_per_s"]] for r in result["runs"]],
-    ))
+    print(
+        table(
+            ["url", "threads", "requests", "errors", "p50 ms", "p95 ms", "max ms", "req/s"],
+            [
+                [
+                    r["url"],
+                    r["threads"],
+                    r["requests"],
+                    r["errors"],
+                    r["p50_ms"],
+                    r["p95_ms"],
+                    r["max_ms"],
+                    r["req_per_s"],
+                ]
+                for r in result["runs"]
+            ],
+        )
+    )
 
 
 # --- teacher import -----------------------------------------------------------------------
+
 
 def import_id_card(index: int, broken: bool = False) -> str:
     import datetime
@@ -436,13 +524,21 @@ def import_id_card(index: int, broken: bool = False) -> str:
     return first17 + check
 
 
-def write_import_xlsx(path: Path, rows: int, bad: int, school_codes: list[str],
-                      foreign_code: str, rng: random.Random) -> dict:
+def write_import_xlsx(
+    path: Path, rows: int, bad: int, school_codes: list[str], foreign_code: str, rng: random.Random
+) -> dict:
     from openpyxl import Workbook
 
     bad_rows = set(rng.sample(range(1, rows), min(bad, rows - 1)))
-    kinds = {"mobile": 0, "id_card": 0, "duplicate": 0, "school": 0, "scope": 0, "title": 0,
-             "name": 0}
+    kinds = {
+        "mobile": 0,
+        "id_card": 0,
+        "duplicate": 0,
+        "school": 0,
+        "scope": 0,
+        "title": 0,
+        "name": 0,
+    }
     kind_cycle = list(kinds)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("教师")
@@ -478,8 +574,12 @@ def write_import_xlsx(path: Path, rows: int, bad: int, school_codes: list[str],
                 row[0] = ""
         sheet.append(row)
     workbook.save(path)
-    return {"rows": rows, "bad_rows": len(bad_rows), "bad_by_kind": kinds,
-            "bytes": path.stat().st_size}
+    return {
+        "rows": rows,
+        "bad_rows": len(bad_rows),
+        "bad_by_kind": kinds,
+        "bytes": path.stat().st_size,
+    }
 
 
 def cleanup_import() -> int:
@@ -512,8 +612,8 @@ def bench_import(rows: int, bad: int, use_tracemalloc: bool, keep: bool) -> dict
         print(f"removed {removed:,} teachers left by an earlier import run")
     admin = Person.objects.select_related("unit").get(username=ADMINS["county"])
     schools = Unit.objects.filter(kind=UnitKind.SCHOOL, is_active=True)
-    codes = list(schools.filter(path__startswith=admin.unit.path).values_list("code", flat=True))
-    foreign = schools.exclude(path__startswith=admin.unit.path).values_list("code", flat=True)[0]
+    codes = list(schools.filter(path__under=admin.unit.path).values_list("code", flat=True))
+    foreign = schools.exclude(path__under=admin.unit.path).values_list("code", flat=True)[0]
 
     path = OUT_DIR / "import_teachers.xlsx"
     started = time.perf_counter()
@@ -524,8 +624,12 @@ def bench_import(rows: int, bad: int, use_tracemalloc: bool, keep: bool) -> dict
     last_audit = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     actor = Actor(person=admin, ip="127.0.0.1")
     with open(path, "rb") as handle, mock.patch.object(jobs, "_enqueue", lambda job_id: None):
-        job = jobs.create_job(actor, "orgs.import_teachers", upload=File(handle, name=path.name),
-                              params={"ip": "127.0.0.1"})
+        job = jobs.create_job(
+            actor,
+            "orgs.import_teachers",
+            upload=File(handle, name=path.name),
+            params={"ip": "127.0.0.1"},
+        )
 
     gc.collect()
     rss_before = rss_mb()
@@ -543,34 +647,59 @@ def bench_import(rows: int, bad: int, use_tracemalloc: bool, keep: bool) -> dict
 
     job = Job.objects.get(pk=job.pk)
     result = job.result or {}
-    info.update({
-        "job_state": job.state, "job_message": job.message,
-        "created": result.get("created"), "updated": result.get("updated"),
-        "failed": result.get("failed"),
-        "wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "rows_per_s": round(rows / wall, 1),
-        "tracemalloc": use_tracemalloc,
-        "tracemalloc_peak_mb": round(peak / 2**20, 1) if peak is not None else None,
-        "ru_maxrss_before_mb": round(rss_before, 1), "ru_maxrss_after_mb": round(rss_after, 1),
-        "ru_maxrss_growth_mb": round(rss_after - rss_before, 1),
-    })
+    info.update(
+        {
+            "job_state": job.state,
+            "job_message": job.message,
+            "created": result.get("created"),
+            "updated": result.get("updated"),
+            "failed": result.get("failed"),
+            "wall_s": round(wall, 2),
+            "cpu_s": round(cpu, 2),
+            "rows_per_s": round(rows / wall, 1),
+            "tracemalloc": use_tracemalloc,
+            "tracemalloc_peak_mb": round(peak / 2**20, 1) if peak is not None else None,
+            "ru_maxrss_before_mb": round(rss_before, 1),
+            "ru_maxrss_after_mb": round(rss_after, 1),
+            "ru_maxrss_growth_mb": round(rss_after - rss_before, 1),
+        }
+    )
     if not keep:
         cleanup_import()
         AuditEvent.objects.filter(pk__gt=last_audit, action=AuditAction.IMPORT)._raw_delete(
-            AuditEvent.objects.db)
+            AuditEvent.objects.db
+        )
     return info
 
 
 def print_import(info: dict) -> None:
     print("\n== Teacher import (orgs.import_teachers job, in-process) ==")
-    print(table(["figure", "value"], [[k, v if not isinstance(v, dict) else json.dumps(
-        v, ensure_ascii=False)] for k, v in info.items() if k != "job_message"]))
+    print(
+        table(
+            ["figure", "value"],
+            [
+                [k, v if not isinstance(v, dict) else json.dumps(v, ensure_ascii=False)]
+                for k, v in info.items()
+                if k != "job_message"
+            ],
+        )
+    )
     print(f"   job message: {info['job_message']}")
 
 
 # --- main ---------------------------------------------------------------------------------
 
+
+def _stop(signum, _frame) -> None:
+    raise SystemExit(f"stopped by signal {signum}")  # unwinds through Server.__exit__
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    # Background jobs of a non-interactive shell ignore SIGINT; make both signals stop the
+    # run cleanly so the server subprocess is always shut down.
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
     meta_path = args.data_dir / META_FILE
     if not meta_path.exists():
         sys.exit(f"{meta_path} not found: run bench/generate_orgs.py first")
@@ -585,19 +714,26 @@ def main(argv: list[str] | None = None) -> None:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     report: dict = {
         "environment": {
-            "python": platform.python_version(), "django": django.get_version(),
+            "python": platform.python_version(),
+            "django": django.get_version(),
             "database": connection.vendor,
-            "sqlite": __import__("sqlite3").sqlite_version if connection.vendor == "sqlite"
+            "sqlite": __import__("sqlite3").sqlite_version
+            if connection.vendor == "sqlite"
             else None,
-            "cpus": os.cpu_count(), "machine": platform.machine(),
+            "cpus": os.cpu_count(),
+            "machine": platform.machine(),
         },
         "data": {
-            "units": Unit.objects.count(), "people": Person.objects.count(),
-            "grants": RoleGrant.objects.count(), "generated": meta,
+            "units": Unit.objects.count(),
+            "people": Person.objects.count(),
+            "grants": RoleGrant.objects.count(),
+            "generated": meta,
         },
     }
-    print(f"data: {report['data']['units']:,} units, {report['data']['people']:,} people, "
-          f"{report['data']['grants']:,} grants ({connection.vendor})")
+    print(
+        f"data: {report['data']['units']:,} units, {report['data']['people']:,} people, "
+        f"{report['data']['grants']:,} grants ({connection.vendor})"
+    )
 
     def note_load(section: str) -> None:
         load = [round(x, 2) for x in os.getloadavg()]
@@ -611,13 +747,15 @@ def main(argv: list[str] | None = None) -> None:
     if not args.skip_http:
         note_load("http")
         connection.close()
-        report["http"] = bench_http(args.data_dir, meta["password"], args.requests,
-                                    args.threads, args.port)
+        report["http"] = bench_http(
+            args.data_dir, meta["password"], args.requests, args.threads, args.port
+        )
         print_http(report["http"])
     if not args.skip_import:
         note_load("import")
-        report["import"] = bench_import(args.import_rows, args.bad_rows,
-                                        not args.no_tracemalloc, args.keep_import)
+        report["import"] = bench_import(
+            args.import_rows, args.bad_rows, not args.no_tracemalloc, args.keep_import
+        )
         print_import(report["import"])
 
     note_load("end")

@@ -34,20 +34,29 @@ TEACHER_MOBILE_BASE = 13_000_000_000  # 130xxxxxxxx; the import bench uses 19xxx
 TEACHER_ID_REGION = "330102"  # the import bench uses 110101
 CHUNK = 20_000
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+)
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉宇浩然子涵欣怡雨轩梓萱思远俊"
 SCHOOL_KINDS = ("小学", "中学", "实验小学", "初级中学", "九年一贯制学校", "高级中学")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR,
-                        help="youke data dir (SQLite database, media); default %(default)s")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=DEFAULT_DATA_DIR,
+        help="youke data dir (SQLite database, media); default %(default)s",
+    )
     parser.add_argument("--schools", type=int, default=200_000)
     parser.add_argument("--teachers", type=int, default=500_000)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--force", action="store_true",
-                        help="delete an existing SQLite database (or flush PostgreSQL) first")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="delete an existing SQLite database (or flush PostgreSQL) first",
+    )
     return parser.parse_args(argv)
 
 
@@ -96,8 +105,14 @@ def build_units(n_schools: int, rng: random.Random) -> dict[str, int]:
         for k in range(1, COUNTIES_PER_CITY + 1):
             area = AreaType.URBAN if k <= 3 else AreaType.COUNTY
             suffix = "区" if area == AreaType.URBAN else "县"
-            county = Spec({"code": f"{city_code[:4]}{k:02d}", "name": f"基准{c}市{k}{suffix}",
-                           "kind": UnitKind.COUNTY, "area_type": area})
+            county = Spec(
+                {
+                    "code": f"{city_code[:4]}{k:02d}",
+                    "name": f"基准{c}市{k}{suffix}",
+                    "kind": UnitKind.COUNTY,
+                    "area_type": area,
+                }
+            )
             city.children.append(county)
             counties.append(county)
         cities.append(city)
@@ -105,21 +120,32 @@ def build_units(n_schools: int, rng: random.Random) -> dict[str, int]:
     for i in range(n_schools):
         county = counties[i * len(counties) // n_schools]
         kind = SCHOOL_KINDS[rng.randrange(len(SCHOOL_KINDS))]
-        county.children.append(Spec({
-            "code": str(SCHOOL_CODE_BASE + i), "kind": UnitKind.SCHOOL,
-            "name": f"{county.fields['name']}第{len(county.children) + 1}{kind}",
-            "area_type": county.fields["area_type"],
-        }))
+        county.children.append(
+            Spec(
+                {
+                    "code": str(SCHOOL_CODE_BASE + i),
+                    "kind": UnitKind.SCHOOL,
+                    "name": f"{county.fields['name']}第{len(county.children) + 1}{kind}",
+                    "area_type": county.fields["area_type"],
+                }
+            )
+        )
     province = Spec({"code": PROVINCE_CODE, "name": "基准省", "kind": UnitKind.PROVINCE}, cities)
-    ministry = Spec({"code": MINISTRY_CODE, "name": "教育部（基准）", "kind": UnitKind.MINISTRY},
-                    [province])
+    ministry = Spec(
+        {"code": MINISTRY_CODE, "name": "教育部（基准）", "kind": UnitKind.MINISTRY}, [province]
+    )
     created = bulk_build(Unit, [ministry], batch_size=5000)
-    return {"units": created, "cities": len(cities), "counties": len(counties),
-            "schools": n_schools}
+    return {
+        "units": created,
+        "cities": len(cities),
+        "counties": len(counties),
+        "schools": n_schools,
+    }
 
 
-def build_teachers(n_teachers: int, school_ids: list[int], password_hash: str,
-                   rng: random.Random) -> int:
+def build_teachers(
+    n_teachers: int, school_ids: list[int], password_hash: str, rng: random.Random
+) -> int:
     from django.db import transaction
 
     from youke.orgs.enums import Role, TeacherTitle
@@ -132,19 +158,27 @@ def build_teachers(n_teachers: int, school_ids: list[int], password_hash: str,
         people = []
         for i in range(done, done + size):
             mobile = str(TEACHER_MOBILE_BASE + i)
-            people.append(Person(
-                username=mobile, mobile=mobile,
-                full_name=rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.randint(1, 2))),
-                id_card=id_card(TEACHER_ID_REGION, i) if i % 2 == 0 else None,
-                unit_id=school_ids[rng.randrange(len(school_ids))],
-                title=rng.choice(titles) if rng.random() < 0.1 else "",
-                password=password_hash, must_change_password=True,
-            ))
+            people.append(
+                Person(
+                    username=mobile,
+                    mobile=mobile,
+                    full_name=rng.choice(SURNAMES)
+                    + "".join(rng.choices(GIVEN, k=rng.randint(1, 2))),
+                    id_card=id_card(TEACHER_ID_REGION, i) if i % 2 == 0 else None,
+                    unit_id=school_ids[rng.randrange(len(school_ids))],
+                    title=rng.choice(titles) if rng.random() < 0.1 else "",
+                    password=password_hash,
+                    must_change_password=True,
+                )
+            )
         with transaction.atomic():
             Person.objects.bulk_create(people)
             if people and people[0].pk is None:  # backends without RETURNING ids
-                ids = dict(Person.objects.filter(mobile__in=[p.mobile for p in people])
-                           .values_list("mobile", "pk"))
+                ids = dict(
+                    Person.objects.filter(mobile__in=[p.mobile for p in people]).values_list(
+                        "mobile", "pk"
+                    )
+                )
                 for p in people:
                     p.pk = ids[p.mobile]
             RoleGrant.objects.bulk_create(
@@ -169,8 +203,11 @@ def build_admins(password_hash: str) -> dict[str, dict]:
     for level, username in ADMINS.items():
         unit = units[level]
         person = Person.objects.create(
-            username=username, full_name=f"基准{unit.name}管理员", unit=unit,
-            password=password_hash, must_change_password=False,
+            username=username,
+            full_name=f"基准{unit.name}管理员",
+            unit=unit,
+            password=password_hash,
+            must_change_password=False,
         )
         RoleGrant.objects.create(person=person, unit=unit, role=Role.UNIT_ADMIN)
         admins[level] = {"username": username, "unit_code": unit.code, "unit_path": unit.path}
@@ -211,8 +248,9 @@ def main(argv: list[str] | None = None) -> None:
     timings["units_s"] = time.perf_counter() - t
     print(f"units: {counts['units']:,} in {timings['units_s']:.1f} s")
 
-    school_ids = list(Unit.objects.filter(kind=UnitKind.SCHOOL).order_by("path")
-                      .values_list("pk", flat=True))
+    school_ids = list(
+        Unit.objects.filter(kind=UnitKind.SCHOOL).order_by("path").values_list("pk", flat=True)
+    )
     t = time.perf_counter()
     counts["teachers"] = build_teachers(args.teachers, school_ids, password_hash, rng)
     timings["teachers_s"] = time.perf_counter() - t
@@ -234,19 +272,26 @@ def main(argv: list[str] | None = None) -> None:
 
     meta = {
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "vendor": connection.vendor, "counts": counts, "admins": admins,
-        "password": BENCH_PASSWORD, "timings": {k: round(v, 2) for k, v in timings.items()},
+        "vendor": connection.vendor,
+        "counts": counts,
+        "admins": admins,
+        "password": BENCH_PASSWORD,
+        "timings": {k: round(v, 2) for k, v in timings.items()},
     }
     (args.data_dir / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2))
-    print(f"generation time: {timings['generation_s']:.1f} s "
-          f"(units {timings['units_s']:.1f} s, teachers {timings['teachers_s']:.1f} s); "
-          f"total with migrate {timings['total_s']:.1f} s; "
-          f"CPU time of this process {timings['process_cpu_s']:.1f} s")
+    print(
+        f"generation time: {timings['generation_s']:.1f} s "
+        f"(units {timings['units_s']:.1f} s, teachers {timings['teachers_s']:.1f} s); "
+        f"total with migrate {timings['total_s']:.1f} s; "
+        f"CPU time of this process {timings['process_cpu_s']:.1f} s"
+    )
     if connection.vendor == "sqlite":
         size = (args.data_dir / "youke.sqlite3").stat().st_size
         print(f"database size: {size / 1e6:,.0f} MB")
-    print(f"admins (password {BENCH_PASSWORD}): "
-          + ", ".join(f"{a['username']}@{a['unit_code']}" for a in admins.values()))
+    print(
+        f"admins (password {BENCH_PASSWORD}): "
+        + ", ".join(f"{a['username']}@{a['unit_code']}" for a in admins.values())
+    )
 
 
 if __name__ == "__main__":

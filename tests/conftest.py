@@ -14,6 +14,7 @@ from youke.orgs.models import Person, Unit
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR = tmp_path / "data"  # partial uploads live under DATA_DIR/uploads
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.QUEUE_DIR = tmp_path / "queue"
     # Per-process cache: the database cache table would need the db fixture everywhere.

@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "youke.core",
     "youke.orgs",
     "youke.catalog",
+    "youke.campaigns",
+    "youke.media",
+    "youke.submissions",
     # interface apps
     "youke.portal",
     "youke.manage",
@@ -158,6 +161,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 IMPORT_MAX_ROWS = CONFIG["IMPORT_MAX_ROWS"]
 UPLOAD_MAX_IMPORT_BYTES = CONFIG["UPLOAD_MAX_IMPORT_BYTES"]
+UPLOAD_MAX_BYTES = CONFIG["UPLOAD_MAX_BYTES"]
+UPLOAD_ABANDON_HOURS = CONFIG["UPLOAD_ABANDON_HOURS"]
 
 EMAIL_BACKEND = CONFIG["EMAIL_BACKEND"]
 EMAIL_HOST = CONFIG["EMAIL_HOST"]

@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from youke.core import lookups  # noqa: F401  registers path__under
         from youke.core.signals import create_cache_table
 
         post_migrate.connect(create_cache_table, sender=self)

@@ -14,6 +14,12 @@ class StyledForm(forms.Form):
                 css = "form-select"
             else:
                 css = "form-control"
-            if self.errors and field in self.errors:
-                css += " is-invalid"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def full_clean(self):
+        # Marking invalid fields here, not in __init__, keeps __init__ from validating early.
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"

@@ -47,7 +47,7 @@ def subtree_q(paths: list[str] | None, field: str = "path") -> Q:
         return Q()
     if not paths:
         return Q(pk__in=[])
-    return reduce(or_, (Q(**{f"{field}__startswith": path}) for path in paths))
+    return reduce(or_, (Q(**{f"{field}__under": path}) for path in paths))
 
 
 def scoped(queryset: QuerySet, person: Person, field: str = "path", own: Q | None = None):
@@ -58,6 +58,8 @@ def scoped(queryset: QuerySet, person: Person, field: str = "path", own: Q | Non
     paths = admin_paths(person)
     if paths is None:
         return queryset
+    if not paths:
+        return queryset.filter(own) if own is not None else queryset.none()
     condition = subtree_q(paths, field)
     if own is not None:
         condition = condition | own
@@ -83,7 +85,9 @@ def units_visible_to(person: Person) -> QuerySet[Unit]:
 
     if not person.is_authenticated:
         return Unit.objects.none()
-    return scoped(Unit.objects.all(), person, own=Q(pk=person.unit_id))
+    # The own-record OR defeats the path index, so it is added only when needed.
+    own = None if covers(person, person.unit) else Q(pk=person.unit_id)
+    return scoped(Unit.objects.all(), person, own=own)
 
 
 def can_view_unit(person: Person, unit: Unit) -> bool:
@@ -112,7 +116,8 @@ def people_visible_to(person: Person) -> QuerySet[Person]:
 
     if not person.is_authenticated:
         return PersonModel.objects.none()
-    return scoped(PersonModel.objects.all(), person, "unit__path", own=Q(pk=person.pk))
+    own = None if covers(person, person.unit) else Q(pk=person.pk)
+    return scoped(PersonModel.objects.all(), person, "unit__path", own=own)
 
 
 def can_view_person(viewer: Person, person: Person) -> bool:

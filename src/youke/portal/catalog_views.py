@@ -32,7 +32,7 @@ def children(request, node_id: int):
         raise Http404("node")
     kids = list(
         rules.nodes_visible_to(request.user)
-        .filter(path__startswith=node.path, depth=node.depth + 1)
+        .filter(path__under=node.path, depth=node.depth + 1)
         .order_by("path")
     )
     return render(request, "portal/_catalog_children.html", {"parent": node, "children": kids})

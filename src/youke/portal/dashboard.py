@@ -24,13 +24,13 @@ def _unit_stats(unit: Unit | None) -> dict:
     units = Unit.objects.filter(is_active=True)
     people = Person.objects.filter(is_active=True)
     if unit is not None:
-        units = units.filter(path__startswith=unit.path)
-        people = people.filter(unit__path__startswith=unit.path)
+        units = units.filter(path__under=unit.path)
+        people = people.filter(unit__path__under=unit.path)
     # order_by() drops the tree ordering, which would otherwise split the GROUP BY per row.
     by_kind = dict(units.order_by().values_list("kind").annotate(n=Count("id")))
     teachers = RoleGrant.objects.filter(role=Role.TEACHER, person__is_active=True)
     if unit is not None:
-        teachers = teachers.filter(unit__path__startswith=unit.path)
+        teachers = teachers.filter(unit__path__under=unit.path)
     return {
         "schools": by_kind.get(UnitKind.SCHOOL, 0),
         "teaching_points": by_kind.get(UnitKind.TEACHING_POINT, 0),
@@ -45,7 +45,7 @@ def _admin_todo(person, unit: Unit | None) -> list[dict]:
     todo = []
     units = Unit.objects.filter(is_active=True).exclude(kind=UnitKind.TEACHING_POINT)
     if unit is not None:
-        units = units.filter(path__startswith=unit.path)
+        units = units.filter(path__under=unit.path)
     missing_contacts = units.exclude(Q(contacts__role=ContactRole.CONTACT)).count()
     if missing_contacts:
         todo.append(

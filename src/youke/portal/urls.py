@@ -1,6 +1,6 @@
 from django.urls import path
 
-from youke.portal import catalog_views, views  # noqa: I001
+from youke.portal import catalog_views, submission_views, views  # noqa: I001
 
 app_name = "portal"
 urlpatterns = [
@@ -12,4 +12,46 @@ urlpatterns = [
     path("dashboard/", views.dashboard_view, name="dashboard"),
     path("catalog/", catalog_views.browse, name="catalog"),
     path("catalog/<int:node_id>/children/", catalog_views.children, name="catalog_children"),
+    path("my/submissions/", submission_views.my_submissions, name="my_submissions"),
+    path("my/submissions/new/<int:campaign_id>/", submission_views.start, name="submission_start"),
+    path("my/submissions/<int:submission_id>/", submission_views.detail, name="submission_detail"),
+    path(
+        "my/submissions/<int:submission_id>/checks/",
+        submission_views.checks_fragment,
+        name="submission_checks",
+    ),
+    path(
+        "my/submissions/<int:submission_id>/submit/",
+        submission_views.submit,
+        name="submission_submit",
+    ),
+    path(
+        "my/submissions/<int:submission_id>/withdraw/",
+        submission_views.withdraw,
+        name="submission_withdraw",
+    ),
+    path(
+        "my/submissions/<int:submission_id>/reopen/",
+        submission_views.reopen,
+        name="submission_reopen",
+    ),
+    path(
+        "my/submissions/<int:submission_id>/originality/",
+        submission_views.originality,
+        name="submission_originality",
+    ),
+    path(
+        "my/submissions/<int:submission_id>/citations/",
+        submission_views.citations,
+        name="submission_citations",
+    ),
+    path(
+        "my/submissions/<int:submission_id>/coauthors/",
+        submission_views.coauthors,
+        name="submission_coauthors",
+    ),
+    path("my/uploads/", submission_views.my_uploads, name="my_uploads"),
+    path(
+        "my/uploads/<uuid:upload_id>/download/", submission_views.download, name="upload_download"
+    ),
 ]

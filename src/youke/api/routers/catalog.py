@@ -33,7 +33,7 @@ def list_catalog_nodes(request, filters: Query[NodeFilters]):
     nodes = rules.nodes_visible_to(viewer(request))
     if filters.parent_id is not None:
         parent = access_catalog_node(viewer(request), filters.parent_id)
-        nodes = nodes.filter(path__startswith=parent.path, depth=parent.depth + 1)
+        nodes = nodes.filter(path__under=parent.path, depth=parent.depth + 1)
     elif not (filters.q or filters.level):
         nodes = nodes.filter(depth=1)
     if filters.level:

@@ -44,7 +44,7 @@ def list_people(request, filters: Query[PersonFilters]):
         path = Unit.objects.filter(pk=filters.unit_id).values_list("path", flat=True).first()
         if path is None:
             return Person.objects.none()
-        people = people.filter(unit__path__startswith=path)
+        people = people.filter(unit__path__under=path)
     if filters.role:
         people = people.filter(
             pk__in=RoleGrant.objects.filter(role=filters.role).values("person_id")

@@ -40,7 +40,7 @@ def list_units(request, filters: Query[UnitFilters]):
         if found is None:
             return Unit.objects.none()
         path, depth = found
-        units = units.filter(path__startswith=path)
+        units = units.filter(path__under=path)
         units = units.filter(depth=depth + 1) if direct else units
     if filters.kind:
         units = units.filter(kind=filters.kind)

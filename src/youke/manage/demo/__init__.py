@@ -114,7 +114,7 @@ def _build_org(rng: random.Random, password: str) -> tuple[dict[str, int], dict[
     plan = plan_units(rng)
     bulk_build(Unit, [plan.spec()])
     root = Unit.objects.get(code=MINISTRY_CODE)
-    units = {unit.code: unit for unit in Unit.objects.filter(path__startswith=root.path)}
+    units = {unit.code: unit for unit in Unit.objects.filter(path__under=root.path)}
 
     # Keep clear of identities already in the database (the demo may join real data).
     taken = list(Person.objects.order_by().values_list("username", "mobile", "id_card"))

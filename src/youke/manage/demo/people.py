@@ -181,9 +181,7 @@ def insert_people(
     )
     # Re-read ids rather than rely on RETURNING from bulk_create on every backend.
     ids = dict(
-        Person.objects.filter(unit__path__startswith=root.path)
-        .order_by()
-        .values_list("username", "pk")
+        Person.objects.filter(unit__path__under=root.path).order_by().values_list("username", "pk")
     )
     RoleGrant.objects.bulk_create(
         [
@@ -198,7 +196,7 @@ def insert_people(
         [ExpertProfile(person_id=ids[p.username or p.mobile]) for p in experts]
     )
     profiles = dict(
-        ExpertProfile.objects.filter(person__unit__path__startswith=root.path)
+        ExpertProfile.objects.filter(person__unit__path__under=root.path)
         .order_by()
         .values_list("person_id", "pk")
     )

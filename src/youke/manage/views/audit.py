@@ -37,7 +37,7 @@ def audit_list(request):
         events = events.filter(actor_name__contains=g["actor"].strip())
     if g.get("unit", "").strip():
         unit = unit_by_code(request.user, g["unit"])
-        events = events.filter(unit__path__startswith=unit.path) if unit else events.none()
+        events = events.filter(unit__path__under=unit.path) if unit else events.none()
     if start := _date(g.get("since", "")):
         events = events.filter(at__date__gte=start)
     if end := _date(g.get("until", "")):

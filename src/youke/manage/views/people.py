@@ -27,7 +27,7 @@ def filtered_people(request):
     unit = None
     if unit_id.isdigit():
         unit = access_unit(request.user, int(unit_id))
-        people = people.filter(unit__path__startswith=unit.path)
+        people = people.filter(unit__path__under=unit.path)
     q = request.GET.get("q", "").strip()
     if q:
         people = people.filter(

@@ -67,7 +67,7 @@ def unit_detail(request, unit_id: int):
     if not rules.can_change_unit(request.user, unit):
         raise Http404("unit")
     children = (
-        Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1)
+        Unit.objects.filter(path__under=unit.path, depth=unit.depth + 1)
         .annotate(people_count=Count("people"))
         .order_by("path")
     )
@@ -83,7 +83,7 @@ def unit_detail(request, unit_id: int):
             "contacts": [(role, label, contacts.get(role)) for role, label in ContactRole.choices],
             "people_count": unit.people.count(),
             "subtree_people": rules.people_visible_to(request.user)
-            .filter(unit__path__startswith=unit.path)
+            .filter(unit__path__under=unit.path)
             .count(),
             "can_restructure": rules.can_restructure_unit(request.user, unit),
             "child_form": UnitForm(),

@@ -32,7 +32,7 @@ def _scope(job: Job):
     person = job.created_by
     units = rules.units_visible_to(person)
     if job.unit_id:
-        units = units.filter(path__startswith=job.unit.path)
+        units = units.filter(path__under=job.unit.path)
     return person, units
 
 
@@ -91,7 +91,7 @@ def export_people(job: Job, progress: jobs.JobProgress) -> dict:
     person = job.created_by
     people = rules.people_visible_to(person)
     if job.unit_id:
-        people = people.filter(unit__path__startswith=job.unit.path)
+        people = people.filter(unit__path__under=job.unit.path)
     people = (
         people.select_related("unit")
         .prefetch_related(Prefetch("grants", queryset=RoleGrant.objects.order_by("role")))

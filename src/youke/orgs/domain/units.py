@@ -158,7 +158,7 @@ def _set_active(actor: Actor, unit: Unit, active: bool, reason: str) -> Unit:
     if actor.person is not None and not rules.can_restructure_unit(actor.person, unit):
         raise PermissionDenied
     with transaction.atomic():
-        subtree = Unit.objects.select_for_update().filter(path__startswith=unit.path)
+        subtree = Unit.objects.select_for_update().filter(path__under=unit.path)
         if not active:
             # Deactivation covers the subtree; people and history stay (never hard-deleted).
             count = subtree.filter(is_active=True).update(is_active=False)

@@ -21,7 +21,8 @@ class RoleGrant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "unit", "role"], name="grant_unique")
         ]
-        indexes = [models.Index(fields=["role", "unit"], name="grant_role_unit_idx")]
+        # unit first: subtree counts start from the unit path range, then each unit's grants.
+        indexes = [models.Index(fields=["unit", "role"], name="grant_unit_role_idx")]
         ordering = ["person_id", "id"]
 
     def __str__(self) -> str:

@@ -1,0 +1,177 @@
+"""Forms for the campaign admin pages (manage/views/campaigns.py).
+
+They live here because the manage app's forms module belongs to another change; they hold
+no rules: every check is in ``domain`` and its errors are mapped back onto these fields.
+"""
+
+import copy
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from youke.campaigns.enums import AwardLevel, Severity, TemplateKey
+from youke.core.forms import StyledForm
+
+MB = 1024 * 1024
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def datetime_field(label, **kwargs) -> forms.DateTimeField:
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
+    return forms.DateTimeField(label=label, widget=widget, **kwargs)
+
+
+def date_field(label, **kwargs) -> forms.DateField:
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return forms.DateField(label=label, widget=widget, **kwargs)
+
+
+class CampaignCreateForm(StyledForm):
+    template_key = forms.ChoiceField(label=_("活动模板"), choices=TemplateKey.choices)
+    owner_unit = forms.TypedChoiceField(label=_("主办单位"), coerce=int)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    name = forms.CharField(
+        label=_("活动名称"),
+        max_length=100,
+        required=False,
+        help_text=_("留空时按“年度+模板名称”命名。"),
+    )
+
+    def __init__(self, *args, units=(), **kwargs):
+        # Choices go on a per-instance copy of base_fields *before* StyledForm.__init__, which
+        # reads self.errors (and so validates a bound form) while styling the widgets.
+        self.base_fields = copy.deepcopy(self.base_fields)
+        self.base_fields["owner_unit"].choices = [
+            (u.pk, f"{u.name}（{u.get_kind_display()}）") for u in units
+        ]
+        self.base_fields["year"].initial = timezone.localdate().year
+        super().__init__(*args, **kwargs)
+
+
+class CampaignEditForm(StyledForm):
+    """Campaign settings plus one field per level, window, criterion and video rule."""
+
+    name = forms.CharField(label=_("活动名称"), max_length=100)
+    opens_at = datetime_field(_("开始时间"))
+    closes_at = datetime_field(_("结束时间"))
+    max_upload_mb = forms.IntegerField(label=_("单个文件上限（MB）"), min_value=1)
+    node_close_award_level = forms.ChoiceField(
+        label=_("关闭节点的获奖级别"),
+        choices=[("", _("不按获奖关闭")), *AwardLevel.choices],
+        required=False,
+    )
+    node_close_award_threshold = forms.IntegerField(
+        label=_("关闭节点的获奖数量"),
+        min_value=1,
+        help_text=_("达到该数量即关闭；“超过 5 堂”填 6。"),
+    )
+    promote_unawarded_nodes = forms.BooleanField(
+        label=_("向教师推荐无省优、部优课例的节点"), required=False
+    )
+    gate_blocking_spec = forms.BooleanField(label=_("视频规格不通过者不进入评分"), required=False)
+
+    sections: list[tuple[str, list[str]]] = []
+
+    @classmethod
+    def build(cls, campaign, levels, windows, criteria, video_rules, data=None):
+        """A form class with one field per row of this campaign, bound to ``data``."""
+        initial = {
+            "name": campaign.name,
+            "opens_at": timezone.localtime(campaign.opens_at),
+            "closes_at": timezone.localtime(campaign.closes_at),
+            "max_upload_mb": campaign.max_upload_bytes // MB,
+            "node_close_award_level": campaign.node_close_award_level,
+            "node_close_award_threshold": campaign.node_close_award_threshold,
+            "promote_unawarded_nodes": campaign.promote_unawarded_nodes,
+            "gate_blocking_spec": campaign.gate_blocking_spec,
+        }
+        sections = [(_("基本设置"), list(initial))]
+        extra: dict = {}
+
+        def add(section: list, key: str, field, value) -> None:
+            extra[key], initial[key] = field, value
+            section.append(key)
+
+        names: list[str] = []
+        for level in levels:
+            add(
+                names,
+                f"level_{level.pk}",
+                datetime_field(level.name),
+                timezone.localtime(level.deadline),
+            )
+        sections.append((_("各级截止时间"), names))
+        names = []
+        for window in windows:
+            add(
+                names,
+                f"window_{window.pk}_opens",
+                date_field(f"{window.label} · {_('开始')}"),
+                window.opens_on,
+            )
+            add(
+                names,
+                f"window_{window.pk}_closes",
+                date_field(f"{window.label} · {_('结束')}"),
+                window.closes_on,
+            )
+        if names:
+            sections.append((_("上传时间段"), names))
+        names = []
+        for c in criteria:
+            label = f"{c.category.name} · {c.get_group_display()} · {c.name}"
+            add(
+                names,
+                f"criterion_{c.pk}",
+                forms.IntegerField(label=label, min_value=0, max_value=100),
+                c.points,
+            )
+        sections.append((_("评价指标分值"), names))
+        names = []
+        for rule in video_rules:
+            material = rule.requirement
+            label = f"{material.category.name} · {material.name} · {rule.get_rule_display()}"
+            add(names, f"rule_{rule.pk}", forms.CharField(label=label, max_length=32), rule.value)
+            severity = forms.ChoiceField(label=_("不符合时"), choices=Severity.choices)
+            add(names, f"rule_{rule.pk}_severity", severity, rule.severity)
+        if names:
+            sections.append((_("视频规则"), names))
+        form_class = type("CampaignEditFormBound", (cls,), {**extra, "sections": sections})
+        return form_class(data=data, initial=initial)
+
+    def bound_sections(self):
+        return [(title, [self[name] for name in names]) for title, names in self.sections]
+
+    def domain_values(self, levels, windows, criteria, video_rules) -> dict:
+        data = self.cleaned_data
+        fields = {k: data[k] for k in self.sections[0][1] if k != "max_upload_mb"}
+        fields["max_upload_bytes"] = data["max_upload_mb"] * MB
+        return {
+            "fields": fields,
+            "level_deadlines": {lv.pk: data[f"level_{lv.pk}"] for lv in levels},
+            "windows": {
+                w.pk: (data[f"window_{w.pk}_opens"], data[f"window_{w.pk}_closes"]) for w in windows
+            },
+            "criterion_points": {c.pk: data[f"criterion_{c.pk}"] for c in criteria},
+            "video_rules": {
+                r.pk: (data[f"rule_{r.pk}"].strip(), data[f"rule_{r.pk}_severity"])
+                for r in video_rules
+            },
+        }
+
+
+class UnitDeadlineForm(StyledForm):
+    unit = forms.TypedChoiceField(label=_("单位"), coerce=int)
+    level = forms.TypedChoiceField(label=_("级别"), coerce=int)
+    deadline = datetime_field(_("内部截止时间"))
+
+    def __init__(self, *args, units=(), levels=(), **kwargs):
+        self.base_fields = copy.deepcopy(self.base_fields)  # see CampaignCreateForm
+        self.base_fields["unit"].choices = [(u.pk, u.name) for u in units]
+        self.base_fields["level"].choices = [(lv.pk, lv.name) for lv in levels]
+        super().__init__(*args, **kwargs)
+
+
+class PastAwardImportForm(StyledForm):
+    file = forms.FileField(label=_("选择文件"))

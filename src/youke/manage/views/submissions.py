@@ -1,0 +1,113 @@
+"""Admins and submissions: a school's full list; counts per unit for every level above.
+
+Higher levels open packages only once they are recommended to them (selection workflow);
+until then they see how many each subordinate unit has, by state.
+"""
+
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import render
+
+from youke.campaigns import rules as campaign_rules
+from youke.campaigns.models import Category
+from youke.catalog.models import CourseNode
+from youke.manage.views.common import admin_required, paginate
+from youke.orgs import rules as org_rules
+from youke.orgs.access import access_unit
+from youke.orgs.models import Unit
+from youke.submissions import rules
+from youke.submissions.enums import CheckState, SubmissionState
+
+
+def _school_list(request):
+    return rules.submissions_visible_to(request.user).exclude(teacher=request.user)
+
+
+@admin_required
+def submission_list(request):
+    submissions = _school_list(request).select_related(
+        "campaign", "category", "node", "teacher", "unit"
+    )
+    g = request.GET
+    campaigns = campaign_rules.campaigns_visible_to(request.user).order_by("-opens_at")
+    if g.get("campaign", "").isdigit():
+        submissions = submissions.filter(campaign_id=int(g["campaign"]))
+    if g.get("category", "").strip():
+        submissions = submissions.filter(category__name=g["category"].strip())
+    if g.get("state") in SubmissionState.values:
+        submissions = submissions.filter(state=g["state"])
+    if g.get("check") in CheckState.values:
+        submissions = submissions.filter(materials__check_state=g["check"]).distinct()
+    areas = list(CourseNode.objects.filter(depth__lte=2).order_by("path"))
+    area = next((a for a in areas if str(a.pk) == g.get("area")), None)
+    if area is not None:  # a stage or a subject: every lesson under it
+        submissions = submissions.filter(node__path__under=area.path)
+    counts = dict(submissions.order_by().values_list("state").annotate(n=Count("id")))
+    return render(
+        request,
+        "manage/submission_list.html",
+        {
+            "page": paginate(request, submissions.order_by("-updated_at", "-id")),
+            "filters": g,
+            "campaigns": campaigns,
+            "states": SubmissionState.choices,
+            "checks": CheckState.choices,
+            "areas": areas,
+            "categories": sorted({c.name for c in Category.objects.filter(campaign__in=campaigns)}),
+            "counts": [(label, counts.get(value, 0)) for value, label in SubmissionState.choices],
+        },
+    )
+
+
+@admin_required
+def submission_counts(request):
+    """Per subordinate unit: packages by state, for one campaign (every admin in the chain)."""
+    campaigns = list(campaign_rules.campaigns_visible_to(request.user).order_by("-opens_at"))
+    chosen = next((c for c in campaigns if str(c.pk) == request.GET.get("campaign")), None)
+    chosen = chosen or (campaigns[0] if campaigns else None)
+    unit_id = request.GET.get("unit", "")
+    if unit_id.isdigit():
+        unit = access_unit(request.user, int(unit_id))
+    else:
+        roots = org_rules.admin_paths(request.user)
+        unit = (
+            Unit.objects.filter(path__in=roots or []).order_by("path").first()
+            if roots
+            else Unit.objects.filter(depth=1).first()
+        )
+    if unit is None or not org_rules.covers(request.user, unit):
+        raise Http404("unit")
+    children = list(
+        Unit.objects.filter(path__under=unit.path, depth=unit.depth + 1).order_by("path")
+    )
+    rows = []
+    if chosen is not None:
+        base = rules.counts_visible_to(request.user).filter(campaign=chosen)
+        # One grouped query: bucket each package under the child whose path prefixes its unit.
+        step = Unit.steplen
+        per_child: dict[str, dict[str, int]] = {}
+        for path, state, n in (
+            base.filter(unit__path__under=unit.path)
+            .values_list("unit__path", "state")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            key = path[: (unit.depth + 1) * step]
+            per_child.setdefault(key, {}).setdefault(state, 0)
+            per_child[key][state] += n
+        for child in children:
+            states = per_child.get(child.path, {})
+            rows.append(
+                (child, [states.get(v, 0) for v in SubmissionState.values], sum(states.values()))
+            )
+    return render(
+        request,
+        "manage/submission_counts.html",
+        {
+            "campaigns": campaigns,
+            "campaign": chosen,
+            "unit": unit,
+            "rows": rows,
+            "states": SubmissionState.choices,
+        },
+    )

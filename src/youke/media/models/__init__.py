@@ -1,0 +1,4 @@
+from .asset import MediaAsset
+from .upload import Upload
+
+__all__ = ["MediaAsset", "Upload"]

@@ -1,0 +1,47 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from youke.media.enums import AssetState
+
+
+class MediaAsset(models.Model):
+    """What the media job learnt about a finished upload: probe values and spec checks.
+
+    Filled by the probing job (PyAV); ``checks`` is a list of rule results such as
+    ``{"rule": "min_width", "outcome": "fail", "message": "…", "fix": "…"}``.
+    """
+
+    upload = models.OneToOneField(
+        "media.Upload", verbose_name=_("上传"), on_delete=models.CASCADE, related_name="asset"
+    )
+    state = models.CharField(
+        _("检查状态"), max_length=16, choices=AssetState.choices, default=AssetState.QUEUED
+    )
+    container = models.CharField(_("封装格式"), max_length=64, blank=True)
+    video_codec = models.CharField(_("视频编码"), max_length=64, blank=True)
+    audio_codec = models.CharField(_("音频编码"), max_length=64, blank=True)
+    width = models.PositiveIntegerField(_("宽度"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("高度"), null=True, blank=True)
+    display_aspect_ratio = models.CharField(_("显示宽高比"), max_length=16, blank=True)
+    video_bitrate = models.PositiveBigIntegerField(_("视频码率（bit/s）"), null=True, blank=True)
+    audio_bitrate = models.PositiveBigIntegerField(_("音频码率（bit/s）"), null=True, blank=True)
+    frame_rate = models.DecimalField(
+        _("帧率"), max_digits=7, decimal_places=3, null=True, blank=True
+    )
+    duration_seconds = models.DecimalField(
+        _("时长（秒）"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    has_audio = models.BooleanField(_("含音频"), null=True, blank=True)
+    poster = models.FileField(_("封面帧"), upload_to="media/posters/%Y/%m/", blank=True)
+    rendition = models.FileField(_("播放版本"), upload_to="media/renditions/%Y/%m/", blank=True)
+    checks = models.JSONField(_("检查结果"), default=list, blank=True)
+    error = models.TextField(_("错误说明"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("媒体检查")
+        verbose_name_plural = _("媒体检查")
+
+    def __str__(self) -> str:
+        return f"{self.upload} · {self.get_state_display()}"

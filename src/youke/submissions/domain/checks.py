@@ -1,0 +1,199 @@
+"""Server-side checks of an attached material: content type, then (videos) probe, spec,
+poster and playback rendition. Runs as background jobs; the page polls the result.
+
+The browser's pre-check is a courtesy; this is the gate (issue 3 item 8).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+import tempfile
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from youke.campaigns.enums import MaterialKind
+from youke.media.enums import AssetState
+from youke.media.models import MediaAsset
+from youke.media.processing import spec as video_spec
+from youke.media.processing.errors import MediaError
+from youke.media.processing.poster import extract_poster
+from youke.media.processing.probe import probe
+from youke.media.processing.rendition import make_rendition
+from youke.submissions.enums import CheckState
+from youke.submissions.models import Material
+
+logger = logging.getLogger(__name__)
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What the content must be for each extension a campaign may allow.
+CONTENT_TYPES: dict[str, frozenset[str]] = {
+    "mp4": frozenset({"video/mp4", "video/quicktime"}),
+    "mov": frozenset({"video/quicktime", "video/mp4"}),
+    "m4v": frozenset({"video/mp4", "video/quicktime"}),
+    "pdf": frozenset({"application/pdf"}),
+    "doc": frozenset({"application/msword"}),
+    "docx": frozenset({DOCX}),
+    "ppt": frozenset({"application/vnd.ms-powerpoint"}),
+    "pptx": frozenset({PPTX}),
+    "xls": frozenset({"application/vnd.ms-excel"}),
+    "xlsx": frozenset({XLSX}),
+}
+STATE_OF_ASSET = {
+    AssetState.PASSED: CheckState.PASSED,
+    AssetState.WARNED: CheckState.WARNED,
+    AssetState.FAILED: CheckState.FAILED,
+}
+
+
+def queue_check(material_id: int) -> None:
+    from youke.submissions.tasks import check_material
+
+    check_material.delay(material_id)
+
+
+@contextlib.contextmanager
+def local_file(name: str) -> Iterator[Path]:
+    """A local path for a stored file: the file itself on disk storage, else a temp copy."""
+    try:
+        yield Path(default_storage.path(name))
+        return
+    except NotImplementedError:
+        pass
+    with tempfile.NamedTemporaryFile(suffix=Path(name).suffix) as handle:
+        with default_storage.open(name, "rb") as source:
+            shutil.copyfileobj(source, handle, 8 * 1024 * 1024)
+        handle.flush()
+        yield Path(handle.name)
+
+
+def _set_state(material: Material, state: str) -> None:
+    Material.objects.filter(pk=material.pk).update(check_state=state)
+
+
+def content_problem(material: Material) -> str:
+    """A Chinese reason when the bytes are not what the file name says, else ''."""
+    upload = material.upload
+    extension = upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ""
+    allowed = CONTENT_TYPES.get(extension)
+    if allowed is None or upload.content_type in allowed:
+        return ""
+    return _(
+        "文件“%(f)s”的实际内容（%(t)s）与扩展名 .%(e)s 不符，可能是改了扩展名的其他文件。"
+        "请用原软件另存为 .%(e)s 后重新上传。"
+    ) % {"f": upload.filename, "t": upload.content_type or _("未知"), "e": extension}
+
+
+def run_check(material_id: int) -> None:
+    material = (
+        Material.objects.select_related("upload", "requirement__category__campaign")
+        .filter(pk=material_id)
+        .first()
+    )
+    if material is None:
+        logger.info("material %s vanished before its check", material_id)
+        return
+    asset, _created = MediaAsset.objects.get_or_create(upload=material.upload)
+    problem = content_problem(material)
+    if problem:
+        _finish(asset, material, AssetState.FAILED, error=problem)
+        return
+    if material.requirement.kind != MaterialKind.VIDEO:
+        _finish(asset, material, AssetState.PASSED)
+        return
+    MediaAsset.objects.filter(pk=asset.pk).update(
+        state=AssetState.PROCESSING, attempts=asset.attempts + 1
+    )
+    _set_state(material, CheckState.PROCESSING)
+    _check_video(asset, material)
+
+
+# Campaigns store bitrates in kbit/s (what admins type); the checker reads SI suffixes.
+KBIT_RULES = frozenset({"min_video_bitrate", "max_video_bitrate", "min_audio_bitrate"})
+
+
+def spec_rules(requirement) -> list[video_spec.Rule]:
+    return [
+        video_spec.Rule(
+            rule=r.rule,
+            value=f"{r.value}k" if r.rule in KBIT_RULES else r.value,
+            severity=r.severity,
+        )
+        for r in requirement.video_rules.all()
+    ]
+
+
+def _check_video(asset: MediaAsset, material: Material) -> None:
+    requirement = material.requirement
+    limit = min(requirement.max_bytes, requirement.category.campaign.max_upload_bytes)
+    with local_file(material.upload.storage_name) as path:
+        try:
+            result = probe(path)
+        except MediaError as exc:
+            _finish(asset, material, AssetState.FAILED, error=exc.message)
+            return
+        results = video_spec.check(result, spec_rules(requirement), max_bytes=limit)
+        state = video_spec.overall_state(results)
+        for name in (
+            "container",
+            "video_codec",
+            "width",
+            "height",
+            "display_aspect_ratio",
+            "video_bitrate",
+            "audio_bitrate",
+            "has_audio",
+        ):
+            setattr(asset, name, getattr(result, name) or ({"has_audio": False}.get(name)))
+        asset.audio_codec = result.audio_codec or ""
+        asset.frame_rate = Decimal(str(round(result.frame_rate, 3)))
+        asset.duration_seconds = Decimal(str(round(result.duration_seconds, 3)))
+        asset.checks = [r.to_dict() for r in results]
+        if not asset.poster:
+            _save_poster(asset, path)
+    _finish(asset, material, state)
+    if state != AssetState.FAILED and not asset.rendition:
+        from youke.submissions.tasks import render_material
+
+        transaction.on_commit(lambda: render_material.delay(material.pk))
+
+
+def _save_poster(asset: MediaAsset, path: Path) -> None:
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            out = extract_poster(path, Path(folder) / "poster.jpg")
+            with open(out, "rb") as handle:
+                asset.poster.save(f"{asset.upload_id}.jpg", File(handle), save=False)
+    except MediaError as exc:  # a poster is a nicety; the checks already passed
+        logger.warning("poster for %s failed: %s", asset.upload_id, exc.detail or exc.message)
+
+
+def _finish(asset: MediaAsset, material: Material, state: str, *, error: str = "") -> None:
+    asset.state = state
+    asset.error = error
+    asset.save()
+    _set_state(material, STATE_OF_ASSET[state])
+
+
+def run_rendition(material_id: int) -> None:
+    material = Material.objects.select_related("upload").filter(pk=material_id).first()
+    if material is None:
+        return
+    asset = MediaAsset.objects.filter(upload=material.upload).first()
+    if asset is None or asset.rendition or asset.state == AssetState.FAILED:
+        return  # idempotent: nothing missing
+    with local_file(material.upload.storage_name) as path, tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "rendition.mp4"
+        make_rendition(path, out, max_height=720)
+        with open(out, "rb") as handle:
+            asset.rendition.save(f"{asset.upload_id}.mp4", File(handle), save=False)
+    MediaAsset.objects.filter(pk=asset.pk).update(rendition=asset.rendition.name)

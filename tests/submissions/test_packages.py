@@ -1,0 +1,153 @@
+"""The teacher's package: start, attach, check, submit, withdraw (issue 3 items 4–5)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from tests.submissions.conftest import PDF, requirement, stored_upload
+from youke.campaigns.domain.nodes import close_node
+from youke.core.actor import Actor
+from youke.media.processing.samples import make_video
+from youke.orgs.domain.units import PermissionDenied
+from youke.submissions.domain import packages
+from youke.submissions.models import Material, Submission
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(province, campaign, catalog):
+    category = campaign.categories.get(code="subject")
+    return packages.start_submission(
+        Actor(province.teacher_a),
+        campaign,
+        category,
+        catalog.lesson4,
+        title="亿以内数的认识",
+    )
+
+
+def attach(run_on_commit, submission, code, filename, content, period=1):
+    req = requirement(submission.campaign, submission.category.code, code)
+    upload = stored_upload(submission.teacher, filename, content)
+    return run_on_commit(
+        packages.attach_material, Actor(submission.teacher), submission, req, period, upload
+    )
+
+
+def test_start_records_draft_with_history(province, draft):
+    assert (draft.state, draft.unit, draft.teacher) == (
+        "draft",
+        province.school_a,
+        province.teacher_a,
+    )
+    assert [(e.from_state, e.to_state) for e in draft.events.all()] == [("", "draft")]
+
+
+def test_only_lesson_nodes_and_open_nodes(province, campaign, catalog):
+    category = campaign.categories.get(code="subject")
+    with pytest.raises(ValidationError):
+        packages.start_submission(
+            Actor(province.teacher_a), campaign, category, catalog.grade4, title="册次不行"
+        )
+    close_node(Actor(province.province_admin), campaign, catalog.lesson4b, reason="本年度不征集")
+    with pytest.raises(ValidationError) as info:
+        packages.start_submission(
+            Actor(province.teacher_a), campaign, category, catalog.lesson4b, title="关闭的节点"
+        )
+    assert "本年度不征集" in " ".join(info.value.messages)
+
+
+def test_admins_cannot_start_packages(province, campaign, catalog):
+    with pytest.raises(PermissionDenied):
+        packages.start_submission(
+            Actor(province.school_a_admin),
+            campaign,
+            campaign.categories.first(),
+            catalog.lesson4,
+            title="x",
+        )
+
+
+def test_submit_lists_what_is_missing(draft):
+    with pytest.raises(ValidationError) as info:
+        packages.submit(Actor(draft.teacher), draft)
+    problems = info.value.messages
+    assert problems[0].startswith("请先阅读并确认原创声明")
+    assert "缺少必交材料：微课视频（第 1 课时）。" in problems
+    assert "缺少必交材料：教学设计。" in problems
+
+
+def test_document_checked_by_content(run_on_commit, draft):
+    good = attach(run_on_commit, draft, "teaching_design", "设计.pdf", PDF)
+    fake = attach(run_on_commit, draft, "task_sheet", "任务单.pdf", b"just text, not a pdf")
+    assert Material.objects.get(pk=good.pk).check_state == "passed"
+    fake = Material.objects.get(pk=fake.pk)
+    assert fake.check_state == "failed"
+    assert "与扩展名 .pdf 不符" in fake.upload.asset.error
+
+
+def test_wrong_extension_refused_before_attach(run_on_commit, draft):
+    with pytest.raises(ValidationError) as info:
+        attach(run_on_commit, draft, "teaching_design", "设计.txt", b"hello")
+    assert "只接受 doc、docx、pdf" in info.value.messages[0]
+
+
+def test_video_probe_and_spec(run_on_commit, draft, tmp_path):
+    wide = tmp_path / "wide.mp4"
+    make_video(wide, width=320, height=180, seconds=1)
+    square = tmp_path / "square.mp4"
+    make_video(square, width=240, height=240, seconds=1)
+    warned = Material.objects.get(pk=attach(run_on_commit, draft, "micro_video", "a.mp4", wide).pk)
+    assert warned.check_state == "warned"  # 16:9 and mp4 pass; 1920×1080 etc. only warn
+    asset = warned.upload.asset
+    assert (asset.width, asset.height, asset.video_codec) == (320, 180, "h264")
+    assert any("1080" in c["message"] for c in asset.checks if c["outcome"] == "warn")
+    assert asset.poster.name.endswith(".jpg")
+    assert asset.rendition.name.endswith(".mp4")
+    failed = Material.objects.get(
+        pk=attach(run_on_commit, draft, "micro_video", "b.mp4", square).pk
+    )
+    assert failed.pk == warned.pk  # the slot was replaced, the first upload is kept
+    assert failed.check_state == "failed"
+    assert [c["rule"] for c in failed.upload.asset.checks if c["outcome"] == "fail"] == [
+        "aspect_ratio"
+    ]
+
+
+def test_full_package_submits_then_withdraws(run_on_commit, draft, tmp_path):
+    video = tmp_path / "v.mp4"
+    make_video(video, width=320, height=180, seconds=1)
+    attach(run_on_commit, draft, "micro_video", "v.mp4", video)
+    for code in ("teaching_design", "task_sheet", "courseware", "exercises"):
+        attach(run_on_commit, draft, code, f"{code}.pdf", PDF)
+    packages.confirm_originality(Actor(draft.teacher), draft)
+    submitted = packages.submit(Actor(draft.teacher), draft)
+    assert submitted.state == "submitted"
+    withdrawn = packages.withdraw(Actor(draft.teacher), submitted, reason="重新录制")
+    assert withdrawn.state == "withdrawn"
+    assert [(e.to_state, e.note) for e in withdrawn.events.all()][-1] == ("withdrawn", "重新录制")
+
+
+def test_deadline_is_enforced_by_the_server(draft):
+    later = timezone.now() + datetime.timedelta(days=400)
+    with pytest.raises(ValidationError) as info:
+        packages.update_submission(Actor(draft.teacher), draft, title="改题目", now=later)
+    assert "截止" in info.value.messages[0]
+    assert Submission.objects.get(pk=draft.pk).title == "亿以内数的认识"
+
+
+def test_only_the_author_edits(province, draft):
+    with pytest.raises(PermissionDenied):
+        packages.update_submission(Actor(province.teacher_b), draft, title="别人")
+    with pytest.raises(PermissionDenied):
+        packages.update_submission(Actor(province.school_a_admin), draft, title="管理员")
+
+
+def test_citations_need_source_and_author(draft):
+    with pytest.raises(ValidationError):
+        packages.set_citations(Actor(draft.teacher), draft, [("人民教育出版社", "", "")])
+    packages.set_citations(Actor(draft.teacher), draft, [("人民教育出版社", "编写组", "插图")])
+    assert [(c.source, c.author) for c in draft.citations.all()] == [("人民教育出版社", "编写组")]
