@@ -210,6 +210,8 @@ def test_resumes_after_network_cut_and_page_reload(page_for, province, tmp_path)
     page.route("**/api/v1/uploads/**", cut_after_first_chunk)
     page.set_input_files("#file", str(big))
     page.wait_for_function("() => document.getElementById('progress').value > 0")
+    # The resume needs the stored fingerprint; on a loaded machine wait for it explicitly.
+    page.wait_for_function("() => Object.keys(localStorage).some(k => k.startsWith('tus::'))")
     page.wait_for_timeout(300)
     upload = Upload.objects.get()
     assert upload.offset == 8 * 2**20

@@ -103,3 +103,15 @@ def test_upload_purpose_refuses_before_any_byte(province, draft):
     with pytest.raises(UploadRefused) as not_yours:
         purpose.authorize(province.teacher_b, meta, 100)
     assert not_yours.value.status == 404
+
+
+def test_pdf_previews_inline_only_for_pdfs(client, province, draft):
+    pdf = stored_upload(province.teacher_a, "设计.pdf", PDF)
+    client.force_login(province.teacher_a)
+    url = reverse("portal:upload_download", args=[pdf.pk])
+    inline = client.get(url, {"inline": "1"})
+    assert inline["Content-Disposition"].startswith("inline")
+    assert inline["X-Frame-Options"] == "SAMEORIGIN"
+    text = stored_upload(province.teacher_a, "a.pdf", b"plain text pretending")
+    forced = client.get(reverse("portal:upload_download", args=[text.pk]), {"inline": "1"})
+    assert forced["Content-Disposition"].startswith("attachment")

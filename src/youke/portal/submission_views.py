@@ -361,8 +361,31 @@ def download(request, upload_id):
             raise Http404("upload")
     from django.core.files.storage import default_storage
 
-    return FileResponse(
+    preview = request.GET.get("inline") == "1" and upload.content_type == "application/pdf"
+    response = FileResponse(
         default_storage.open(upload.storage_name, "rb"),
-        as_attachment=True,
+        as_attachment=not preview,
         filename=upload.filename,
     )
+    if preview:
+        # Only PDFs are shown inline, and only inside our own pages.
+        response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+        response["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@login_required
+def asset_poster(request, upload_id):
+    """A video's poster frame, for whoever may see the file."""
+    upload = Upload.objects.filter(pk=upload_id, state="complete").first()
+    if upload is None:
+        raise Http404("upload")
+    if (
+        upload.owner_id != request.user.pk
+        and not rules.submissions_visible_to(request.user).filter(materials__upload=upload).exists()
+    ):
+        raise Http404("upload")
+    asset = MediaAsset.objects.filter(upload=upload).exclude(poster="").first()
+    if asset is None:
+        raise Http404("poster")
+    return FileResponse(asset.poster.open("rb"), content_type="image/jpeg")

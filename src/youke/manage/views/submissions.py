@@ -16,6 +16,7 @@ from youke.orgs import rules as org_rules
 from youke.orgs.access import access_unit
 from youke.orgs.models import Unit
 from youke.submissions import rules
+from youke.submissions.domain.stats import counts_by_child_unit
 from youke.submissions.enums import CheckState, SubmissionState
 
 
@@ -77,29 +78,12 @@ def submission_counts(request):
         )
     if unit is None or not org_rules.covers(request.user, unit):
         raise Http404("unit")
-    children = list(
-        Unit.objects.filter(path__under=unit.path, depth=unit.depth + 1).order_by("path")
-    )
     rows = []
     if chosen is not None:
-        base = rules.counts_visible_to(request.user).filter(campaign=chosen)
-        # One grouped query: bucket each package under the child whose path prefixes its unit.
-        step = Unit.steplen
-        per_child: dict[str, dict[str, int]] = {}
-        for path, state, n in (
-            base.filter(unit__path__under=unit.path)
-            .values_list("unit__path", "state")
-            .annotate(n=Count("id"))
-            .order_by()
-        ):
-            key = path[: (unit.depth + 1) * step]
-            per_child.setdefault(key, {}).setdefault(state, 0)
-            per_child[key][state] += n
-        for child in children:
-            states = per_child.get(child.path, {})
-            rows.append(
-                (child, [states.get(v, 0) for v in SubmissionState.values], sum(states.values()))
-            )
+        rows = [
+            (row.unit, row.in_state_order, row.total)
+            for row in counts_by_child_unit(request.user, chosen, unit)
+        ]
     return render(
         request,
         "manage/submission_counts.html",

@@ -8,6 +8,7 @@ from django.core.files import File
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from youke.core.domain import jobs
 from youke.core.models import Job
@@ -112,7 +113,9 @@ def export_people(job: Job, progress: jobs.JobProgress) -> dict:
                 p.email,
                 p.unit.name,
                 roles,
-                _("启用") if p.is_active else _("停用"),
+                pgettext("account status", "启用")
+                if p.is_active
+                else pgettext("account status", "已停用"),
             ]
 
     headers = [c.header for c in TEACHER_COLUMNS] + PEOPLE_EXTRA_HEADERS
