@@ -115,3 +115,27 @@ def test_pdf_previews_inline_only_for_pdfs(client, province, draft):
     text = stored_upload(province.teacher_a, "a.pdf", b"plain text pretending")
     forced = client.get(reverse("portal:upload_download", args=[text.pk]), {"inline": "1"})
     assert forced["Content-Disposition"].startswith("attachment")
+
+
+def test_detail_page_shows_poster_and_probe(client, province, draft, run_on_commit, tmp_path):
+    from youke.media.processing.samples import make_video
+
+    video = tmp_path / "v.mp4"
+    make_video(video, width=320, height=180, seconds=1)
+    upload = stored_upload(province.teacher_a, "v.mp4", video)
+    run_on_commit(
+        packages.attach_material,
+        Actor(province.teacher_a),
+        draft,
+        requirement(draft.campaign, "subject", "micro_video"),
+        1,
+        upload,
+    )
+    client.force_login(province.teacher_a)
+    html = client.get(reverse("portal:submission_detail", args=[draft.pk])).content.decode()
+    assert "320×180" in html
+    assert 'data-check-state="warned"' in html
+    poster = client.get(reverse("portal:asset_poster", args=[upload.pk]))
+    assert b"".join(poster.streaming_content)[:2] == b"\xff\xd8"  # JPEG
+    client.force_login(province.teacher_b)
+    assert client.get(reverse("portal:asset_poster", args=[upload.pk])).status_code == 404

@@ -52,6 +52,9 @@ urlpatterns = [
     ),
     path("my/uploads/", submission_views.my_uploads, name="my_uploads"),
     path(
+        "my/uploads/<uuid:upload_id>/poster.jpg", submission_views.asset_poster, name="asset_poster"
+    ),
+    path(
         "my/uploads/<uuid:upload_id>/download/", submission_views.download, name="upload_download"
     ),
 ]
