@@ -1,7 +1,5 @@
 """Campaigns (遴选活动): the caller's visible campaigns, their settings and node status."""
 
-from __future__ import annotations
-
 from django.db.models import Prefetch
 from django.utils import timezone
 from ninja import Query, Router

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         call_command("createcachetable", verbosity=0)
         worker = None
         if settings.BROKERLESS_QUEUE and not no_worker:
-            worker = subprocess.Popen([sys.executable, "-m", "youke.cli", "worker"])
+            worker = subprocess.Popen([sys.executable, "-m", "youke.cli", "worker", "--beat"])
         self.stdout.write(f"优课已启动：http://{host}:{port}/  （Ctrl+C 停止）")
         web = [
             sys.executable,

@@ -9,8 +9,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--concurrency", type=int, default=2)
+        parser.add_argument(
+            "--beat",
+            action="store_true",
+            help="同时运行定时任务（如清理中断的上传）；多台机器时只在一台上开启",
+        )
 
-    def handle(self, *args, concurrency, **options):
+    def handle(self, *args, concurrency, beat, **options):
         from youke.celery import app
 
         settings.QUEUE_DIR.mkdir(parents=True, exist_ok=True)
@@ -22,5 +27,10 @@ class Command(BaseCommand):
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
+                *(
+                    ["--beat", f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}"]
+                    if beat
+                    else []
+                ),
             ]
         )
