@@ -22,6 +22,7 @@ from youke.catalog.domain.nodes import ancestors_by_path, search_nodes, trail
 from youke.catalog.enums import NodeLevel
 from youke.catalog.models import CourseNode
 from youke.core.actor import Actor
+from youke.core.views import run_action
 from youke.media.models import MediaAsset, Upload
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Person
@@ -231,16 +232,12 @@ def checks_fragment(request, submission_id: int):
 
 
 def _act(request, submission, action, success: str):
-    try:
-        action()
-    except PermissionDenied as exc:
-        raise Http404("submission") from exc
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-    return redirect("portal:submission_detail", submission.pk)
+    return run_action(
+        request,
+        action,
+        success.replace("{", "{{").replace("}", "}}"),
+        redirect("portal:submission_detail", submission.pk),
+    )
 
 
 @login_required

@@ -6,7 +6,6 @@ bad rows are listed (row, column, reason); a row already imported is skipped, no
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -16,9 +15,10 @@ from youke.catalog.models import CourseNode
 from youke.core.actor import Actor
 from youke.core.domain import jobs
 from youke.core.domain.audit import record_many
+from youke.core.domain.imports import open_rows
 from youke.core.enums import AuditAction
 from youke.core.models import Job
-from youke.core.tabular import Column, RowError, TableError, read_table
+from youke.core.tabular import Column, RowError
 
 JOB_KIND = "campaigns.import_past_awards"
 AWARD_COLUMNS = [
@@ -71,14 +71,9 @@ def _clean_row(row: dict, nodes: dict[str, CourseNode]) -> dict:
 @jobs.register(JOB_KIND)
 def import_past_awards(job: Job, progress: jobs.JobProgress) -> dict:
     actor = Actor(person=job.created_by, ip=job.params.get("ip"))
-    job.input_file.open("rb")
+    total, rows = open_rows(job, AWARD_COLUMNS, allow_csv=True)
     try:
-        total, rows = read_table(
-            job.input_file.file, AWARD_COLUMNS, allow_csv=True, max_rows=settings.IMPORT_MAX_ROWS
-        )
         rows = list(rows)
-    except TableError as exc:
-        raise jobs.JobError(str(exc)) from exc
     finally:
         job.input_file.close()
     progress.set_total(total)

@@ -10,10 +10,8 @@ from __future__ import annotations
 import io
 import tempfile
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,8 +20,9 @@ from youke.catalog.enums import NodeLevel, child_level
 from youke.catalog.models import CourseNode
 from youke.core.actor import Actor
 from youke.core.domain import jobs
+from youke.core.domain.imports import import_each_row
 from youke.core.models import Job
-from youke.core.tabular import Column, RowError, TableError, read_table, write_csv, write_xlsx
+from youke.core.tabular import Column, write_csv, write_xlsx
 from youke.orgs.domain.units import PermissionDenied
 
 NODE_COLUMNS = [
@@ -88,40 +87,18 @@ def _import_row(actor: Actor, row: dict) -> bool:
 @jobs.register("catalog.import_nodes")
 def import_nodes(job: Job, progress: jobs.JobProgress) -> dict:
     actor = Actor(person=job.created_by, ip=job.params.get("ip"))
-    job.input_file.open("rb")
-    try:
-        total, rows = read_table(
-            job.input_file.file, NODE_COLUMNS, allow_csv=True, max_rows=settings.IMPORT_MAX_ROWS
-        )
-    except TableError as exc:
-        job.input_file.close()
-        raise jobs.JobError(str(exc)) from exc
-    progress.set_total(total)
-    errors: list[RowError] = []
-    created = updated = 0
-    try:
-        for index, (number, row) in enumerate(rows, start=1):
-            try:
-                with transaction.atomic():
-                    is_new = _import_row(actor, row)
-                created += is_new
-                updated += not is_new
-            except ValidationError as exc:
-                for field, messages in exc.message_dict.items():
-                    errors.append(RowError(number, _HEADER.get(field, field), messages[0]))
-            except PermissionDenied as exc:
-                raise jobs.JobError(_("只有平台管理员或教育部管理员可以修改课程目录。")) from exc
-            progress.advance(index)
-    finally:
-        job.input_file.close()
-    return {
-        "created": created,
-        "updated": updated,
-        "failed": len(errors),
-        "errors": [e.as_dict() for e in errors[:5000]],
-        "message": _("导入完成：新增 %(c)s 个节点，更新 %(u)s 个，%(f)s 行有错误未导入。")
-        % {"c": created, "u": updated, "f": len(errors)},
-    }
+
+    def import_row(row: dict) -> bool:
+        try:
+            return _import_row(actor, row)
+        except PermissionDenied as exc:
+            raise jobs.JobError(_("只有平台管理员或教育部管理员可以修改课程目录。")) from exc
+
+    counts = import_each_row(job, progress, NODE_COLUMNS, import_row, allow_csv=True)
+    return counts.as_result(
+        _("导入完成：新增 %(c)s 个节点，更新 %(u)s 个，%(f)s 行有错误未导入。")
+        % {"c": counts.created, "u": counts.updated, "f": len(counts.errors)}
+    )
 
 
 def _node_rows(progress: jobs.JobProgress):

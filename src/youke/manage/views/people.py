@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from youke.catalog.enums import NodeLevel
 from youke.catalog.models import CourseNode
 from youke.core.actor import Actor
+from youke.core.views import run_action
 from youke.manage.forms import GrantForm, PersonCreateForm, PersonForm, ReasonForm
 from youke.manage.views.common import admin_required, apply_errors, paginate, unit_by_code
 from youke.orgs import rules
@@ -148,16 +149,13 @@ def person_detail(request, person_id: int):
 
 
 def _domain_action(request, person, action, success: str):
-    try:
-        result = action()
-    except PermissionDenied:
-        messages.error(request, _("您没有权限对该人员执行此操作。"))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success.format(result=result))
-    return redirect("manage:person_detail", person.pk)
+    return run_action(
+        request,
+        action,
+        success,
+        redirect("manage:person_detail", person.pk),
+        denied=_("您没有权限对该人员执行此操作。"),
+    )
 
 
 @admin_required

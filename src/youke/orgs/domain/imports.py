@@ -7,7 +7,6 @@ from a bad row is written.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,9 +15,10 @@ from django.utils.translation import gettext as _
 from youke.core.actor import Actor
 from youke.core.domain import jobs
 from youke.core.domain.audit import record_many
+from youke.core.domain.imports import RowCounts, RowRefused, import_each_row, open_rows
 from youke.core.enums import AuditAction
 from youke.core.models import Job
-from youke.core.tabular import Column, RowError, TableError, read_table
+from youke.core.tabular import Column, RowError
 from youke.orgs import rules
 from youke.orgs.domain import people as people_domain
 from youke.orgs.domain import units as units_domain
@@ -59,63 +59,26 @@ def _actor_of(job: Job) -> Actor:
     return Actor(person=job.created_by, ip=job.params.get("ip"))
 
 
-def _open(job: Job, columns: list[Column]):
-    job.input_file.open("rb")
-    try:
-        return read_table(job.input_file.file, columns, max_rows=settings.IMPORT_MAX_ROWS)
-    except TableError as exc:
-        job.input_file.close()
-        raise jobs.JobError(str(exc)) from exc
-
-
-def _summary(created: int, updated: int, errors: list[RowError]) -> dict:
-    return {
-        "created": created,
-        "updated": updated,
-        "failed": len(errors),
-        "errors": [e.as_dict() for e in errors[:5000]],
-        "message": _("导入完成：新增 %(c)s 条，更新 %(u)s 条，%(f)s 行有错误未导入。")
-        % {"c": created, "u": updated, "f": len(errors)},
-    }
+def _summary(counts: RowCounts) -> dict:
+    return counts.as_result(
+        _("导入完成：新增 %(c)s 条，更新 %(u)s 条，%(f)s 行有错误未导入。")
+        % {"c": counts.created, "u": counts.updated, "f": len(counts.errors)}
+    )
 
 
 @jobs.register("orgs.import_units")
 def import_units(job: Job, progress: jobs.JobProgress) -> dict:
     actor = _actor_of(job)
-    total, rows = _open(job, UNIT_COLUMNS)
-    progress.set_total(total)
-    errors: list[RowError] = []
-    created = updated = 0
-    try:
-        for index, (number, row) in enumerate(rows, start=1):
-            try:
-                with transaction.atomic():
-                    was_new = _import_unit_row(actor, row)
-                created += was_new
-                updated += not was_new
-            except ValidationError as exc:
-                errors.extend(_row_errors(number, exc))
-            except units_domain.PermissionDenied:
-                errors.append(
-                    RowError(
-                        number,
-                        _HEADER["parent_code"],
-                        _("上级单位不在您的管理范围内，请核对上级单位代码。"),
-                    )
-                )
-            progress.advance(index)
-    finally:
-        job.input_file.close()
-    return _summary(created, updated, errors)
 
+    def import_row(row: dict) -> bool:
+        try:
+            return _import_unit_row(actor, row)
+        except units_domain.PermissionDenied as exc:
+            raise RowRefused(
+                "parent_code", _("上级单位不在您的管理范围内，请核对上级单位代码。")
+            ) from exc
 
-def _row_errors(number: int, exc: ValidationError) -> list[RowError]:
-    if hasattr(exc, "error_dict"):
-        return [
-            RowError(number, _HEADER.get(field, field), msgs[0])
-            for field, msgs in exc.message_dict.items()
-        ]
-    return [RowError(number, "", exc.messages[0])]
+    return _summary(import_each_row(job, progress, UNIT_COLUMNS, import_row))
 
 
 def _import_unit_row(actor: Actor, row: dict) -> bool:
@@ -193,7 +156,7 @@ def import_teachers(job: Job, progress: jobs.JobProgress) -> dict:
     """
     actor = _actor_of(job)
     default_unit = job.unit
-    total, rows = _open(job, TEACHER_COLUMNS)
+    total, rows = open_rows(job, TEACHER_COLUMNS)
     progress.set_total(total)
     password = people_domain.generate_password()
     password_hash = make_password(password)
@@ -227,7 +190,7 @@ def import_teachers(job: Job, progress: jobs.JobProgress) -> dict:
         flush()
     finally:
         job.input_file.close()
-    summary = _summary(created, updated, errors)
+    summary = _summary(RowCounts(created, updated, errors))
     summary["initial_password"] = password if created else ""
     return summary
 

@@ -1,0 +1,39 @@
+"""Helpers for thin views: run one domain action and report its outcome as a message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+
+from youke.orgs.domain.units import PermissionDenied
+
+
+def run_action(
+    request,
+    action: Callable[[], Any],
+    success: str,
+    done: HttpResponse,
+    *,
+    denied: str | None = None,
+) -> HttpResponse:
+    """Call ``action``; flash ``success`` (``{result}`` is the return value) or its errors.
+
+    ``denied=None`` turns a domain refusal into 404 (the object's existence stays hidden);
+    a message suits pages where the person can see the object but not act on it.
+    """
+    try:
+        result = action()
+    except PermissionDenied as exc:
+        if denied is None:
+            raise Http404("action") from exc
+        messages.error(request, denied)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success.format(result=result))
+    return done
