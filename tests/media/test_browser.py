@@ -218,8 +218,9 @@ def test_resumes_after_network_cut_and_page_reload(page_for, province, tmp_path)
     assert upload.state == "uploading"
 
     # The teacher reloads the page and picks the same file again: it continues, not restarts.
-    page.unroute("**/api/v1/uploads/**")
+    # Reload before lifting the cut, so no retry of the old page slips through in between.
     page.reload()
+    page.unroute("**/api/v1/uploads/**")
     page.evaluate(
         "document.addEventListener('youke:uploaded', e => { window.uploaded = e.detail; })"
     )

@@ -151,3 +151,41 @@ def test_citations_need_source_and_author(draft):
         packages.set_citations(Actor(draft.teacher), draft, [("人民教育出版社", "", "")])
     packages.set_citations(Actor(draft.teacher), draft, [("人民教育出版社", "编写组", "插图")])
     assert [(c.source, c.author) for c in draft.citations.all()] == [("人民教育出版社", "编写组")]
+
+
+def test_replacing_a_file_of_a_submitted_package_reopens_it(run_on_commit, draft, tmp_path):
+    video = tmp_path / "v.mp4"
+    make_video(video, width=320, height=180, seconds=1)
+    attach(run_on_commit, draft, "micro_video", "v.mp4", video)
+    for code in ("teaching_design", "task_sheet", "courseware", "exercises"):
+        attach(run_on_commit, draft, code, f"{code}.pdf", PDF)
+    packages.confirm_originality(Actor(draft.teacher), draft)
+    packages.submit(Actor(draft.teacher), draft)
+    attach(run_on_commit, draft, "courseware", "新课件.pdf", PDF)
+    draft.refresh_from_db()
+    assert draft.state == "draft"
+    assert draft.events.last().note == "更换了材料“课件”，检查通过后请重新提交。"
+
+
+def test_attaching_after_the_deadline_is_refused(run_on_commit, draft, monkeypatch):
+    later = timezone.now() + datetime.timedelta(days=400)
+    monkeypatch.setattr(packages.timezone, "now", lambda: later)
+    with pytest.raises(ValidationError) as info:
+        attach(run_on_commit, draft, "teaching_design", "设计.pdf", PDF)
+    assert "截止" in info.value.messages[0]
+    assert not draft.materials.exists()
+
+
+def test_coauthors_must_be_teachers(province, draft):
+    with pytest.raises(ValidationError) as info:
+        packages.set_coauthors(Actor(draft.teacher), draft, [province.county_a_admin])
+    assert "不是教师账号" in info.value.messages[0]
+    packages.set_coauthors(Actor(draft.teacher), draft, [province.teacher_b])
+    assert [c.person for c in draft.coauthors.all()] == [province.teacher_b]
+
+
+def test_withdrawn_package_cannot_be_edited(draft):
+    packages.withdraw(Actor(draft.teacher), draft, reason="不参加了")
+    draft.refresh_from_db()
+    with pytest.raises(ValidationError):
+        packages.set_citations(Actor(draft.teacher), draft, [("出处", "作者", "")])

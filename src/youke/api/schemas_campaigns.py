@@ -15,6 +15,7 @@ from ninja import Field, Schema
 
 from youke.api.schemas import NodeRef, UnitRef
 from youke.campaigns.enums import CampaignState, TemplateKey
+from youke.submissions import rules as submission_rules
 from youke.submissions.enums import CheckState, SubmissionState
 
 # --- campaigns -------------------------------------------------------------------------------
@@ -288,8 +289,7 @@ class SubmissionOut(Schema):
 
     @staticmethod
     def resolve_can_edit(obj, context) -> bool:
-        # Same rule as submissions.rules.can_edit_submission, without a query per row.
-        return obj.teacher_id == context["request"].auth.pk and obj.school_acted_at is None
+        return submission_rules.can_edit_submission(context["request"].auth, obj)  # no query
 
 
 class SubmissionFilters(Schema):

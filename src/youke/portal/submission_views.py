@@ -217,17 +217,22 @@ def detail(request, submission_id: int):
 
 
 @login_required
-def checks_fragment(request, submission_id: int):
-    """The checklist fragment htmx polls while checks run."""
+def slot_status(request, submission_id: int, requirement_id: int, period: int):
+    """One slot's check result and file: htmx refreshes it after an upload and polls it
+    while the check runs (the upload widgets beside it are never replaced)."""
     submission = access_submission(request.user, submission_id)
+    rows = [
+        row
+        for row in _slot_rows(submission)
+        if row[0].requirement.pk == requirement_id and row[0].period == period
+    ]
+    if not rows:
+        raise Http404("slot")
+    slot, asset, _spec = rows[0]
     return render(
         request,
-        "portal/_submission_checks.html",
-        {
-            "submission": submission,
-            "slots": _slot_rows(submission),
-            "can_edit": rules.can_edit_submission(request.user, submission),
-        },
+        "portal/_slot_status.html",
+        {"submission": submission, "slot": slot, "asset": asset},
     )
 
 

@@ -16,9 +16,9 @@ urlpatterns = [
     path("my/submissions/new/<int:campaign_id>/", submission_views.start, name="submission_start"),
     path("my/submissions/<int:submission_id>/", submission_views.detail, name="submission_detail"),
     path(
-        "my/submissions/<int:submission_id>/checks/",
-        submission_views.checks_fragment,
-        name="submission_checks",
+        "my/submissions/<int:submission_id>/slots/<int:requirement_id>/<int:period>/",
+        submission_views.slot_status,
+        name="slot_status",
     ),
     path(
         "my/submissions/<int:submission_id>/submit/",

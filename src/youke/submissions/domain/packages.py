@@ -117,6 +117,13 @@ def _check_author(actor: Actor, submission: Submission) -> None:
         raise PermissionDenied
 
 
+def guard_editable(submission: Submission, now: datetime.datetime | None = None) -> None:
+    """Every change to a package: not withdrawn, campaign open, deadline ahead, node open."""
+    if submission.state == SubmissionState.WITHDRAWN:
+        raise ValidationError(_("作品已撤回。如需继续，请先恢复为草稿。"))
+    _guard_window(submission.campaign, submission.unit, submission.node, now or timezone.now())
+
+
 def _clean_text(fields: dict, category: Category) -> dict:
     errors = {}
     title = (fields.get("title") or "").strip()
@@ -188,9 +195,7 @@ def update_submission(
 ) -> Submission:
     _check_author(actor, submission)
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    if submission.state == SubmissionState.WITHDRAWN:
-        raise ValidationError(_("作品已撤回。如需继续，请先恢复为草稿。"))
-    _guard_window(submission.campaign, submission.unit, submission.node, now or timezone.now())
+    guard_editable(submission, now)
     fields = {k: v for k, v in fields.items() if k in ("title", "description", "periods")}
     fields = _clean_text(fields, submission.category)
     if "periods" in fields and fields["periods"] < submission.periods:
@@ -220,6 +225,7 @@ def update_submission(
 def set_citations(actor: Actor, submission: Submission, rows: list[tuple[str, str, str]]) -> None:
     """Replace the citation list (R14: quoted material names its source and author)."""
     _check_author(actor, submission)
+    guard_editable(submission)
     clean = [(s.strip(), a.strip(), n.strip()) for s, a, n in rows if s.strip() or a.strip()]
     if len(clean) > MAX_CITATIONS:
         raise ValidationError({"citations": _("引用最多 %(n)s 条。") % {"n": MAX_CITATIONS}})
@@ -251,10 +257,19 @@ def set_citations(actor: Actor, submission: Submission, rows: list[tuple[str, st
 @transaction.atomic
 def set_coauthors(actor: Actor, submission: Submission, people: list[Person]) -> None:
     _check_author(actor, submission)
+    guard_editable(submission)
     if len(people) > MAX_COAUTHORS:
         raise ValidationError({"coauthors": _("合作者最多 %(n)s 人。") % {"n": MAX_COAUTHORS}})
     if any(p.pk == submission.teacher_id for p in people):
         raise ValidationError({"coauthors": _("作者本人不需要再列为合作者。")})
+    not_teachers = [p.full_name for p in people if not rules.is_teacher(p)]
+    if not_teachers:
+        raise ValidationError(
+            {
+                "coauthors": _("%(names)s 不是教师账号，不能列为合作者。请核对手机号。")
+                % {"names": "、".join(not_teachers)}
+            }
+        )
     submission.coauthors.all().delete()
     CoAuthor.objects.bulk_create(
         [CoAuthor(submission=submission, person=p, order=i) for i, p in enumerate(people)]
@@ -271,6 +286,7 @@ def set_coauthors(actor: Actor, submission: Submission, people: list[Person]) ->
 @transaction.atomic
 def confirm_originality(actor: Actor, submission: Submission) -> Submission:
     _check_author(actor, submission)
+    guard_editable(submission)
     Submission.objects.filter(pk=submission.pk).update(originality_confirmed_at=timezone.now())
     submission.refresh_from_db()
     record(
@@ -289,13 +305,15 @@ def check_material_fit(requirement: MaterialRequirement, filename: str, size: in
     if extension not in requirement.extensions:
         raise ValidationError(
             _("“%(m)s”只接受 %(types)s 文件，“%(f)s”不是。请另存为这些格式之一后再上传。")
-            % {"m": requirement.name, "types": "、".join(requirement.extensions), "f": filename}
+            % {"m": requirement.name, "types": "、".join(requirement.extensions), "f": filename},
+            code="wrong_type",
         )
     limit = min(requirement.max_bytes, requirement.category.campaign.max_upload_bytes)
     if size > limit:
         raise ValidationError(
             _("文件大小 %(s)s MB，超过“%(m)s”的上限 %(l)s MB。请压缩或降低码率后再上传。")
-            % {"s": round(size / 1048576, 1), "m": requirement.name, "l": limit // 1048576}
+            % {"s": round(size / 1048576, 1), "m": requirement.name, "l": limit // 1048576},
+            code="too_large",
         )
 
 
@@ -307,8 +325,14 @@ def attach_material(
     period: int,
     upload: Upload,
 ) -> Material:
-    """Claim a finished upload for one slot; a replaced file stays the teacher's upload."""
+    """Claim a finished upload for one slot; a replaced file stays the teacher's upload.
+
+    Changing a file of a submitted package takes it back to draft: the new file must pass
+    its checks and the teacher submits again.
+    """
     _check_author(actor, submission)
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    guard_editable(submission)
     if requirement.category_id != submission.category_id:
         raise ValidationError(_("该材料不属于此作品的类别。"))
     if not 1 <= period <= (submission.periods if requirement.per_period else 1):
@@ -342,6 +366,13 @@ def attach_material(
     )
     from youke.submissions.domain.checks import queue_check
 
+    if submission.state == SubmissionState.SUBMITTED:
+        set_submission_state(
+            submission,
+            SubmissionState.DRAFT,
+            actor=actor,
+            reason=_("更换了材料“%(m)s”，检查通过后请重新提交。") % {"m": requirement.name},
+        )
     transaction.on_commit(lambda: queue_check(material.pk))
     return material
 
@@ -382,8 +413,11 @@ def checklist(submission: Submission) -> list[Slot]:
     return slots
 
 
+@transaction.atomic
 def submit(actor: Actor, submission: Submission, *, now: datetime.datetime | None = None):
     _check_author(actor, submission)
+    # Lock first: a file attached at the same moment waits, then is seen by the checklist.
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
     now = now or timezone.now()
     _guard_window(submission.campaign, submission.unit, submission.node, now)
     problems = []

@@ -43,15 +43,15 @@ def _slot(person, metadata: dict):
 
 
 def authorize(person, metadata: dict, length: int) -> int:
-    from youke.submissions.domain.packages import check_material_fit
+    from youke.submissions.domain.packages import guard_editable, check_material_fit
 
     submission, requirement, period = _slot(person, metadata)
     try:
         check_material_fit(requirement, metadata.get("filename", ""), length)
+        guard_editable(submission)
     except ValidationError as exc:
-        raise UploadRefused(
-            exc.messages[0], status=413 if "上限" in exc.messages[0] else 415
-        ) from exc
+        status = {"too_large": 413, "wrong_type": 415}.get(exc.error_list[0].code, 403)
+        raise UploadRefused(exc.messages[0], status=status) from exc
     if not 1 <= period <= (submission.periods if requirement.per_period else 1):
         raise UploadRefused(_("课时编号超出范围，请刷新页面后重试。"), status=400)
     return min(requirement.max_bytes, submission.category.campaign.max_upload_bytes)

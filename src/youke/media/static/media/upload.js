@@ -292,6 +292,7 @@
   Uploader.prototype.setProgress = function (sent, total) {
     var percent = total ? Math.floor((sent / total) * 1000) / 10 : 0;
     if (!this.progress) return;
+    this.progress.hidden = false;  // a page may hide the bar until the first byte
     if (this.progress.tagName === "PROGRESS") {
       this.progress.max = 100;
       this.progress.value = percent;
@@ -377,6 +378,7 @@
 
   Uploader.prototype.start = function (file, notes) {
     var self = this;
+    this.notes = notes;  // browser warnings stay visible after the upload finishes
     var metadata = {};
     Object.keys(this.metadata).forEach(function (key) { metadata[key] = String(self.metadata[key]); });
     metadata.filename = file.name;
@@ -458,7 +460,9 @@
     var url = new URL(upload.url, window.location.href).href;
     var id = url.replace(/\/+$/, "").split("/").pop();
     if (this.result) this.result.value = id;
-    this.say(format(gettext("“%(name)s”上传完成，服务器正在检查文件。"), { name: file.name }), "success");
+    var done = format(gettext("“%(name)s”上传完成，服务器正在检查文件。"), { name: file.name });
+    var notes = this.notes || [];
+    this.say(notes.concat([done]), notes.length ? "warning" : "success");
     this.root.dispatchEvent(new CustomEvent("youke:uploaded", {
       bubbles: true,
       detail: { id: id, url: url, filename: file.name, size: file.size },
