@@ -43,7 +43,7 @@ def _slot(person, metadata: dict):
 
 
 def authorize(person, metadata: dict, length: int) -> int:
-    from youke.submissions.domain.packages import guard_editable, check_material_fit
+    from youke.submissions.domain.packages import check_material_fit, guard_editable
 
     submission, requirement, period = _slot(person, metadata)
     try:
