@@ -73,7 +73,10 @@ def page(browser, site: Site) -> Iterator:
     )
     page.on(
         "requestfailed",
-        lambda req: site.problems.append(f"request failed: {req.url} {req.failure}"),
+        lambda req: (
+            not _is_favicon(req.url)
+            and site.problems.append(f"request failed: {req.url} {req.failure}")
+        ),
     )
     page.on(
         "response",
@@ -88,8 +91,9 @@ def page(browser, site: Site) -> Iterator:
 
 
 def _is_favicon(url: str) -> bool:
-    """The site has no favicon; the browser's automatic request for it is not a problem."""
-    return url.endswith("/favicon.ico")
+    """The browser fetches the icon on its own and drops it when the page navigates on."""
+    path = url.split("?", 1)[0]
+    return path.endswith(("/favicon.ico", "/favicon.svg"))
 
 
 def screenshot(page, name: str) -> Path:

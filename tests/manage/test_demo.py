@@ -1,4 +1,5 @@
-"""`youke demo`: the demo province, its people and catalog, loaded once and only once."""
+"""`youke demo`: the demo province, its people, catalog, campaigns and packages, loaded once
+and only once."""
 
 from __future__ import annotations
 
@@ -7,18 +8,39 @@ import random
 from collections import Counter
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
 
+from youke.campaigns.domain.deadlines import teacher_deadline
+from youke.campaigns.domain.nodes import node_statuses
+from youke.campaigns.enums import CampaignState, NodeReason, TemplateKey
+from youke.campaigns.models import Campaign, NodeClosure, PastAward, UploadWindow
 from youke.catalog.enums import NodeLevel
 from youke.catalog.models import CourseNode
 from youke.core.models import AuditEvent
+from youke.manage.demo.files import minimal_pdf
 from youke.manage.demo.names import NameBook
 from youke.manage.demo.people import FIXED_USERNAMES, PeoplePlanner
 from youke.manage.demo.province import plan_units
+from youke.manage.demo.submissions import school_stages
+from youke.media.domain.sniff import sniff_head
+from youke.media.models import MediaAsset, Upload
 from youke.orgs.enums import Role, UnitKind
 from youke.orgs.models import Contact, ExpertProfile, Person, RoleGrant, Unit
 from youke.orgs.validators import validate_id_card
+from youke.submissions import rules as submission_rules
+from youke.submissions.domain.packages import checklist
+from youke.submissions.enums import CheckState, SubmissionState
+from youke.submissions.models import (
+    Citation,
+    CoAuthor,
+    Material,
+    Submission,
+    SubmissionEvent,
+)
 
 ROLE_LABELS = (
     "平台管理员",
@@ -49,17 +71,31 @@ def counts() -> dict[str, object]:
         "areas": ExpertProfile.areas.through.objects.count(),
         "catalog": Counter(CourseNode.objects.values_list("level", flat=True)),
         "audit": AuditEvent.objects.count(),
+        "campaigns": Campaign.objects.count(),
+        "closures": NodeClosure.objects.count(),
+        "past_awards": PastAward.objects.count(),
+        "submissions": Submission.objects.count(),
+        "materials": Material.objects.count(),
+        "uploads": Upload.objects.count(),
+        "assets": MediaAsset.objects.count(),
+        "events": SubmissionEvent.objects.count(),
+        "citations": Citation.objects.count(),
+        "coauthors": CoAuthor.objects.count(),
     }
 
 
 @pytest.fixture(scope="module")
-def _demo_once(django_db_setup, django_db_blocker):
-    """Build the demo once for the module (it takes seconds), rolled back at the end."""
-    with django_db_blocker.unblock():
+def _demo_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Build the demo once for the module (it takes seconds), rolled back at the end.
+
+    Module fixtures run before the per-test file isolation, so the demo's files get their
+    own media root here rather than landing in the real one."""
+    media = tmp_path_factory.mktemp("demo_media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            yield run_demo()
+            yield run_demo(), media
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
@@ -68,7 +104,14 @@ def _demo_once(django_db_setup, django_db_blocker):
 @pytest.fixture
 def demo_output(_demo_once, db) -> str:
     # `db` nests each test in a savepoint inside the module's transaction.
-    return _demo_once
+    return _demo_once[0]
+
+
+@pytest.fixture
+def demo_media(_demo_once, settings):
+    """Point default storage at the files the module's demo wrote."""
+    settings.MEDIA_ROOT = _demo_once[1]
+    return _demo_once[1]
 
 
 def test_demo_builds_the_province_and_catalog(demo_output) -> None:
@@ -106,9 +149,11 @@ def test_demo_builds_the_province_and_catalog(demo_output) -> None:
     lesson = CourseNode.objects.filter(level=NodeLevel.LESSON).order_by("path").first()
     assert len(lesson.code) == 12 and lesson.code.startswith(lesson.get_parent().code)
 
-    event = AuditEvent.objects.get()
-    assert event.action == "create" and event.object_repr == "示范省"
+    event = AuditEvent.objects.get(object_repr="示范省")
+    assert event.action == "create" and event.reason == "载入演示数据（youke demo）"
     assert event.after["schools"] == units[UnitKind.SCHOOL]
+    assert event.after["submissions"] == Submission.objects.count()
+    assert event.after["campaigns"] == 2
 
 
 def test_demo_people_are_valid_and_can_log_in(demo_output) -> None:
@@ -175,3 +220,115 @@ def test_demo_plan_is_deterministic() -> None:
 
     assert plan(7) == plan(7)
     assert plan(7) != plan(8)
+
+
+def test_demo_runs_two_published_campaigns(demo_output) -> None:
+    campaigns = {c.template_key: c for c in Campaign.objects.select_related("owner_unit")}
+    assert set(campaigns) == {TemplateKey.QUALITY_COURSE, TemplateKey.ONE_TEACHER_ONE_LESSON}
+    assert campaigns[TemplateKey.QUALITY_COURSE].owner_unit.kind == UnitKind.PROVINCE
+    assert campaigns[TemplateKey.ONE_TEACHER_ONE_LESSON].owner_unit.kind == UnitKind.CITY
+    now, today = timezone.now(), timezone.localdate()
+    for campaign in campaigns.values():
+        assert campaign.state == CampaignState.PUBLISHED
+        assert campaign.opens_at < now < teacher_deadline(campaign) < campaign.closes_at
+        assert campaign.name in demo_output
+    windows = UploadWindow.objects.filter(campaign=campaigns[TemplateKey.ONE_TEACHER_ONE_LESSON])
+    assert windows and all(w.opens_on <= today <= w.closes_on for w in windows)
+
+
+def test_demo_node_status_shows_closed_nodes(demo_output) -> None:
+    lessons = list(CourseNode.objects.filter(level=NodeLevel.LESSON))
+    today = timezone.localdate()
+    reasons: Counter = Counter()
+    for campaign in Campaign.objects.all():
+        statuses = node_statuses(campaign, lessons, today=today)
+        reasons.update(s.reason_code for s in statuses.values())
+        closed = {pk for pk, s in statuses.items() if not s.open}
+        # Nobody could have started a package on a node that was closed all along.
+        assert not campaign.submissions.filter(node_id__in=closed).exists()
+    assert reasons[NodeReason.CLOSED_BY_ADMIN] >= 1 and reasons[NodeReason.AWARD_RULE] >= 1
+    assert all(c.reason for c in NodeClosure.objects.all())
+
+
+def test_demo_submissions_cover_every_state(demo_output) -> None:
+    assert Submission.objects.count() >= 300
+    states = set(Submission.objects.values_list("state", flat=True))
+    assert states == set(SubmissionState.values)
+    checks = set(Material.objects.values_list("check_state", flat=True))
+    assert checks == set(CheckState.values) - {CheckState.MISSING}
+    assert Citation.objects.exists() and CoAuthor.objects.exists()
+
+    teacher = Person.objects.get(username="teacher")
+    mine = Submission.objects.filter(teacher=teacher)
+    assert mine.count() >= 3 and len(set(mine.values_list("state", flat=True))) >= 2
+    school_admin = Person.objects.get(username="school_admin")
+    assert submission_rules.submissions_visible_to(school_admin).count() >= 10
+
+    # Every package is one the real flow could have produced.
+    for submission in Submission.objects.prefetch_related("events"):
+        events = list(submission.events.all())
+        assert events[0].from_state == "" and events[-1].to_state == submission.state
+        assert all(a.at <= b.at for a, b in zip(events, events[1:], strict=False))
+        assert submission.created_at <= submission.updated_at
+        if submission.state == SubmissionState.SUBMITTED:
+            assert submission.originality_confirmed_at and submission.submitted_at
+            assert not [s for s in checklist(submission) if s.blocks_submission], submission
+    pending = Material.objects.filter(check_state__in=(CheckState.QUEUED, CheckState.PROCESSING))
+    assert set(pending.values_list("submission__state", flat=True)) == {SubmissionState.DRAFT}
+
+
+def test_demo_materials_have_real_files_and_checks(demo_output, demo_media) -> None:
+    materials = Material.objects.select_related("upload", "requirement", "submission")
+    names = set()
+    for material in materials:
+        upload = material.upload
+        assert upload.state == "complete" and upload.owner_id == material.submission.teacher_id
+        assert upload.length == upload.offset > 0 and len(upload.sha256) == 64
+        assert upload.filename.rsplit(".", 1)[1] in material.requirement.extensions
+        names.add(upload.storage_name)
+    assert len(Upload.objects.values_list("pk")) == materials.count()  # one upload each
+    assert all(default_storage.exists(name) for name in names)
+    assert len(names) <= 20  # a few shared files, not one per material
+
+    assets = {a.upload_id: a for a in MediaAsset.objects.all()}
+    for material in materials:
+        asset = assets.get(material.upload_id)
+        if material.check_state == CheckState.QUEUED:
+            assert asset is None
+            continue
+        assert asset.state == material.check_state
+        if material.requirement.kind == "video" and material.check_state != "processing":
+            assert asset.width and asset.duration_seconds and asset.checks
+            assert default_storage.exists(asset.poster.name)
+            assert bool(asset.rendition) == (asset.state != "failed")
+            outcomes = {check["outcome"] for check in asset.checks}
+            assert ("fail" in outcomes) == (asset.state == "failed")
+        if material.requirement.kind == "document" and asset.state == "failed":
+            assert "扩展名" in asset.error
+
+
+def test_demo_pdf_is_a_pdf() -> None:
+    data = minimal_pdf("教学设计", ("第一行",))
+    assert sniff_head(data) == "application/pdf"
+    assert data.rstrip().endswith(b"%%EOF")
+    # The cross-reference table must point at the objects, or viewers repair the file.
+    xref = int(data.rsplit(b"startxref", 1)[1].split()[0])
+    assert data[xref:].startswith(b"xref")
+    for line in data[xref:].split(b"\n")[3:10]:
+        offset = int(line.split()[0])
+        assert data[offset:].split(b" ", 1)[0].isdigit() and b" 0 obj" in data[offset:][:12]
+
+
+@pytest.mark.parametrize(
+    ("name", "stages"),
+    [
+        ("东湖区实验小学", ("小学",)),
+        ("青山市第一中学", ("高中",)),
+        ("西岭县第二中学", ("高中",)),
+        ("东湖区第二中学", ("初中",)),
+        ("西岭县城关中学", ("初中",)),
+        ("南屏区外国语学校", ("小学", "初中")),
+    ],
+)
+def test_school_stages_from_names(name, stages) -> None:
+    assert school_stages(name) == stages

@@ -189,3 +189,36 @@ def test_withdrawn_package_cannot_be_edited(draft):
     draft.refresh_from_db()
     with pytest.raises(ValidationError):
         packages.set_citations(Actor(draft.teacher), draft, [("出处", "作者", "")])
+
+
+def test_video_gets_thumbnails(run_on_commit, draft, tmp_path):
+    video = tmp_path / "v.mp4"
+    make_video(video, width=320, height=180, seconds=2)
+    material = attach(run_on_commit, draft, "micro_video", "v.mp4", video)
+    thumbs = list(material.upload.asset.thumbnails.all())
+    assert [t.index for t in thumbs] == [1, 2, 3, 4]
+    assert all(t.image.open("rb").read(2) == b"\xff\xd8" for t in thumbs)
+
+
+def test_interrupted_checks_end_failed_after_three_attempts(run_on_commit, draft, tmp_path):
+    from youke.media.models import MediaAsset
+    from youke.submissions.domain import checks
+
+    video = tmp_path / "v.mp4"
+    make_video(video, width=320, height=180, seconds=1)
+    material = attach(run_on_commit, draft, "micro_video", "v.mp4", video)
+    # As if a worker had been killed mid-job three times:
+    MediaAsset.objects.filter(upload=material.upload).update(state="processing", attempts=3)
+    checks.run_check(material.pk)
+    material.refresh_from_db()
+    assert material.check_state == "failed"
+    assert "多次中断" in material.upload.asset.error
+
+
+def test_office_preview_is_optional(monkeypatch, tmp_path):
+    from youke.media.processing import office
+
+    monkeypatch.setattr(office.shutil, "which", lambda name: None)
+    source = tmp_path / "a.docx"
+    source.write_bytes(b"PK")
+    assert office.convert_to_pdf(source, tmp_path) is None

@@ -137,7 +137,10 @@ def _slot_rows(submission):
     """(slot, media asset, browser pre-check spec as JSON) for each checklist line."""
     slots = packages.checklist(submission)
     uploads = [s.material.upload_id for s in slots if s.material]
-    assets = {a.upload_id: a for a in MediaAsset.objects.filter(upload_id__in=uploads)}
+    assets = {
+        a.upload_id: a
+        for a in MediaAsset.objects.filter(upload_id__in=uploads).prefetch_related("thumbnails")
+    }
     requirements = {r.pk: r for r in submission.category.materials.prefetch_related("video_rules")}
     return [
         (
@@ -376,9 +379,8 @@ def download(request, upload_id):
     return response
 
 
-@login_required
-def asset_poster(request, upload_id):
-    """A video's poster frame, for whoever may see the file."""
+def _asset_for(request, upload_id) -> MediaAsset:
+    """The media asset of an upload the person may see (owner or package viewer)."""
     upload = Upload.objects.filter(pk=upload_id, state="complete").first()
     if upload is None:
         raise Http404("upload")
@@ -387,7 +389,35 @@ def asset_poster(request, upload_id):
         and not rules.submissions_visible_to(request.user).filter(materials__upload=upload).exists()
     ):
         raise Http404("upload")
-    asset = MediaAsset.objects.filter(upload=upload).exclude(poster="").first()
+    asset = MediaAsset.objects.filter(upload=upload).first()
     if asset is None:
+        raise Http404("asset")
+    return asset
+
+
+@login_required
+def asset_poster(request, upload_id):
+    asset = _asset_for(request, upload_id)
+    if not asset.poster:
         raise Http404("poster")
     return FileResponse(asset.poster.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+def asset_thumbnail(request, upload_id, index: int):
+    thumb = _asset_for(request, upload_id).thumbnails.filter(index=index).first()
+    if thumb is None:
+        raise Http404("thumbnail")
+    return FileResponse(thumb.image.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+def asset_preview(request, upload_id):
+    """The PDF rendering of an office document, shown inside our own page only."""
+    asset = _asset_for(request, upload_id)
+    if not asset.preview:
+        raise Http404("preview")
+    response = FileResponse(asset.preview.open("rb"), content_type="application/pdf")
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return response

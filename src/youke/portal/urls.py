@@ -55,6 +55,16 @@ urlpatterns = [
         "my/uploads/<uuid:upload_id>/poster.jpg", submission_views.asset_poster, name="asset_poster"
     ),
     path(
+        "my/uploads/<uuid:upload_id>/thumbs/<int:index>.jpg",
+        submission_views.asset_thumbnail,
+        name="asset_thumbnail",
+    ),
+    path(
+        "my/uploads/<uuid:upload_id>/preview.pdf",
+        submission_views.asset_preview,
+        name="asset_preview",
+    ),
+    path(
         "my/uploads/<uuid:upload_id>/download/", submission_views.download, name="upload_download"
     ),
 ]

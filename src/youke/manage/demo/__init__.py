@@ -1,7 +1,9 @@
-"""Demo data for ``youke demo``: a fictional province, its people and the demo catalog.
+"""Demo data for ``youke demo``: a fictional province, its people, the demo catalog, two
+running campaigns and hundreds of lesson packages with real (small) files.
 
-Deterministic for a seed and idempotent: the catalog is skipped when any catalog exists and
-the org part when the demo 教育部 (code 100000) exists, so a second run changes nothing.
+Deterministic for a seed and idempotent: the catalog is skipped when any catalog exists, the
+org part when the demo 教育部 (code 100000) exists, and each campaign (with its packages)
+when its owner already runs one of that template, so a second run changes nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from youke.core.actor import Actor
 from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
 from youke.core.trees import bulk_build
+from youke.manage.demo.campaigns import build_campaigns
 from youke.manage.demo.catalog import build_catalog, expert_subjects
 from youke.manage.demo.names import NameBook
 from youke.manage.demo.people import (
@@ -38,6 +41,7 @@ from youke.manage.demo.people import (
     insert_people,
 )
 from youke.manage.demo.province import MINISTRY_CODE, PROVINCE_CODE, build_contacts, plan_units
+from youke.manage.demo.submissions import build_submissions
 from youke.orgs.enums import Role, UnitKind
 from youke.orgs.models import Contact, Person, Unit
 
@@ -95,6 +99,7 @@ def build(
                 )
                 % org,
             )
+        counts.update(_build_activity(stdout, seed, logins.get(TEACHER, TEACHER)))
         province = Unit.objects.filter(code=PROVINCE_CODE).first()
         if counts and province is not None:
             record(
@@ -150,6 +155,47 @@ def _build_org(rng: random.Random, password: str) -> tuple[dict[str, int], dict[
         }
     )
     return counts, planner.logins
+
+
+def _build_activity(stdout: TextIO, seed: int, teacher_username: str) -> dict[str, int]:
+    """Campaigns and packages; their own random stream keeps them the same for a seed
+    whether or not this run also created the org."""
+    rng = random.Random(f"{seed}:campaigns")
+    built = build_campaigns(rng, teacher_username)
+    for name in built.skipped:
+        _say(stdout, _("遴选活动“%(name)s”已存在，跳过该活动及其申报。") % {"name": name})
+    if not built.created:
+        return {}
+    for campaign in built.created:
+        _say(
+            stdout,
+            _("已创建进行中的遴选活动“%(name)s”（%(owner)s 主办）。")
+            % {"name": campaign.name, "owner": campaign.owner_unit.name},
+        )
+    _say(
+        stdout,
+        _("已关闭 %(closures)d 个课程节点，导入 %(awards)d 条往年获奖课例。")
+        % {"closures": built.closures, "awards": built.past_awards},
+    )
+    counts = {
+        "campaigns": len(built.created),
+        "node_closures": built.closures,
+        "past_awards": built.past_awards,
+    }
+    made = build_submissions(rng, built.created, teacher_username)
+    if made:
+        counts.update(made)
+        _say(
+            stdout,
+            _(
+                "已创建 %(submissions)d 份申报（草稿 %(submissions_draft)d、"
+                "已提交 %(submissions_submitted)d、已撤回 %(submissions_withdrawn)d），"
+                "材料 %(materials)d 份，其中视频 %(video_materials)d 份"
+                "（共用 %(sample_videos)d 个生成的示例视频）。"
+            )
+            % made,
+        )
+    return counts
 
 
 def _print_logins(stdout: TextIO, logins: dict[str, str], password: str) -> None:

@@ -92,9 +92,7 @@ def build_campaigns(rng: random.Random, teacher_username: str) -> DemoCampaigns:
         actor = _admin_actor(owner)
         if actor is None:
             continue
-        campaign = create_campaign_from_template(
-            actor, owner, template_key, name=name, year=year
-        )
+        campaign = create_campaign_from_template(actor, owner, template_key, name=name, year=year)
         _move_dates_around_today(campaign)
         set_campaign_state(campaign, CampaignState.PUBLISHED, actor=actor)
         campaign.refresh_from_db()
@@ -120,7 +118,9 @@ def _admin_actor(unit: Unit) -> Actor | None:
 
 
 def _at(today: datetime.date, days: int, hour: int, minute: int = 0) -> datetime.datetime:
-    moment = datetime.datetime.combine(today + datetime.timedelta(days), datetime.time(hour, minute))
+    moment = datetime.datetime.combine(
+        today + datetime.timedelta(days), datetime.time(hour, minute)
+    )
     return timezone.make_aware(moment)
 
 

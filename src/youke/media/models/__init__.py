@@ -1,4 +1,4 @@
-from .asset import MediaAsset
+from .asset import MediaAsset, MediaThumbnail
 from .upload import Upload
 
-__all__ = ["MediaAsset", "Upload"]
+__all__ = ["MediaAsset", "MediaThumbnail", "Upload"]

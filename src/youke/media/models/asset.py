@@ -37,6 +37,8 @@ class MediaAsset(models.Model):
     checks = models.JSONField(_("检查结果"), default=list, blank=True)
     error = models.TextField(_("错误说明"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    # A PDF rendering of an office document, when LibreOffice is installed on the worker.
+    preview = models.FileField(_("PDF 预览"), upload_to="media/previews/%Y/%m/", blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -45,3 +47,22 @@ class MediaAsset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.upload} · {self.get_state_display()}"
+
+
+class MediaThumbnail(models.Model):
+    """Frames spread over a video, for reviewers to skim it without playing."""
+
+    asset = models.ForeignKey(MediaAsset, on_delete=models.CASCADE, related_name="thumbnails")
+    index = models.PositiveSmallIntegerField(_("序号"))
+    image = models.FileField(_("缩略图"), upload_to="media/thumbnails/%Y/%m/")
+
+    class Meta:
+        verbose_name = _("缩略图")
+        verbose_name_plural = _("缩略图")
+        ordering = ["asset_id", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["asset", "index"], name="thumbnail_unique_index")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id}#{self.index}"

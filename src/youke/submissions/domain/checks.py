@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 
 from youke.campaigns.enums import MaterialKind
 from youke.media.enums import AssetState
-from youke.media.models import MediaAsset
+from youke.media.models import MediaAsset, MediaThumbnail
 from youke.media.processing import spec as video_spec
 from youke.media.processing.errors import MediaError
-from youke.media.processing.poster import extract_poster
+from youke.media.processing.office import convert_to_pdf
+from youke.media.processing.poster import extract_poster, extract_thumbnails
 from youke.media.processing.probe import probe
 from youke.media.processing.rendition import make_rendition
 from youke.submissions.enums import CheckState
@@ -48,6 +49,17 @@ CONTENT_TYPES: dict[str, frozenset[str]] = {
     "xls": frozenset({"application/vnd.ms-excel"}),
     "xlsx": frozenset({XLSX}),
 }
+# A job interrupted this often (worker killed, machine lost) ends failed, not in limbo.
+MAX_ATTEMPTS = 3
+OFFICE_TYPES = frozenset(
+    {
+        "application/msword",
+        DOCX,
+        "application/vnd.ms-powerpoint",
+        PPTX,
+    }
+)
+THUMBNAILS = 4
 STATE_OF_ASSET = {
     AssetState.PASSED: CheckState.PASSED,
     AssetState.WARNED: CheckState.WARNED,
@@ -108,7 +120,17 @@ def run_check(material_id: int) -> None:
         _finish(asset, material, AssetState.FAILED, error=problem)
         return
     if material.requirement.kind != MaterialKind.VIDEO:
+        if material.upload.content_type in OFFICE_TYPES and not asset.preview:
+            _save_office_preview(asset, material)
         _finish(asset, material, AssetState.PASSED)
+        return
+    if asset.state == AssetState.PROCESSING and asset.attempts >= MAX_ATTEMPTS:
+        _finish(
+            asset,
+            material,
+            AssetState.FAILED,
+            error=_("视频处理多次中断，未能完成检查。请确认文件能在电脑上正常播放，然后重新上传。"),
+        )
         return
     MediaAsset.objects.filter(pk=asset.pk).update(
         state=AssetState.PROCESSING, attempts=asset.attempts + 1
@@ -160,6 +182,8 @@ def _check_video(asset: MediaAsset, material: Material) -> None:
         asset.checks = [r.to_dict() for r in results]
         if not asset.poster:
             _save_poster(asset, path)
+        if not asset.thumbnails.exists():
+            _save_thumbnails(asset, path)
     _finish(asset, material, state)
     if state != AssetState.FAILED and not asset.rendition:
         from youke.submissions.tasks import render_material
@@ -175,6 +199,29 @@ def _save_poster(asset: MediaAsset, path: Path) -> None:
                 asset.poster.save(f"{asset.upload_id}.jpg", File(handle), save=False)
     except MediaError as exc:  # a poster is a nicety; the checks already passed
         logger.warning("poster for %s failed: %s", asset.upload_id, exc.detail or exc.message)
+
+
+def _save_thumbnails(asset: MediaAsset, path: Path) -> None:
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            for index, out in enumerate(extract_thumbnails(path, folder, THUMBNAILS), start=1):
+                thumb = MediaThumbnail(asset=asset, index=index)
+                with open(out, "rb") as handle:
+                    thumb.image.save(f"{asset.upload_id}-{index}.jpg", File(handle), save=False)
+                thumb.save()
+    except MediaError as exc:
+        logger.warning("thumbnails for %s failed: %s", asset.upload_id, exc.detail or exc.message)
+
+
+def _save_office_preview(asset: MediaAsset, material: Material) -> None:
+    """Best effort: a PDF rendering for the page when LibreOffice is installed."""
+    with local_file(material.upload.storage_name) as path, tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / ("document" + Path(material.upload.filename).suffix.lower())
+        shutil.copyfile(path, source)
+        pdf = convert_to_pdf(source, Path(tmp))
+        if pdf is not None:
+            with open(pdf, "rb") as handle:
+                asset.preview.save(f"{asset.upload_id}.pdf", File(handle), save=False)
 
 
 def _finish(asset: MediaAsset, material: Material, state: str, *, error: str = "") -> None:

@@ -7,7 +7,9 @@ from youke.manage.demo import DEFAULT_PASSWORD, DEFAULT_SEED, build
 class Command(BaseCommand):
     @property
     def help(self) -> str:  # argparse needs a real str, so translate when the parser is built
-        return _("载入演示数据：示范省的单位、人员和课程目录；可重复运行，已有的数据不会重复创建。")
+        return _(
+            "载入演示数据：示范省的单位、人员、课程目录、进行中的精品课和一师一优课活动及其作品；可重复运行，已有的数据不会重复创建。"
+        )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
