@@ -230,7 +230,9 @@ def snapshot(pgid: int) -> dict:
         "worker_rss_mib": {pid: p["rss_kib"] / 1024 for pid, p in workers.items()},
         "all_rss_mib": sum(p["rss_kib"] for p in procs.values()) / 1024,
         "workers_cpu_s": sum(p["cpu_s"] for p in workers.values()),
-        "processes": {pid: {"role": p["role"], "rss_mib": p["rss_kib"] / 1024} for pid, p in procs.items()},
+        "processes": {
+            pid: {"role": p["role"], "rss_mib": p["rss_kib"] / 1024} for pid, p in procs.items()
+        },
     }
 
 

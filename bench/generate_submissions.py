@@ -127,9 +127,7 @@ def plan_authors(args, rng: random.Random, big_school, school, bench_teacher) ->
     from youke.orgs.enums import Role
     from youke.orgs.models import RoleGrant
 
-    grants = list(
-        RoleGrant.objects.filter(role=Role.TEACHER).values_list("person_id", "unit_id")
-    )
+    grants = list(RoleGrant.objects.filter(role=Role.TEACHER).values_list("person_id", "unit_id"))
     big = [(p, u) for p, u in grants if u == big_school.pk and p != bench_teacher.pk]
     others = [(p, u) for p, u in grants if u != big_school.pk and p != bench_teacher.pk]
     authors = [a for a in big for _ in range(SUBMISSIONS_PER_BIG_TEACHER)]
@@ -212,7 +210,9 @@ def build_submissions(args, rng: random.Random, campaign, authors: list) -> dict
                             length=size,
                             offset=size,
                             content_type="video/mp4" if ext == "mp4" else "application/pdf",
-                            sha256=hashlib.sha256(f"{sub.pk}-{requirement.pk}".encode()).hexdigest(),
+                            sha256=hashlib.sha256(
+                                f"{sub.pk}-{requirement.pk}".encode()
+                            ).hexdigest(),
                             storage_name=f"uploads/bench/{sub.pk}/{requirement.code}.{ext}",
                             state="complete",
                             metadata={"purpose": "material", "submission": str(sub.pk)},

@@ -5,12 +5,21 @@ no rules: every check is in ``domain`` and its errors are mapped back onto these
 """
 
 import copy
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from youke.campaigns.enums import AwardLevel, Severity, TemplateKey
+from youke.campaigns.enums import (
+    AwardLevel,
+    CriterionGroup,
+    MaterialKind,
+    Severity,
+    TemplateKey,
+    TrainingEvent,
+    VideoRuleKey,
+)
 from youke.core.forms import StyledForm
 
 MB = 1024 * 1024
@@ -175,3 +184,173 @@ class UnitDeadlineForm(StyledForm):
 
 class PastAwardImportForm(StyledForm):
     file = forms.FileField(label=_("选择文件"))
+
+
+# --- per-row settings (manage/views/campaign_settings.py) -----------------------------------
+# Bounds are left to ``domain.settings`` so its messages, which name the fix, are the ones
+# admins see; these fields only parse the input.
+
+
+class CategoryForm(StyledForm):
+    name = forms.CharField(label=_("类别名称"), max_length=64)
+    description = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    is_micro_lesson = forms.BooleanField(
+        label=_("微课（不勾选为课堂实录）"), required=False, initial=True
+    )
+    max_periods = forms.IntegerField(label=_("最多课时数"), initial=1)
+
+    @classmethod
+    def for_category(cls, category, data=None, **kwargs):
+        initial = {name: getattr(category, name) for name in cls.base_fields}
+        return cls(data=data, initial=initial, **kwargs)
+
+
+class CategoryPresetForm(StyledForm):
+    preset = forms.ChoiceField(label=_("类别模板"))
+
+    def __init__(self, *args, presets=(), **kwargs):
+        self.base_fields = copy.deepcopy(self.base_fields)  # see CampaignCreateForm
+        self.base_fields["preset"].choices = [(p.key, p.name) for p in presets]
+        super().__init__(*args, **kwargs)
+
+
+class MaterialForm(StyledForm):
+    """Edits a material; ``kind`` is only shown when adding one."""
+
+    name = forms.CharField(label=_("材料名称"), max_length=64)
+    kind = forms.ChoiceField(label=_("类型"), choices=MaterialKind.choices)
+    allowed_extensions = forms.CharField(
+        label=_("允许的文件类型"),
+        max_length=100,
+        help_text=_("用逗号分隔，例如 doc,docx,pdf。"),
+    )
+    max_mb = forms.IntegerField(label=_("大小上限（MB）"))
+    required = forms.BooleanField(label=_("必交"), required=False)
+    required_from_level = forms.ChoiceField(label=_("自该级别起必交"), required=False)
+    per_period = forms.BooleanField(label=_("每课时一份"), required=False)
+
+    def __init__(self, *args, levels=(), adding=False, **kwargs):
+        self.base_fields = copy.deepcopy(self.base_fields)
+        self.base_fields["required_from_level"].choices = [
+            ("", _("不适用")),
+            *[(lv.key, lv.name) for lv in levels],
+        ]
+        if not adding:
+            del self.base_fields["kind"]
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def for_material(cls, material, levels, data=None):
+        initial = {
+            "name": material.name,
+            "allowed_extensions": material.allowed_extensions,
+            "max_mb": material.max_bytes // MB,
+            "required": material.required,
+            "required_from_level": material.required_from_level,
+            "per_period": material.per_period,
+        }
+        return cls(data=data, initial=initial, levels=levels, prefix=f"m{material.pk}")
+
+    def domain_values(self) -> dict:
+        values = dict(self.cleaned_data)
+        values["max_bytes"] = values.pop("max_mb") * MB
+        return values
+
+
+class VideoRuleForm(StyledForm):
+    rule = forms.ChoiceField(label=_("规则"), choices=VideoRuleKey.choices)
+    value = forms.CharField(label=_("要求值"), max_length=32)
+    severity = forms.ChoiceField(label=_("不符合时"), choices=Severity.choices)
+
+    def __init__(self, *args, adding=True, **kwargs):
+        if not adding:
+            self.base_fields = copy.deepcopy(self.base_fields)
+            del self.base_fields["rule"]
+        super().__init__(*args, **kwargs)
+
+
+class ChecklistItemForm(StyledForm):
+    text = forms.CharField(label=_("人工检查项"), max_length=200)
+
+
+class CriterionForm(StyledForm):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    group = forms.ChoiceField(label=_("一级指标"), choices=CriterionGroup.choices)
+    name = forms.CharField(label=_("评价指标"), max_length=100)
+    points = forms.IntegerField(label=_("分值"), initial=0)
+    is_veto = forms.BooleanField(label=_("一票否决"), required=False)
+
+
+class StyledFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("删除")
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+
+CriterionFormSet = forms.formset_factory(
+    CriterionForm, formset=StyledFormSet, extra=1, can_delete=True
+)
+
+
+class NodeRulesForm(StyledForm):
+    award_level = forms.ChoiceField(
+        label=_("关闭节点的获奖级别"),
+        choices=[("", _("不按获奖关闭")), *AwardLevel.choices],
+        required=False,
+    )
+    threshold = forms.IntegerField(
+        label=_("关闭节点的获奖数量"), help_text=_("达到该数量即关闭；“超过 5 堂”填 6。")
+    )
+    promote_unawarded = forms.BooleanField(
+        label=_("向教师推荐无省优、部优课例的节点"), required=False
+    )
+
+
+class AwardGradeForm(StyledForm):
+    level = forms.TypedChoiceField(label=_("级别"), coerce=int)
+    name = forms.CharField(label=_("奖项"), max_length=32)
+    proportion = forms.DecimalField(
+        label=_("比例（%）"),
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        help_text=_("按比例评奖时填写，例如 10 表示 10%。"),
+    )
+    count = forms.IntegerField(label=_("名额"), required=False)
+
+    def __init__(self, *args, levels=(), **kwargs):
+        self.base_fields = copy.deepcopy(self.base_fields)
+        self.base_fields["level"].choices = [(lv.pk, lv.name) for lv in levels]
+        self.levels = {lv.pk: lv for lv in levels}
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def for_grade(cls, grade, levels, data=None):
+        initial = {
+            "level": grade.level_id,
+            "name": grade.name,
+            "proportion": None
+            if grade.proportion is None
+            else (grade.proportion * 100).quantize(Decimal("0.1")),
+            "count": grade.count,
+        }
+        return cls(data=data, initial=initial, levels=levels, prefix=f"g{grade.pk}")
+
+    def domain_values(self) -> dict:
+        data = self.cleaned_data
+        proportion = data["proportion"]
+        return {
+            "level": self.levels[data["level"]],
+            "name": data["name"],
+            "proportion": None if proportion is None else proportion / 100,
+            "count": data["count"],
+        }
+
+
+class TrainingHoursForm(StyledForm):
+    event = forms.ChoiceField(label=_("事项"), choices=TrainingEvent.choices)
+    hours = forms.IntegerField(label=_("学时"))

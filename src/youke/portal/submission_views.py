@@ -7,6 +7,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -57,19 +58,23 @@ def my_submissions(request):
     mine = (
         Submission.objects.filter(teacher=request.user)
         .select_related("campaign", "category", "node")
-        .order_by("-updated_at")
+        .order_by("-updated_at", "-id")
     )
-    ancestors = ancestors_by_path([s.node for s in mine])
+    page = Paginator(mine, 50).get_page(request.GET.get("page"))
+    ancestors = ancestors_by_path([s.node for s in page])
     campaigns = (
         campaign_rules.campaigns_visible_to(request.user)
         .filter(state=CampaignState.PUBLISHED)
+        .select_related("owner_unit")
         .order_by("-opens_at")
     )
     return render(
         request,
         "portal/my_submissions.html",
         {
-            "rows": [(s, trail(s.node, ancestors)) for s in mine],
+            "page": page,
+            "filters": {},
+            "rows": [(s, trail(s.node, ancestors)) for s in page],
             "campaigns": campaigns,
         },
     )

@@ -160,7 +160,11 @@ def _load(campaign: Campaign):
 
 
 def validate_campaign(campaign: Campaign) -> None:
+    from youke.campaigns.domain.settings import check_structure  # imports this module
+
     errors = check_settings(campaign, *_load(campaign))
+    for key, messages in check_structure(campaign).items():
+        errors.setdefault(key, []).extend(messages)
     if errors:
         raise ValidationError(errors)
 
