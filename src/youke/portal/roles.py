@@ -49,7 +49,7 @@ def active_choice(request) -> RoleChoice | None:
         if choice.key == wanted:
             return choice
     # Default: the most powerful role first (admin over expert over teacher).
-    order = ["platform", Role.UNIT_ADMIN, Role.RESEARCH, Role.ELEARNING, Role.EXPERT, Role.TEACHER]
+    order = ["platform", Role.UNIT_ADMIN, Role.RESEARCH, Role.ELEARNING, Role.TEACHER, Role.EXPERT]
     return sorted(cached, key=lambda c: order.index(c.role))[0]
 
 
@@ -57,4 +57,10 @@ def roles_context(request) -> dict:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     active = active_choice(request)
-    return {"role_choices": getattr(request, "_role_choices", []), "active_role": active}
+    choices = getattr(request, "_role_choices", [])
+    return {
+        "role_choices": choices,
+        "active_role": active,
+        # Teachers reach their packages whatever role they are looking through.
+        "is_teacher": any(c.role == Role.TEACHER for c in choices),
+    }

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from youke.campaigns.enums import TrainingEvent
@@ -25,6 +26,13 @@ class AwardGrade(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def share_label(self) -> str:
+        """How the grade is sized, as people write it: 10% or 30 名."""
+        if self.proportion is not None:
+            return f"{(self.proportion * 100).normalize():f}%"
+        return gettext("%(n)s 名") % {"n": self.count} if self.count is not None else ""
 
 
 class TrainingHourRule(models.Model):
