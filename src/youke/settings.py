@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "youke.campaigns",
     "youke.media",
     "youke.submissions",
+    "youke.selection",
     # interface apps
     "youke.portal",
     "youke.manage",

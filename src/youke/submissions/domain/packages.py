@@ -82,9 +82,19 @@ def _event(submission, actor: Actor, from_state: str, to_state: str, note: str =
 
 
 def set_submission_state(
-    submission: Submission, new_state: str, *, actor: Actor, reason: str = ""
+    submission: Submission,
+    new_state: str,
+    *,
+    actor: Actor,
+    reason: str = "",
+    sync_selection: bool = True,
 ) -> Submission:
-    """The only writer of ``Submission.state``: checks the table, locks, logs."""
+    """The only writer of ``Submission.state``: checks the table, locks, logs.
+
+    A submitted package takes its place in the school's inbox (``selection``); taking it
+    back removes that place while the school has not decided. (Imported here, not at the
+    top: selection builds on submissions.)
+    """
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
         if new_state not in SUBMISSION_TRANSITIONS[locked.state]:
@@ -109,6 +119,13 @@ def set_submission_state(
             after={"state": new_state},
             reason=reason,
         )
+        if sync_selection:
+            from youke.selection.domain import entries
+
+            if new_state == SubmissionState.SUBMITTED:
+                entries.ensure_entry(locked, actor=actor)
+            elif before == SubmissionState.SUBMITTED:
+                entries.remove_pending_entry(locked, actor=actor)
     return locked
 
 

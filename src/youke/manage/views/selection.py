@@ -1,0 +1,336 @@
+"""Level inbox, quotas and county screening pages; every rule lives in ``youke.selection``."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from youke.campaigns import rules as campaign_rules
+from youke.campaigns.access import access_campaign
+from youke.campaigns.models import Campaign, Level
+from youke.core.actor import Actor
+from youke.manage.views.common import admin_required, paginate, scope_roots
+from youke.orgs import rules as org_rules
+from youke.orgs.access import access_unit
+from youke.orgs.domain.units import PermissionDenied
+from youke.orgs.enums import CHILD_KINDS
+from youke.orgs.models import Unit
+from youke.selection import rules
+from youke.selection.domain import entries as entries_domain
+from youke.selection.domain import quotas as quotas_domain
+from youke.selection.domain.screening import FIELDS, record_screening
+from youke.selection.enums import EntryState, ListState
+from youke.selection.models import LevelEntry, Quota, ScreeningRecord
+from youke.submissions.enums import CheckState
+
+
+def _campaign_and_unit(request, data) -> tuple[Campaign | None, Unit | None, list[Campaign]]:
+    campaigns = list(campaign_rules.campaigns_visible_to(request.user).order_by("-opens_at"))
+    raw = data.get("campaign", "")
+    if raw.isdigit():
+        campaign = access_campaign(request.user, int(raw))
+    else:
+        campaign = campaigns[0] if campaigns else None
+    raw = data.get("unit", "")
+    if raw.isdigit():
+        unit = access_unit(request.user, int(raw))
+    else:
+        roots = scope_roots(request.user)
+        unit = roots[0] if roots else None
+    if unit is not None and not org_rules.covers(request.user, unit):
+        raise Http404("unit")
+    return campaign, unit, campaigns
+
+
+def _level(campaign: Campaign, data, kinds) -> Level | None:
+    levels = Level.objects.filter(campaign=campaign, unit_kind__in=kinds).order_by("order")
+    raw = data.get("level", "")
+    if raw.isdigit():
+        level = levels.filter(pk=int(raw)).first()
+        if level is None:
+            raise Http404("level")
+        return level
+    return levels.first()
+
+
+def _inbox_url(campaign_id, unit_id, level_id) -> str:
+    query = urlencode({"campaign": campaign_id, "unit": unit_id, "level": level_id})
+    return f"{reverse('manage_selection:inbox')}?{query}"
+
+
+def _report(request, exc: ValidationError, prefix: str = "") -> None:
+    for message in exc.messages:
+        messages.error(request, f"{prefix}{message}")
+
+
+@admin_required
+def inbox(request):
+    campaign, unit, campaigns = _campaign_and_unit(request, request.GET)
+    level = _level(campaign, request.GET, [unit.kind]) if campaign and unit else None
+    context = {"campaigns": campaigns, "campaign": campaign, "unit": unit, "level": level}
+    if level is None:
+        return render(request, "manage/selection_inbox.html", context)
+    entries = (
+        rules.entries_visible_to(request.user)
+        .filter(level=level, unit=unit)
+        .select_related(
+            "submission__teacher",
+            "submission__unit",
+            "submission__node",
+            "submission__category",
+            "screening",
+        )
+        .annotate(
+            failed=Count(
+                "submission__materials",
+                filter=Q(submission__materials__check_state=CheckState.FAILED),
+            )
+        )
+    )
+    g = request.GET
+    if g.get("state") in EntryState.values:
+        entries = entries.filter(state=g["state"])
+    if g.get("category", "").isdigit():
+        entries = entries.filter(submission__category_id=int(g["category"]))
+    if g.get("q", "").strip():
+        entries = entries.filter(submission__title__icontains=g["q"].strip())
+    lists = level.lists.filter(unit=unit).first()
+    context.update(
+        {
+            "levels": Level.objects.filter(campaign=campaign, unit_kind=unit.kind),
+            "page": paginate(request, entries.order_by("submission__node__path", "id")),
+            "filters": g,
+            "states": EntryState.choices,
+            "categories": campaign.categories.all(),
+            "usage": quotas_domain.usage(level, unit),
+            "category_quotas": Quota.objects.filter(
+                level=level, unit=unit, category__isnull=False
+            ).select_related("category"),
+            "confirmed": lists is not None and lists.state == ListState.CONFIRMED,
+            "list": lists,
+            "back": _inbox_url(campaign.pk, unit.pk, level.pk),
+        }
+    )
+    return render(request, "manage/selection_inbox.html", context)
+
+
+@admin_required
+@require_POST
+def entry_decide(request, entry_id: int):
+    entry = rules.access_entry(request.user, entry_id)
+    decision = request.POST.get("decision", "")
+    try:
+        entries_domain.decide(
+            Actor.from_request(request),
+            entry,
+            decision,
+            reason=request.POST.get("reason", ""),
+            override_reason=request.POST.get("override_reason", ""),
+        )
+    except PermissionDenied as exc:
+        raise Http404("entry") from exc
+    except ValidationError as exc:
+        _report(request, exc, f"《{entry.submission.title}》：")
+    else:
+        messages.success(
+            request,
+            _("《%(t)s》已处理：%(d)s。")
+            % {"t": entry.submission.title, "d": EntryState(decision).label},
+        )
+    return redirect(_inbox_url(entry.level.campaign_id, entry.unit_id, entry.level_id))
+
+
+@admin_required
+@require_POST
+def bulk_recommend(request):
+    """Each checked entry is decided on its own; refusals are listed, the rest go through."""
+    ids = [int(i) for i in request.POST.getlist("entry") if i.isdigit()]
+    chosen = list(
+        rules.entries_visible_to(request.user)
+        .filter(pk__in=ids)
+        .select_related("submission", "level")
+        .order_by("id")
+    )
+    done = 0
+    for entry in chosen:
+        try:
+            entries_domain.decide(Actor.from_request(request), entry, EntryState.RECOMMENDED)
+        except PermissionDenied:
+            messages.error(request, _("《%(t)s》：无权处理。") % {"t": entry.submission.title})
+        except ValidationError as exc:
+            _report(request, exc, f"《{entry.submission.title}》：")
+        else:
+            done += 1
+    messages.info(
+        request, _("已推荐 %(done)s 件，共选择 %(n)s 件。") % {"done": done, "n": len(ids)}
+    )
+    if not chosen:
+        return redirect("manage_selection:inbox")
+    first = chosen[0]
+    return redirect(_inbox_url(first.level.campaign_id, first.unit_id, first.level_id))
+
+
+@admin_required
+@require_POST
+def confirm(request):
+    campaign, unit, _campaigns = _campaign_and_unit(request, request.POST)
+    if campaign is None or unit is None:
+        raise Http404("list")
+    level = _level(campaign, request.POST, [unit.kind])
+    if level is None:
+        raise Http404("level")
+    try:
+        entries_domain.confirm_list(
+            Actor.from_request(request),
+            campaign,
+            level,
+            unit,
+            override_reason=request.POST.get("override_reason", ""),
+        )
+    except PermissionDenied as exc:
+        raise Http404("list") from exc
+    except ValidationError as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("推荐名单已确认并报送上级。"))
+    return redirect(_inbox_url(campaign.pk, unit.pk, level.pk))
+
+
+def _int(value: str, default: int = 0) -> int:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else default
+
+
+@admin_required
+def quotas(request):
+    data = request.POST if request.method == "POST" else request.GET
+    campaign, unit, campaigns = _campaign_and_unit(request, data)
+    kinds = CHILD_KINDS.get(unit.kind, frozenset()) if unit else frozenset()
+    level = _level(campaign, data, kinds) if campaign and unit else None
+    context = {"campaigns": campaigns, "campaign": campaign, "unit": unit, "level": level}
+    if level is None:
+        return render(request, "manage/selection_quotas.html", context)
+    children = list(
+        Unit.objects.filter(
+            path__under=unit.path, depth=unit.depth + 1, kind=level.unit_kind, is_active=True
+        ).order_by("path")
+    )
+    actor = Actor.from_request(request)
+    if request.method == "POST":
+        try:
+            if data.get("action") == "proportional":
+                quotas_domain.apply_proportional(
+                    actor,
+                    campaign,
+                    level,
+                    unit,
+                    _int(data.get("total")),
+                    bonus_per_award=_int(data.get("bonus")),
+                )
+            else:
+                for child in children:
+                    raw = data.get(f"allowed_{child.pk}", "").strip()
+                    if raw:
+                        if not raw.isdigit():
+                            raise ValidationError(
+                                _("“%(u)s”的名额须为 0 或正整数。") % {"u": child.name}
+                            )
+                        quotas_domain.allocate_quota(actor, campaign, level, child, int(raw))
+        except PermissionDenied as exc:
+            raise Http404("quota") from exc
+        except ValidationError as exc:
+            _report(request, exc)
+        else:
+            messages.success(request, _("名额已保存。"))
+        query = urlencode({"campaign": campaign.pk, "unit": unit.pk, "level": level.pk})
+        return redirect(f"{reverse('manage_selection:quotas')}?{query}")
+    current = {
+        q.unit_id: q
+        for q in Quota.objects.filter(level=level, unit__in=children, category__isnull=True)
+    }
+    used = dict(
+        LevelEntry.objects.filter(level=level, unit__in=children, state=EntryState.RECOMMENDED)
+        .values_list("unit")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    preview = None
+    if data.get("total", "").strip().isdigit():
+        try:
+            preview = quotas_domain.proportional_quotas(
+                campaign, level, unit, _int(data["total"]), bonus_per_award=_int(data.get("bonus"))
+            )
+        except ValidationError as exc:
+            _report(request, exc)
+    context.update(
+        {
+            "levels": Level.objects.filter(campaign=campaign, unit_kind__in=kinds),
+            "rows": [(c, current.get(c.pk), used.get(c.pk, 0)) for c in children],
+            "preview": preview,
+            "total": data.get("total", ""),
+            "bonus": data.get("bonus", ""),
+        }
+    )
+    return render(request, "manage/selection_quotas.html", context)
+
+
+class ScreeningForm(forms.ModelForm):
+    trial_date = forms.DateField(
+        label=gettext_lazy("试讲日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+
+    class Meta:
+        model = ScreeningRecord
+        fields = FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            css = "form-check-input" if name == "filming_done" else "form-control"
+            if isinstance(field.widget, forms.Select):
+                css = "form-select"
+            field.widget.attrs.setdefault("class", css)
+
+
+@admin_required
+def screening(request, entry_id: int):
+    entry = rules.access_entry(request.user, entry_id)
+    if not entry.level.has_trial_lecture:
+        raise Http404("no trial lecture at this level")
+    existing = ScreeningRecord.objects.filter(entry=entry).first()
+    form = ScreeningForm(request.POST or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_screening(
+                Actor.from_request(request),
+                entry,
+                **{name: form.cleaned_data[name] for name in FIELDS},
+            )
+        except PermissionDenied as exc:
+            raise Http404("entry") from exc
+        except ValidationError as exc:
+            _report(request, exc)
+        else:
+            messages.success(request, _("初选记录已保存。"))
+            return redirect(_inbox_url(entry.level.campaign_id, entry.unit_id, entry.level_id))
+    return render(
+        request,
+        "manage/selection_screening.html",
+        {
+            "entry": entry,
+            "form": form,
+            "back": _inbox_url(entry.level.campaign_id, entry.unit_id, entry.level_id),
+        },
+    )

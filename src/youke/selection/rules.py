@@ -1,0 +1,58 @@
+"""Who sees and decides level entries.
+
+An entry belongs to the unit that decides it at its level; admins of that unit or of any unit
+above it see and decide it (above: only with an override after the deadline, see
+``domain.entries``). Teachers never see entries: their simplified status comes from the
+submission pages.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from youke.orgs import rules as org_rules
+
+if TYPE_CHECKING:
+    from youke.orgs.models import Person, Unit
+    from youke.selection.models import LevelEntry
+
+
+def entries_visible_to(person: Person) -> QuerySet[LevelEntry]:
+    from youke.selection.models import LevelEntry
+
+    if not org_rules.is_unit_admin(person):
+        return LevelEntry.objects.none()
+    return org_rules.scoped(LevelEntry.objects.all(), person, "unit__path")
+
+
+def can_view_entry(person: Person, entry: LevelEntry) -> bool:
+    return org_rules.is_unit_admin(person) and org_rules.covers(person, entry.unit)
+
+
+def can_decide(person: Person, entry: LevelEntry) -> bool:
+    return org_rules.covers(person, entry.unit)
+
+
+def is_above(person: Person, unit: Unit) -> bool:
+    """The person administers a unit strictly above ``unit`` (the level above, R8 overrides)."""
+    return org_rules.can_restructure_unit(person, unit)
+
+
+def can_allocate_quota(person: Person, unit: Unit) -> bool:
+    """Quotas are allocated by the level above (R7), never by the unit to itself."""
+    return is_above(person, unit)
+
+
+def access_entry(person: Person, entry_id: int) -> LevelEntry:
+    entry = (
+        entries_visible_to(person)
+        .select_related("level", "level__campaign", "unit", "submission")
+        .filter(pk=entry_id)
+        .first()
+    )
+    if entry is None:
+        raise Http404("entry")
+    return entry
