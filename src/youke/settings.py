@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 
 from youke import config
+from youke.notifications.schedule import beat_schedule
 
 CONFIG = config.load()
 DATA_DIR: Path = CONFIG["DATA_DIR"]
@@ -31,8 +32,10 @@ INSTALLED_APPS = [
     "youke.media",
     "youke.submissions",
     "youke.selection",
+    "youke.notifications",
     # interface apps
     "youke.portal",
+    "youke.public",
     "youke.manage",
     "youke.api",
 ]
@@ -65,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "youke.portal.context_processors.active_role",
+                "youke.notifications.context_processors.unread",
             ],
         },
     },
@@ -193,6 +197,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "cleanup-abandoned-uploads": {"task": "media.cleanup_uploads", "schedule": 3600.0},
+    **beat_schedule(),
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 

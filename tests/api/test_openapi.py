@@ -42,6 +42,16 @@ OPERATIONS = {
     "get_catalog_node",
     "create_catalog_node",
     "update_catalog_node",
+    "list_entries",
+    "get_entry",
+    "recommend_entry",
+    "not_recommend_entry",
+    "return_entry",
+    "record_screening",
+    "confirm_list",
+    "list_quotas",
+    "set_quota",
+    "apply_proportional_quotas",
 }
 
 

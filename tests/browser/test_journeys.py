@@ -31,6 +31,13 @@ DASHBOARD_ROLES = {
 }
 
 
+def open_menu(page, label: str) -> None:
+    """Admin pages sit in navbar dropdowns; open one before clicking its link."""
+    page.locator("#mainnav").get_by_role("button", name=label).or_(
+        page.locator("#mainnav").get_by_role("link", name=label, exact=True)
+    ).first.click()
+
+
 def assert_no_problems(site) -> None:
     """No JS errors, failed requests or error responses while the journey ran."""
     assert site.problems == []
@@ -67,6 +74,7 @@ def test_wrong_password_shows_chinese_error(page, site):
 
 def test_county_admin_walks_the_unit_tree(page, site):
     login(page, site, "countya")
+    open_menu(page, "组织与人员")
     page.get_by_role("link", name="组织机构", exact=True).click()
     expect(page).to_have_url(site("/manage/units/"))
     expect(page.locator("h1")).to_have_text("组织机构")
@@ -86,6 +94,7 @@ def test_county_admin_walks_the_unit_tree(page, site):
 
 def test_county_admin_sees_only_own_teachers(page, site):
     login(page, site, "countya")
+    open_menu(page, "组织与人员")
     page.get_by_role("link", name="人员与角色", exact=True).click()
 
     expect(page).to_have_url(site("/manage/people/"))
@@ -159,6 +168,7 @@ def test_teacher_import_shows_progress_and_row_errors(page, site, tmp_path):
     teacher_workbook(workbook, school.code)
 
     login(page, site, "countya")
+    open_menu(page, "组织与人员")
     page.get_by_role("link", name="导入导出", exact=True).click()
     expect(page).to_have_url(site("/manage/imports/"))
     form = page.locator("#import-teachers")
@@ -186,6 +196,7 @@ def test_teacher_import_shows_progress_and_row_errors(page, site, tmp_path):
     expect(cells.nth(2)).not_to_be_empty()
     screenshot(page, "import-teachers-job")
 
+    open_menu(page, "组织与人员")
     page.get_by_role("link", name="人员与角色", exact=True).click()
     table = page.locator("#person-table")
     for name in ("张一", "张二", "张三"):

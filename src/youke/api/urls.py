@@ -6,7 +6,16 @@ from ninja import NinjaAPI
 
 from youke.api.auth import AUTH
 from youke.api.common import install_error_handlers
-from youke.api.routers import campaigns, catalog, health, people, roles, submissions, units
+from youke.api.routers import (
+    campaigns,
+    catalog,
+    health,
+    people,
+    roles,
+    selection,
+    submissions,
+    units,
+)
 
 # --- the tus endpoint in the schema ----------------------------------------------------------
 # The tus views (youke.media.tus) are plain Django views, because their bodies are raw bytes
@@ -278,3 +287,4 @@ api.add_router("", roles.router)
 api.add_router("", catalog.router)
 api.add_router("", campaigns.router)
 api.add_router("", submissions.router)
+api.add_router("", selection.router)

@@ -63,4 +63,5 @@ def roles_context(request) -> dict:
         "active_role": active,
         # Teachers reach their packages whatever role they are looking through.
         "is_teacher": any(c.role == Role.TEACHER for c in choices),
+        "is_expert": any(c.role == Role.EXPERT for c in choices),
     }

@@ -6,3 +6,6 @@ class SelectionConfig(AppConfig):
     name = "youke.selection"
     label = "selection"
     verbose_name = _("遴选")
+
+    def ready(self) -> None:
+        from youke.selection.domain import summary  # noqa: F401  registers the sheet job

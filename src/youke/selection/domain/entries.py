@@ -20,6 +20,7 @@ from youke.campaigns.models import Campaign, Level
 from youke.core.actor import Actor
 from youke.core.domain.audit import record, record_many
 from youke.core.enums import AuditAction
+from youke.notifications.domain import events
 from youke.orgs import rules as org_rules
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Unit
@@ -197,6 +198,8 @@ def decide(
                 Submission.objects.filter(
                     pk=entry.submission_id, school_acted_at__isnull=True
                 ).update(school_acted_at=now)
+        # Inside the transaction: a refused decision leaves no notice; mail leaves on commit.
+        events.on_decision(entry, decision, reason, actor)
     return entry
 
 
@@ -308,4 +311,5 @@ def confirm_list(
                 AuditAction.CREATE,
                 [(c, c.unit, {"state": c.state, "level": upper.pk}) for c in created],
             )
+        events.on_list_confirmed(row, actor)
     return row

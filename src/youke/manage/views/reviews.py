@@ -1,0 +1,141 @@
+"""Expert pages: the review queue, one assignment with its rubric, and blind file downloads.
+
+Experts are not unit admins, so these pages check the assignment itself
+(``access_assignment``: 404 for anyone but the assigned expert).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from youke.core.actor import Actor
+from youke.orgs.domain.units import PermissionDenied
+from youke.selection.domain import review
+from youke.selection.enums import AssignmentState, RoundState
+from youke.selection.models import Assignment, Score
+from youke.submissions.models import Material
+
+
+@login_required
+def queue(request):
+    assignments = (
+        review.assignments_visible_to(request.user)
+        .filter(round__state=RoundState.OPEN)
+        .select_related("round", "entry__submission__category")
+        .order_by("round__deadline", "round_id", "id")
+    )
+    progress = (
+        review.assignments_visible_to(request.user)
+        .filter(round__state=RoundState.OPEN)
+        .values("round_id", "round__name", "round__deadline")
+        .annotate(total=Count("id"), done=Count("id", filter=Q(state=AssignmentState.SUBMITTED)))
+        .order_by("round__deadline", "round_id")
+    )
+    return render(
+        request,
+        "manage/review_queue.html",
+        {"assignments": assignments, "progress": progress, "now": timezone.now()},
+    )
+
+
+def _points_from(post, criteria) -> tuple[dict[int, int], list[str]]:
+    points: dict[int, int] = {}
+    errors = []
+    for criterion in criteria:
+        raw = post.get(f"c{criterion.pk}", "").strip()
+        if criterion.is_veto:
+            points[criterion.pk] = 1 if raw == "1" else 0
+        elif raw:
+            try:
+                points[criterion.pk] = int(raw)
+            except ValueError:
+                errors.append(_("“%(name)s”的得分须是整数：请修改。") % {"name": criterion.name})
+    return points, errors
+
+
+@login_required
+def assignment_detail(request, assignment_id):
+    assignment = review.access_assignment(request.user, assignment_id)
+    criteria = review.criteria_for(assignment)
+    if request.method == "POST":
+        points, errors = _points_from(request.POST, criteria)
+        if not errors:
+            try:
+                review.save_scores(
+                    Actor.from_request(request),
+                    assignment,
+                    points,
+                    comment=request.POST.get("comment", ""),
+                    veto=request.POST.get("veto") == "1",
+                    veto_reason=request.POST.get("veto_reason", ""),
+                    submit="submit" in request.POST,
+                )
+            except ValidationError as exc:
+                errors = exc.messages
+            except PermissionDenied as exc:
+                raise Http404("assignment") from exc
+        if not errors:
+            messages.success(
+                request, _("评分已提交。") if "submit" in request.POST else _("评分已暂存。")
+            )
+            return redirect("manage_reviews:assignment", assignment_id=assignment.pk)
+        for message in errors:
+            messages.error(request, message)
+        entered = {c.pk: request.POST.get(f"c{c.pk}", "") for c in criteria}
+    else:
+        entered = dict(
+            Score.objects.filter(assignment=assignment).values_list("criterion_id", "points")
+        )
+    groups: dict[str, list] = {}
+    for criterion in criteria:
+        groups.setdefault(criterion.get_group_display(), []).append(
+            (criterion, entered.get(criterion.pk, ""))
+        )
+    others = []
+    if assignment.round.show_other_scores and assignment.state == AssignmentState.SUBMITTED:
+        others = list(
+            Assignment.objects.filter(
+                round=assignment.round, entry=assignment.entry, state=AssignmentState.SUBMITTED
+            )
+            .exclude(pk=assignment.pk)
+            .values_list("total", flat=True)
+        )
+    return render(
+        request,
+        "manage/review_assignment.html",
+        {
+            "assignment": assignment,
+            "view": review.entry_view_for(request.user, assignment.entry, assignment.round),
+            "groups": groups,
+            "editable": assignment.state != AssignmentState.SUBMITTED
+            and assignment.round.state == RoundState.OPEN,
+            "others": others,
+        },
+    )
+
+
+@login_required
+def material_download(request, assignment_id, material_id):
+    """Serve a material to its reviewer; in blind mode under a neutral name."""
+    assignment = review.access_assignment(request.user, assignment_id)
+    material = (
+        Material.objects.filter(pk=material_id, submission_id=assignment.entry.submission_id)
+        .select_related("requirement", "upload")
+        .first()
+    )
+    if material is None or material.upload.state != "complete":
+        raise Http404("material")
+    blind = assignment.round.blind
+    return FileResponse(
+        default_storage.open(material.upload.storage_name, "rb"),
+        as_attachment=True,
+        filename=review.neutral_name(material) if blind else material.upload.filename,
+    )

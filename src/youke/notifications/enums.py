@@ -1,0 +1,20 @@
+"""Notification kinds and the outbox's delivery states."""
+
+from django.db import models
+from django.utils.translation import pgettext_lazy
+
+
+class NotificationKind(models.TextChoices):
+    RETURNED = "returned", pgettext_lazy("notification kind", "退回修改")
+    RECOMMENDED = "recommended", pgettext_lazy("notification kind", "已推荐")
+    NOT_RECOMMENDED = "not_recommended", pgettext_lazy("notification kind", "未推荐")
+    REVIEW_ASSIGNED = "review_assigned", pgettext_lazy("notification kind", "评审任务")
+    DEADLINE_SOON = "deadline_soon", pgettext_lazy("notification kind", "即将截止")
+    AWARD = "award", pgettext_lazy("notification kind", "获奖")
+    OBJECTION_OUTCOME = "objection_outcome", pgettext_lazy("notification kind", "异议处理结果")
+
+
+class OutboxState(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("outbox state", "待发送")
+    SENT = "sent", pgettext_lazy("outbox state", "已发送")
+    FAILED = "failed", pgettext_lazy("outbox state", "发送失败")

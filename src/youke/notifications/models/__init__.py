@@ -1,0 +1,4 @@
+from .notification import Notification
+from .outbox import OutboxEmail
+
+__all__ = ["Notification", "OutboxEmail"]

@@ -1,0 +1,487 @@
+"""Review rounds: life cycle, scoring (R3b, R15), aggregation and the blind view of an entry.
+
+Access for experts is by assignment only (``assignments_visible_to``/``access_assignment``);
+admins reach a round through the unit it belongs to (``rounds_visible_to``/``access_round``).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from youke.campaigns.models import Campaign, Criterion, Level
+from youke.core.actor import Actor
+from youke.core.domain.audit import record
+from youke.core.enums import AuditAction
+from youke.orgs import rules as org_rules
+from youke.orgs.domain.units import PermissionDenied
+from youke.orgs.models import Person, Unit
+from youke.selection.enums import (
+    ROUND_TRANSITIONS,
+    AssignmentState,
+    EntryState,
+    RankingMethod,
+    RoundState,
+)
+from youke.selection.models import Assignment, LevelEntry, ReviewRound, Score
+from youke.submissions.models import CoAuthor, Material
+
+ROUND_FIELDS = [
+    "name",
+    "reviews_per_entry",
+    "deadline",
+    "blind",
+    "show_other_scores",
+    "exclude_same_county",
+    "exclude_same_city",
+    "ranking_method",
+    "disagreement_threshold",
+]
+
+# --- access --------------------------------------------------------------------------------
+
+
+def rounds_visible_to(person: Person) -> QuerySet[ReviewRound]:
+    if not org_rules.is_unit_admin(person):
+        return ReviewRound.objects.none()
+    return org_rules.scoped(ReviewRound.objects.all(), person, "unit__path")
+
+
+def access_round(person: Person, round_id: int) -> ReviewRound:
+    found = (
+        rounds_visible_to(person)
+        .select_related("campaign", "level", "unit")
+        .filter(pk=round_id)
+        .first()
+    )
+    if found is None:
+        raise Http404("round")
+    return found
+
+
+def assignments_visible_to(person: Person) -> QuerySet[Assignment]:
+    """An expert's own assignments in rounds that have started (never anyone else's)."""
+    if not person.is_authenticated:
+        return Assignment.objects.none()
+    return Assignment.objects.filter(expert=person).exclude(round__state=RoundState.DRAFT)
+
+
+def access_assignment(person: Person, assignment_id: int) -> Assignment:
+    found = (
+        assignments_visible_to(person)
+        .select_related(
+            "round",
+            "entry__submission__category",
+            "entry__submission__node",
+            "entry__submission__teacher",
+            "entry__submission__unit",
+        )
+        .filter(pk=assignment_id)
+        .first()
+    )
+    if found is None:
+        raise Http404("assignment")
+    return found
+
+
+def _require_admin(actor: Actor, unit: Unit) -> None:
+    if actor.person is None or not org_rules.covers(actor.person, unit):
+        raise PermissionDenied("review round")
+
+
+# --- life cycle ----------------------------------------------------------------------------
+
+
+def create_round(
+    actor: Actor, campaign: Campaign, level: Level, unit: Unit, **settings
+) -> ReviewRound:
+    _require_admin(actor, unit)
+    errors = []
+    if level.campaign_id != campaign.pk:
+        errors.append(_("所选级别不属于该活动：请重新选择级别。"))
+    elif level.unit_kind != unit.kind:
+        errors.append(
+            _("“%(level)s”由%(kind)s负责，不能由“%(unit)s”组织评审：请选择对应的级别。")
+            % {"level": level.name, "kind": level.get_unit_kind_display(), "unit": unit.name}
+        )
+    if settings.get("reviews_per_entry", 3) < 1:
+        errors.append(_("每件作品至少需要 1 位评审专家：请修改评审专家数。"))
+    deadline = settings.get("deadline")
+    if deadline is None or deadline <= timezone.now():
+        errors.append(_("评审截止时间已过：请设置一个将来的时间。"))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        created = ReviewRound.objects.create(
+            campaign=campaign, level=level, unit=unit, created_by=actor.person, **settings
+        )
+        after = {name: getattr(created, name) for name in ROUND_FIELDS}
+        after["deadline"] = str(created.deadline)
+        record(actor, AuditAction.CREATE, created, unit=unit, after=after)
+    return created
+
+
+def candidate_entries(review_round: ReviewRound) -> QuerySet[LevelEntry]:
+    """Entries the round would review if it opened now: still in play at its level."""
+    return LevelEntry.objects.filter(
+        level=review_round.level,
+        unit__path__under=review_round.unit.path,
+        state__in=[EntryState.PENDING, EntryState.RECOMMENDED],
+    ).order_by("id")
+
+
+def set_round_state(actor: Actor, review_round: ReviewRound, new_state: str) -> ReviewRound:
+    """The only writer of ``ReviewRound.state``; opening fixes the round's entries."""
+    _require_admin(actor, review_round.unit)
+    with transaction.atomic():
+        locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+        if new_state not in ROUND_TRANSITIONS[locked.state]:
+            raise ValidationError(
+                _("评审轮次当前状态“%(s)s”不能改为“%(t)s”。")
+                % {"s": locked.get_state_display(), "t": RoundState(new_state).label}
+            )
+        before = locked.state
+        if before == RoundState.DRAFT and new_state == RoundState.OPEN:
+            entry_ids = list(candidate_entries(locked).values_list("id", flat=True))
+            if not entry_ids:
+                raise ValidationError(_("该级别还没有待评审的作品：请等下级推荐作品后再开始评审。"))
+            locked.entries.set(entry_ids)
+        locked.state = new_state
+        locked.save(update_fields=["state"])
+        record(
+            actor,
+            AuditAction.UPDATE,
+            locked,
+            unit=review_round.unit,
+            before={"state": before},
+            after={"state": new_state, "entries": locked.entries.count()},
+        )
+    review_round.state = new_state
+    return review_round
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+
+def criteria_for(assignment: Assignment) -> list[Criterion]:
+    return list(Criterion.objects.filter(category_id=assignment.entry.submission.category_id))
+
+
+def save_scores(
+    actor: Actor,
+    assignment: Assignment,
+    points: dict[int, int],
+    comment: str = "",
+    veto: bool = False,
+    veto_reason: str = "",
+    submit: bool = False,
+) -> Assignment:
+    """Save a draft or submit; veto criteria (R15) take 1 (violated) or 0."""
+    if actor.person is None or actor.person.pk != assignment.expert_id:
+        raise PermissionDenied("assignment")
+    with transaction.atomic():
+        locked = (
+            Assignment.objects.select_for_update()
+            .select_related("round", "entry__submission")
+            .get(pk=assignment.pk)
+        )
+        review_round = locked.round
+        if review_round.state != RoundState.OPEN:
+            raise ValidationError(_("该评审轮次未在进行中：评分不能修改。如有疑问请联系组织单位。"))
+        if timezone.now() > review_round.deadline:
+            raise ValidationError(
+                _("评审已于 %(d)s 截止：评分不能再修改。如需延期请联系组织单位。")
+                % {"d": timezone.localtime(review_round.deadline).strftime("%Y-%m-%d %H:%M")}
+            )
+        if locked.state == AssignmentState.SUBMITTED:
+            raise ValidationError(_("评分已提交，不能再修改：如需更正请联系组织单位。"))
+        criteria = {c.pk: c for c in criteria_for(locked)}
+        errors = []
+        for criterion_id, value in points.items():
+            criterion = criteria.get(criterion_id)
+            if criterion is None:
+                errors.append(_("评分项不属于该作品的评价指标：请刷新页面后重试。"))
+                continue
+            top = 1 if criterion.is_veto else criterion.points
+            if value is None or not 0 <= value <= top:
+                errors.append(
+                    _("“%(name)s”的得分须在 0 到 %(top)s 之间：请修改。")
+                    % {"name": criterion.name, "top": top}
+                )
+        if submit:
+            missing = [
+                c.name for c in criteria.values() if not c.is_veto and points.get(c.pk) is None
+            ]
+            if missing:
+                errors.append(
+                    _("还有评分项未打分：%(names)s。请全部打分后再提交。")
+                    % {"names": "、".join(missing)}
+                )
+        veto = veto or any(
+            criteria[cid].is_veto and v == 1 for cid, v in points.items() if cid in criteria
+        )
+        if veto and not veto_reason.strip():
+            errors.append(_("一票否决须填写理由：请说明违反了哪一项要求。"))
+        if errors:
+            raise ValidationError(errors)
+        before = {"state": locked.state, "total": locked.total, "veto": locked.veto}
+        Score.objects.filter(assignment=locked).exclude(criterion_id__in=points).delete()
+        for criterion_id, value in points.items():
+            Score.objects.update_or_create(
+                assignment=locked, criterion_id=criterion_id, defaults={"points": value}
+            )
+        locked.total = sum(v for cid, v in points.items() if not criteria[cid].is_veto)
+        locked.comment = comment
+        locked.veto = veto
+        locked.veto_reason = veto_reason.strip() if veto else ""
+        locked.state = AssignmentState.SUBMITTED if submit else AssignmentState.DRAFT
+        locked.submitted_at = timezone.now() if submit else None
+        locked.save(
+            update_fields=[
+                "total",
+                "comment",
+                "veto",
+                "veto_reason",
+                "state",
+                "submitted_at",
+                "updated_at",
+            ]
+        )
+        record(
+            actor,
+            AuditAction.UPDATE,
+            locked,
+            unit=review_round.unit,
+            before=before,
+            after={
+                "state": locked.state,
+                "total": locked.total,
+                "veto": veto,
+                "scores": {str(k): v for k, v in points.items()},
+            },
+            reason=locked.veto_reason,
+        )
+    return locked
+
+
+# --- aggregation ---------------------------------------------------------------------------
+
+
+@dataclass
+class EntryResult:
+    entry: LevelEntry
+    totals: list[int] = field(default_factory=list)
+    mean: float | None = None
+    trimmed_mean: float | None = None
+    zscore: float | None = None
+    spread: int | None = None
+    disagreement: bool = False
+    veto: bool = False
+    rank: int | None = None
+
+    @property
+    def reviews(self) -> int:
+        return len(self.totals)
+
+
+@dataclass
+class ExpertResult:
+    expert: Person
+    count: int
+    mean: float | None
+    stdev: float | None
+    # Mean of (this expert's total − the panel mean of the same entry): > 0 lenient, < 0 severe.
+    deviation: float | None
+
+
+def _mean(values: list[float]) -> float | None:
+    return statistics.fmean(values) if values else None
+
+
+def _trimmed(values: list[int]) -> float | None:
+    if len(values) < 4:
+        return _mean(values)
+    return statistics.fmean(sorted(values)[1:-1])
+
+
+def round_results(review_round: ReviewRound) -> tuple[list[EntryResult], list[ExpertResult]]:
+    """Submitted reviews only; vetoed entries are excluded from the ranking (listed last)."""
+    entries = list(
+        review_round.entries.select_related(
+            "submission__category", "submission__node", "submission__unit", "submission__teacher"
+        ).order_by("id")
+    )
+    rows = list(
+        Assignment.objects.filter(round=review_round, state=AssignmentState.SUBMITTED)
+        .select_related("expert")
+        .order_by("id")
+    )
+    by_expert: dict[int, list[Assignment]] = defaultdict(list)
+    for row in rows:
+        by_expert[row.expert_id].append(row)
+    z_of: dict[int, float] = {}
+    for own in by_expert.values():
+        totals = [a.total for a in own]
+        mu = statistics.fmean(totals)
+        sd = statistics.pstdev(totals)
+        for a in own:
+            # One score or identical scores carry no information about leniency: count as 0.
+            z_of[a.pk] = (a.total - mu) / sd if sd else 0.0
+    results = {e.pk: EntryResult(entry=e) for e in entries}
+    zs: dict[int, list[float]] = defaultdict(list)
+    for row in rows:
+        result = results.get(row.entry_id)
+        if result is None:
+            continue
+        result.totals.append(row.total)
+        result.veto = result.veto or row.veto
+        zs[row.entry_id].append(z_of[row.pk])
+    for result in results.values():
+        if not result.totals:
+            continue
+        result.mean = _mean(result.totals)
+        result.trimmed_mean = _trimmed(result.totals)
+        result.zscore = _mean(zs[result.entry.pk])
+        result.spread = max(result.totals) - min(result.totals)
+        result.disagreement = result.spread > review_round.disagreement_threshold
+    key = {
+        RankingMethod.MEAN: "mean",
+        RankingMethod.TRIMMED_MEAN: "trimmed_mean",
+        RankingMethod.ZSCORE: "zscore",
+    }[review_round.ranking_method]
+    ranked = sorted(
+        (r for r in results.values() if r.totals and not r.veto),
+        key=lambda r: (-getattr(r, key), r.entry.pk),
+    )
+    for index, result in enumerate(ranked, start=1):
+        result.rank = index
+    unscored = [r for r in results.values() if not r.totals]
+    vetoed = [r for r in results.values() if r.totals and r.veto]
+    experts = []
+    for own in by_expert.values():
+        totals = [a.total for a in own]
+        deviations = [a.total - results[a.entry_id].mean for a in own if a.entry_id in results]
+        experts.append(
+            ExpertResult(
+                expert=own[0].expert,
+                count=len(totals),
+                mean=_mean(totals),
+                stdev=statistics.pstdev(totals),
+                deviation=_mean(deviations),
+            )
+        )
+    experts.sort(key=lambda e: e.expert.pk)
+    return ranked + unscored + vetoed, experts
+
+
+# --- what an expert may see ----------------------------------------------------------------
+
+
+@dataclass
+class MaterialView:
+    material: Material
+    label: str
+    file_name: str
+    check: str
+
+
+@dataclass
+class EntryView:
+    title: str
+    description: str
+    node: str
+    category: str
+    materials: list[MaterialView]
+    blind: bool
+    # Identity: None in blind mode, so a template cannot print it by mistake.
+    teacher: str | None = None
+    unit: str | None = None
+    coauthors: list[str] | None = None
+
+
+def neutral_name(material: Material) -> str:
+    """A file name that says what the file is and nothing about who made it."""
+    label = material.requirement.name
+    if material.requirement.per_period:
+        label = _("%(name)s-第%(n)s课时") % {"name": label, "n": material.period}
+    suffix = PurePosixPath(material.upload.filename).suffix.lower()
+    return f"{label}{suffix}"
+
+
+def entry_view_for(person: Person, entry: LevelEntry, review_round: ReviewRound) -> EntryView:
+    submission = entry.submission
+    blind = review_round.blind and not org_rules.covers(person, review_round.unit)
+    materials = [
+        MaterialView(
+            material=m,
+            label=neutral_name(m).rsplit(".", 1)[0],
+            file_name=neutral_name(m) if blind else m.upload.filename,
+            check=m.get_check_state_display(),
+        )
+        for m in Material.objects.filter(submission=submission).select_related(
+            "requirement", "upload"
+        )
+    ]
+    view = EntryView(
+        title=submission.title,
+        description=submission.description,
+        node=f"{submission.node.code} {submission.node.name}",
+        category=submission.category.name,
+        materials=materials,
+        blind=blind,
+    )
+    if not blind:
+        view.teacher = submission.teacher.full_name
+        view.unit = submission.unit.name
+        view.coauthors = list(
+            CoAuthor.objects.filter(submission=submission).values_list(
+                "person__full_name", flat=True
+            )
+        )
+    return view
+
+
+def identity_leaks(entry: LevelEntry) -> list[str]:
+    """Names of the author or their school in file names or the title (blind mode warnings).
+
+    Author fields inside documents (Office/PDF metadata) are not inspected yet.
+    """
+    submission = entry.submission
+    names = [submission.teacher.full_name]
+    names += list(
+        CoAuthor.objects.filter(submission=submission).values_list("person__full_name", flat=True)
+    )
+    unit_path = submission.unit.path
+    prefixes = [unit_path[:i] for i in range(4, len(unit_path) + 1, 4)]
+    schools = list(
+        Unit.objects.filter(path__in=prefixes, kind__in=["school", "teaching_point"]).values_list(
+            "name", flat=True
+        )
+    )
+    found = []
+    texts = [(_("作品标题"), submission.title)] + [
+        (m.requirement.name, m.upload.filename)
+        for m in Material.objects.filter(submission=submission).select_related(
+            "requirement", "upload"
+        )
+    ]
+    for where, text in texts:
+        for name in [n for n in names if n] + schools:
+            if name and name in text:
+                found.append(
+                    _(
+                        "《%(title)s》的%(where)s“%(text)s”含有“%(name)s”，匿名评审会泄露身份："
+                        "请让作者改名后重新上传，或关闭匿名评审。"
+                    )
+                    % {"title": submission.title, "where": where, "text": text, "name": name}
+                )
+    return found
