@@ -11,6 +11,8 @@ from youke.api.routers import (
     catalog,
     health,
     people,
+    publicity,
+    reviews,
     roles,
     selection,
     submissions,
@@ -288,3 +290,5 @@ api.add_router("", catalog.router)
 api.add_router("", campaigns.router)
 api.add_router("", submissions.router)
 api.add_router("", selection.router)
+api.add_router("", reviews.router)
+api.add_router("", publicity.router)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from youke.manage.views import proposal as proposal_views
 from youke.manage.views import selection as views
 
 app_name = "manage_selection"
@@ -10,4 +11,6 @@ urlpatterns = [
     path("quotas/", views.quotas, name="quotas"),
     path("entries/<int:entry_id>/decide/", views.entry_decide, name="entry_decide"),
     path("entries/<int:entry_id>/screening/", views.screening, name="screening"),
+    path("proposal/", proposal_views.proposal, name="proposal"),
+    path("rounds/<int:round_id>/awards/", proposal_views.awards, name="awards"),
 ]

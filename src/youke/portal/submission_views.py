@@ -28,6 +28,7 @@ from youke.media.models import MediaAsset, Upload
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Person
 from youke.portal.forms import SubmissionForm, WithdrawForm
+from youke.selection.domain.path import path_context
 from youke.submissions import rules
 from youke.submissions.domain import packages
 from youke.submissions.models import Material, Submission
@@ -220,6 +221,7 @@ def detail(request, submission_id: int):
             "deadline": packages.teacher_deadline_for(submission.campaign, submission.unit),
             "withdraw_form": WithdrawForm(),
             "is_author": submission.teacher_id == request.user.pk,
+            **path_context(request.user, submission),
         },
     )
 

@@ -90,10 +90,21 @@ def assignment_detail(request, assignment_id):
         for message in errors:
             messages.error(request, message)
         entered = {c.pk: request.POST.get(f"c{c.pk}", "") for c in criteria}
+        # A refused save must not lose what the expert wrote.
+        typed = {
+            "comment": request.POST.get("comment", ""),
+            "veto": request.POST.get("veto") == "1",
+            "veto_reason": request.POST.get("veto_reason", ""),
+        }
     else:
         entered = dict(
             Score.objects.filter(assignment=assignment).values_list("criterion_id", "points")
         )
+        typed = {
+            "comment": assignment.comment,
+            "veto": assignment.veto,
+            "veto_reason": assignment.veto_reason,
+        }
     groups: dict[str, list] = {}
     for criterion in criteria:
         groups.setdefault(criterion.get_group_display(), []).append(
@@ -118,6 +129,7 @@ def assignment_detail(request, assignment_id):
             "editable": assignment.state != AssignmentState.SUBMITTED
             and assignment.round.state == RoundState.OPEN,
             "others": others,
+            "typed": typed,
         },
     )
 

@@ -22,6 +22,7 @@ from youke.orgs import rules as org_rules
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.enums import Role, UnitKind
 from youke.orgs.models import Person, RoleGrant, Unit
+from youke.selection.domain import notices
 from youke.selection.domain.review import _require_admin, candidate_entries
 from youke.selection.enums import AssignmentState, RoundState
 from youke.selection.models import Assignment, Conflict, LevelEntry, ReviewRound, RoundExpert
@@ -202,6 +203,7 @@ def assign(
             unit=locked.unit,
             after={"entry": entry.pk, "expert": expert.pk},
         )
+        notices.on_assignments_created([created], actor)
     return created
 
 
@@ -286,6 +288,7 @@ def auto_assign(actor: Actor, review_round: ReviewRound) -> AutoAssignReport:
                 for a in new
             ],
         )
+        notices.on_assignments_created(new, actor)
         problems = []
         for entry in entries:
             missing = locked.reviews_per_entry - len(have[entry.pk])

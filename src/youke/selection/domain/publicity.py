@@ -38,6 +38,7 @@ from youke.orgs import rules as org_rules
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Unit
 from youke.selection.domain import entries as entries_domain
+from youke.selection.domain import notices
 from youke.selection.domain.lists import lock_list
 from youke.selection.enums import (
     OBJECTION_TRANSITIONS,
@@ -402,6 +403,7 @@ def resolve_objection(
             after={"state": new_state, "entry": locked.entry_id},
             reason=resolution,
         )
+        notices.on_objection_resolved(locked, actor)
     return locked
 
 

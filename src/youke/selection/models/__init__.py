@@ -1,3 +1,4 @@
+from .award import Award
 from .entry import LevelEntry
 from .level_list import LevelList
 from .publicity import Objection, Publicity, SummarySheetConfirmation
@@ -7,6 +8,7 @@ from .screening import ScreeningRecord
 
 __all__ = [
     "Assignment",
+    "Award",
     "Conflict",
     "LevelEntry",
     "LevelList",

@@ -1,0 +1,340 @@
+"""Request and response shapes for review rounds, assignments, scores and publicity.
+
+Nothing an expert can receive carries the author's identity except ``EntryViewOut``'s
+``teacher``/``unit``/``coauthors``, which the domain's ``entry_view_for`` leaves null in a
+blind round. Resolvers read only what the routers loaded, so none of them runs a query.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils.translation import gettext_lazy as _lazy
+from ninja import Field, Schema
+
+from youke.api.schemas import UnitRef
+from youke.api.schemas_selection import LevelRef
+from youke.selection.enums import (
+    AssignmentState,
+    ObjectionState,
+    PublicityState,
+    RankingMethod,
+    RoundState,
+)
+
+TEXT_MAX = 2000
+
+
+class PersonRef(Schema):
+    id: int
+    full_name: str
+
+
+# --- rounds ------------------------------------------------------------------------------------
+
+
+class RoundFilters(Schema):
+    campaign: int | None = Field(None, description=_lazy("活动 id"))
+    state: RoundState | None = None
+
+
+class RoundIn(Schema):
+    campaign: int
+    level: int
+    unit: int = Field(description=_lazy("组织评审的单位 id（须与级别的单位类型一致）"))
+    name: str = Field(min_length=1, max_length=100)
+    reviews_per_entry: int = Field(3, ge=1, le=20)
+    deadline: datetime.datetime
+    blind: bool = Field(True, description=_lazy("匿名评审：专家看不到作者、学校和单位"))
+    show_other_scores: bool = False
+    exclude_same_county: bool = False
+    exclude_same_city: bool = False
+    ranking_method: RankingMethod = RankingMethod.MEAN
+    disagreement_threshold: int = Field(15, ge=0, le=1000)
+
+
+class RoundOut(Schema):
+    id: int
+    campaign_id: int
+    level: LevelRef
+    unit: UnitRef
+    name: str
+    state: str
+    state_label: str
+    reviews_per_entry: int
+    deadline: datetime.datetime
+    blind: bool
+    show_other_scores: bool
+    exclude_same_county: bool
+    exclude_same_city: bool
+    ranking_method: str
+    disagreement_threshold: int
+    entry_count: int = Field(description=_lazy("本轮评审的作品数（开始评审时确定）"))
+    assignment_count: int
+    submitted_count: int = Field(description=_lazy("已提交评分的评审任务数"))
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return str(RoundState(obj.state).label)
+
+
+class RoundExpertIn(Schema):
+    expert: int = Field(description=_lazy("专家（人员）id；须在本轮的专家库中"))
+    max_load: int = Field(20, ge=1, le=1000)
+
+
+class RoundExpertOut(Schema):
+    id: int
+    round_id: int
+    expert: PersonRef
+    max_load: int
+
+
+class AutoAssignOut(Schema):
+    created: int
+    problems: list[str] = Field(description=_lazy("未能分配足够专家的作品及原因"))
+
+
+# --- assignments -------------------------------------------------------------------------------
+
+
+class AssignmentFilters(Schema):
+    round: int | None = Field(None, description=_lazy("评审轮次 id"))
+    state: AssignmentState | None = None
+
+
+class AssignIn(Schema):
+    entry: int = Field(description=_lazy("级别推荐记录 id（本轮评审的作品）"))
+    expert: int
+
+
+class AssignmentBase(Schema):
+    id: int
+    round_id: int
+    entry_id: int
+    title: str
+    expert: PersonRef
+    state: str
+    state_label: str
+    total: int | None
+    veto: bool
+    submitted_at: datetime.datetime | None
+
+
+class AssignmentOut(AssignmentBase):
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.entry.submission.title
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return str(AssignmentState(obj.state).label)
+
+
+class MaterialViewOut(Schema):
+    label: str
+    file_name: str = Field(description=_lazy("匿名评审时为不含作者信息的文件名"))
+    check: str
+
+
+class EntryViewOut(Schema):
+    title: str
+    description: str
+    node: str
+    category: str
+    blind: bool
+    materials: list[MaterialViewOut]
+    teacher: str | None = Field(description=_lazy("作者；匿名评审时为 null"))
+    unit: str | None = Field(description=_lazy("作者单位；匿名评审时为 null"))
+    coauthors: list[str] | None = Field(description=_lazy("合作者；匿名评审时为 null"))
+
+
+class CriterionOut(Schema):
+    id: int
+    name: str
+    points: int
+    is_veto: bool
+
+
+class ScoreOut(Schema):
+    criterion: int
+    points: int
+
+
+class AssignmentDetailOut(AssignmentBase):
+    deadline: datetime.datetime
+    comment: str
+    veto_reason: str
+    entry: EntryViewOut
+    criteria: list[CriterionOut]
+    scores: list[ScoreOut]
+
+
+class ScoreIn(Schema):
+    criterion: int
+    points: int = Field(ge=0)
+
+
+class ScoresIn(Schema):
+    scores: list[ScoreIn] = Field(
+        description=_lazy("各评价指标得分；一票否决项填 1（违反）或 0（未违反）")
+    )
+    comment: str = Field("", max_length=TEXT_MAX)
+    veto: bool = False
+    veto_reason: str = Field("", max_length=300)
+    submit: bool = Field(False, description=_lazy("false 为暂存，true 为提交（提交后不能修改）"))
+
+
+# --- results and conflicts ---------------------------------------------------------------------
+
+
+class EntryResultOut(Schema):
+    entry_id: int
+    title: str
+    teacher_name: str
+    school: str
+    totals: list[int]
+    reviews: int
+    mean: float | None
+    trimmed_mean: float | None
+    zscore: float | None
+    spread: int | None
+    disagreement: bool
+    veto: bool
+    rank: int | None
+
+
+class ExpertResultOut(Schema):
+    expert: PersonRef
+    count: int
+    mean: float | None
+    stdev: float | None
+    deviation: float | None = Field(description=_lazy("相对专家组平均分的偏差：>0 偏松，<0 偏严"))
+
+
+class RoundResultsOut(Schema):
+    ranking_method: str
+    entries: list[EntryResultOut]
+    experts: list[ExpertResultOut]
+
+
+class ConflictIn(Schema):
+    reason: str = Field(min_length=1, max_length=200)
+    assignment: int | None = Field(
+        None, description=_lazy("专家本人申报：要回避的评审任务 id（其余字段不填）")
+    )
+    round: int | None = Field(None, description=_lazy("管理员代为申报：评审轮次 id"))
+    expert: int | None = Field(None, description=_lazy("管理员代为申报：本轮专家 id"))
+    entry: int | None = Field(None, description=_lazy("管理员代为申报：本轮作品 id"))
+    unit: int | None = Field(None, description=_lazy("管理员代为申报：回避该单位的全部作品"))
+
+
+class ConflictOut(Schema):
+    id: int
+    round_id: int | None
+    expert_id: int
+    entry_id: int | None
+    unit_id: int | None
+    reason: str
+    created_at: datetime.datetime
+
+
+# --- publicity ---------------------------------------------------------------------------------
+
+
+class PublicityIn(Schema):
+    campaign: int
+    level: int
+    unit: int = Field(description=_lazy("发布公示的单位 id（其名单须已确认）"))
+    title: str = Field(max_length=120)
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+
+
+class PublicityOut(Schema):
+    id: int
+    campaign_id: int
+    level: LevelRef
+    unit: UnitRef
+    title: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    state: str
+    state_label: str
+    finalised_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return str(PublicityState(obj.state).label)
+
+
+class PublishedEntryOut(Schema):
+    id: int
+    title: str
+    node: str
+    category: str
+    teacher_name: str
+    school: str
+
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.submission.title
+
+    @staticmethod
+    def resolve_node(obj) -> str:
+        return f"{obj.submission.node.code} {obj.submission.node.name}"
+
+    @staticmethod
+    def resolve_category(obj) -> str:
+        return obj.submission.category.name
+
+    @staticmethod
+    def resolve_teacher_name(obj) -> str:
+        return obj.submission.teacher.full_name
+
+    @staticmethod
+    def resolve_school(obj) -> str:
+        return obj.submission.unit.name
+
+
+class PublicityDetailOut(PublicityOut):
+    entries: list[PublishedEntryOut] = Field(description=_lazy("公示的作品（仍在推荐名单中的）"))
+
+
+class ObjectionIn(Schema):
+    entry: int = Field(description=_lazy("公示作品 id（GET /publicity/{id} 的 entries[].id）"))
+    name: str = Field(max_length=50)
+    contact: str = Field(max_length=100)
+    reason: str = Field(max_length=TEXT_MAX)
+
+
+class ObjectionReceiptOut(Schema):
+    id: int
+    state: str
+    state_label: str
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return str(ObjectionState(obj.state).label)
+
+
+class ObjectionOut(ObjectionReceiptOut):
+    publicity_id: int
+    entry_id: int
+    title: str
+    name: str
+    contact: str
+    reason: str
+    evidence_type: str = Field(description=_lazy("证明材料类型（按内容识别）；空为未附材料"))
+    resolution: str
+    resolved_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.entry.submission.title
+
+
+class ResolveIn(Schema):
+    upheld: bool = Field(description=_lazy("true：异议成立（撤销推荐）；false：异议不成立"))
+    resolution: str = Field(max_length=TEXT_MAX)
