@@ -31,6 +31,27 @@ from youke.media.models import MediaAsset, Upload
 from youke.orgs.enums import Role, UnitKind
 from youke.orgs.models import Contact, ExpertProfile, Person, RoleGrant, Unit
 from youke.orgs.validators import validate_id_card
+from youke.selection.domain.review import assignments_visible_to, round_results
+from youke.selection.enums import (
+    AssignmentState,
+    EntryState,
+    ListState,
+    ObjectionState,
+    PublicityState,
+    RoundState,
+)
+from youke.selection.models import (
+    Assignment,
+    Award,
+    LevelEntry,
+    LevelList,
+    Objection,
+    Publicity,
+    Quota,
+    ReviewRound,
+    Score,
+    ScreeningRecord,
+)
 from youke.submissions import rules as submission_rules
 from youke.submissions.domain.packages import checklist
 from youke.submissions.enums import CheckState, SubmissionState
@@ -81,6 +102,16 @@ def counts() -> dict[str, object]:
         "events": SubmissionEvent.objects.count(),
         "citations": Citation.objects.count(),
         "coauthors": CoAuthor.objects.count(),
+        "entries": Counter(LevelEntry.objects.values_list("level__key", "state")),
+        "lists": Counter(LevelList.objects.values_list("state", flat=True)),
+        "quotas": Quota.objects.count(),
+        "screenings": ScreeningRecord.objects.count(),
+        "rounds": Counter(ReviewRound.objects.values_list("state", flat=True)),
+        "assignments": Counter(Assignment.objects.values_list("state", flat=True)),
+        "scores": Score.objects.count(),
+        "awards": Award.objects.count(),
+        "publicities": Publicity.objects.count(),
+        "objections": Objection.objects.count(),
     }
 
 
@@ -198,6 +229,7 @@ def test_demo_twice_changes_nothing(demo_output) -> None:
     second = run_demo()
     assert counts() == before
     assert "已存在" in second and "teacher" in second  # skipped, but still shows the logins
+    assert "跳过遴选演示数据" in second
 
 
 def test_demo_flags_a_changed_password(demo_output) -> None:
@@ -332,3 +364,97 @@ def test_demo_pdf_is_a_pdf() -> None:
 )
 def test_school_stages_from_names(name, stages) -> None:
     assert school_stages(name) == stages
+
+
+# --- selection (issue 4) -------------------------------------------------------------------
+
+
+def quality_campaign() -> Campaign:
+    return Campaign.objects.get(template_key=TemplateKey.QUALITY_COURSE)
+
+
+def test_demo_selection_has_entries_at_every_level(demo_output) -> None:
+    campaign = quality_campaign()
+    entries = LevelEntry.objects.filter(level__campaign=campaign)
+    levels = set(entries.values_list("level__key", flat=True))
+    assert len(levels) >= 3 and {"school", "county", "city", "province"} <= levels
+    submitted = campaign.submissions.filter(state=SubmissionState.SUBMITTED)
+    assert entries.filter(level__key="school").count() == submitted.count()
+    assert "已创建精品课遴选进度" in demo_output and "公示" in demo_output
+
+    # The demo school admin's school has not decided yet: a full inbox; every other did.
+    school = Person.objects.get(username="school_admin").unit
+    pending = entries.filter(level__key="school", state=EntryState.PENDING)
+    assert pending.count() >= 2 and set(pending.values_list("unit", flat=True)) == {school.pk}
+    assert not LevelList.objects.filter(level__key="school", unit=school).exists()
+    school_lists = LevelList.objects.filter(level__campaign=campaign, level__key="school")
+    assert school_lists.filter(state=ListState.CONFIRMED).count() >= 10
+
+    # Counties: some confirmed, the demo county still deciding; recommended ones screened.
+    counties = LevelList.objects.filter(level__campaign=campaign, level__key="county")
+    assert counties.filter(state=ListState.CONFIRMED).exists()
+    county = Person.objects.get(username="county_admin").unit
+    assert counties.get(unit=county).state == ListState.OPEN
+    assert entries.filter(level__key="county", unit=county, state=EntryState.PENDING).exists()
+    for entry in entries.filter(level__key="county", state=EntryState.RECOMMENDED):
+        assert entry.screening.passed
+    assert Quota.objects.filter(level__campaign=campaign, level__key="county").count() == 9
+
+    # Every decision is in the audit log with its actor.
+    decided = entries.exclude(state=EntryState.PENDING)
+    logged = AuditEvent.objects.filter(object_type="selection.levelentry", action="update")
+    assert logged.count() >= decided.count()
+    assert not decided.filter(decided_by=None).exists()
+
+
+def test_demo_closed_round_ranks_and_awards(demo_output) -> None:
+    campaign = quality_campaign()
+    closed = ReviewRound.objects.get(campaign=campaign, state=RoundState.CLOSED)
+    states = set(Assignment.objects.filter(round=closed).values_list("state", flat=True))
+    assert states == {AssignmentState.SUBMITTED}
+    results, experts = round_results(closed)
+    assert experts and all(r.rank for r in results)
+    awards = Award.objects.filter(round=closed).select_related("past_award", "entry__submission")
+    assert awards
+    for award in awards:
+        past = award.past_award
+        submission = award.entry.submission
+        assert past is not None and past.node_id == submission.node_id
+        assert (past.level, past.year, past.source) == ("city", campaign.year, "youke")
+        assert award.entry.state == EntryState.RECOMMENDED
+    # The closed city confirmed its list: its entries wait at the province.
+    row = LevelList.objects.get(level=closed.level, unit=closed.unit)
+    assert row.state == ListState.CONFIRMED
+    province = LevelEntry.objects.filter(level__campaign=campaign, level__key="province")
+    assert (
+        province.count()
+        == LevelEntry.objects.filter(
+            level=closed.level, unit=closed.unit, state=EntryState.RECOMMENDED
+        ).count()
+    )
+
+
+def test_demo_open_round_has_work_for_the_demo_expert(demo_output) -> None:
+    campaign = quality_campaign()
+    running = ReviewRound.objects.get(campaign=campaign, state=RoundState.OPEN)
+    states = Counter(Assignment.objects.filter(round=running).values_list("state", flat=True))
+    assert set(states) == set(AssignmentState.values)
+    drafts = Assignment.objects.filter(round=running, state=AssignmentState.DRAFT)
+    assert all(a.scores.exists() and a.submitted_at is None for a in drafts)
+    expert = Person.objects.get(username="expert")
+    queue = assignments_visible_to(expert).filter(round=running)
+    assert queue.filter(state=AssignmentState.ASSIGNED).exists()
+    assert queue.count() >= 2
+    assert running.deadline > timezone.now()
+
+
+def test_demo_publicity_is_open_with_one_objection(demo_output) -> None:
+    campaign = quality_campaign()
+    publicity = Publicity.objects.get(campaign=campaign)
+    assert publicity.state == PublicityState.OPEN and publicity.is_open_at(timezone.now())
+    assert LevelList.objects.get(level=publicity.level, unit=publicity.unit).state == (
+        ListState.CONFIRMED
+    )
+    objection = publicity.objections.get()
+    assert objection.state == ObjectionState.OPEN and not objection.resolution
+    assert objection.entry.state == EntryState.RECOMMENDED

@@ -33,3 +33,12 @@ def test_language_can_be_chosen(client, province):
     client.post(reverse("set_language"), {"language": "en", "next": "/dashboard/"})
     response = client.get(reverse("portal:dashboard"))
     assert response.headers["Content-Language"] == "en"
+
+
+def test_a_language_choice_does_not_leak_into_the_thread(client, province):
+    from django.utils import translation
+
+    client.force_login(province.teacher_a)
+    client.cookies["django_language"] = "en"
+    client.get(reverse("portal:dashboard"))
+    assert translation.get_language() == "zh-hans"

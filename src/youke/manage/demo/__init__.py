@@ -41,6 +41,7 @@ from youke.manage.demo.people import (
     insert_people,
 )
 from youke.manage.demo.province import MINISTRY_CODE, PROVINCE_CODE, build_contacts, plan_units
+from youke.manage.demo.selection import build_selection
 from youke.manage.demo.submissions import build_submissions
 from youke.orgs.enums import Role, UnitKind
 from youke.orgs.models import Contact, Person, Unit
@@ -100,6 +101,7 @@ def build(
                 % org,
             )
         counts.update(_build_activity(stdout, seed, logins.get(TEACHER, TEACHER)))
+        counts.update(_build_selection(stdout, seed, logins))
         province = Unit.objects.filter(code=PROVINCE_CODE).first()
         if counts and province is not None:
             record(
@@ -196,6 +198,42 @@ def _build_activity(stdout: TextIO, seed: int, teacher_username: str) -> dict[st
             % made,
         )
     return counts
+
+
+def _build_selection(stdout: TextIO, seed: int, logins: dict[str, str]) -> dict[str, int]:
+    """The 精品课 campaign's recommendations, review rounds, awards and publicity."""
+    made = build_selection(
+        seed,
+        expert_username=logins.get(EXPERT, EXPERT),
+        school_admin_username=logins.get(SCHOOL_ADMIN, SCHOOL_ADMIN),
+    )
+    if made is None:
+        _say(stdout, _("精品课活动已有推荐记录，跳过遴选演示数据。"))
+        return {}
+    if not made:
+        return {}
+    _say(
+        stdout,
+        _(
+            "已创建精品课遴选进度：%(selection_entries)d 条推荐记录，覆盖 %(selection_levels)d "
+            "个级别（待审 %(selection_pending)d 条），已确认名单 %(selection_lists_confirmed)d 份。"
+        )
+        % made,
+    )
+    _say(
+        stdout,
+        _(
+            "专家评审：已结束 %(review_rounds_closed)d 轮（%(reviews_closed)d 份评分全部提交，"
+            "授奖 %(awards)d 项）；进行中 %(review_rounds_open)d 轮（已提交 %(reviews_submitted)d、"
+            "暂存 %(reviews_draft)d、未评 %(reviews_untouched)d 份）。"
+        )
+        % made,
+    )
+    _say(
+        stdout,
+        _("公示：%(publicities)d 个公示期进行中，收到异议 %(objections)d 条（待处理）。") % made,
+    )
+    return made
 
 
 def _print_logins(stdout: TextIO, logins: dict[str, str], password: str) -> None:

@@ -2,8 +2,8 @@
 
 The sending unit's admins and every admin above them may generate the sheet (``covers``);
 only admins of the sending unit itself confirm it, because the confirmation is that unit's
-signature on what it sent up. 评分, 排名 and 奖项 stay empty until review rounds and awards
-record them (issue 4 items 8–10).
+signature on what it sent up. 评分 and 排名 come from the latest closed review round of the
+list's level and unit (by the round's ranking method); 奖项 from the entry's active award.
 """
 
 from __future__ import annotations
@@ -136,8 +136,47 @@ def _ancestor_names(nodes: list[CourseNode], known: dict[str, tuple[str, str]]) 
             known[path] = (level, name)
 
 
+def _scores_and_ranks(level_list: LevelList) -> dict[int, tuple[str, str]]:
+    """Score and rank from the latest closed review round of this list's level and unit."""
+    from youke.selection.domain.proposal import SCORE_FIELD
+    from youke.selection.domain.review import round_results
+    from youke.selection.enums import RoundState
+    from youke.selection.models import ReviewRound
+
+    review_round = (
+        ReviewRound.objects.filter(
+            campaign_id=level_list.campaign_id,
+            level_id=level_list.level_id,
+            unit_id=level_list.unit_id,
+            state=RoundState.CLOSED,
+        )
+        .order_by("-id")
+        .first()
+    )
+    if review_round is None:
+        return {}
+    attr = SCORE_FIELD[review_round.ranking_method]
+    results, _experts = round_results(review_round)
+    table = {}
+    for result in results:
+        value = getattr(result, attr)
+        shown = "" if value is None else f"{value:.2f}"
+        table[result.entry.pk] = (shown, "" if result.rank is None else str(result.rank))
+    return table
+
+
+def _awards(entry_ids: list[int]) -> dict[int, str]:
+    from youke.selection.models import Award
+
+    rows = Award.objects.filter(entry_id__in=entry_ids, revoked_at__isnull=True).select_related(
+        "grade"
+    )
+    return {a.entry_id: a.grade.name for a in rows}
+
+
 def _rows(level_list: LevelList, progress: jobs.JobProgress) -> Iterator[list]:
     sender = level_list.unit.name
+    ranked = _scores_and_ranks(level_list)
     known: dict[str, tuple[str, str]] = {}
     batch: list[LevelEntry] = []
     number = 0
@@ -145,6 +184,7 @@ def _rows(level_list: LevelList, progress: jobs.JobProgress) -> Iterator[list]:
     def flush():
         nonlocal number
         _ancestor_names([e.submission.node for e in batch], known)
+        awards = _awards([e.pk for e in batch])
         step = CourseNode.steplen
         for entry in batch:
             sub = entry.submission
@@ -165,9 +205,8 @@ def _rows(level_list: LevelList, progress: jobs.JobProgress) -> Iterator[list]:
                 sub.teacher.full_name,
                 sub.teacher.masked_mobile,
                 str(EntryState(entry.state).label),
-                "",
-                "",
-                "",
+                *ranked.get(entry.pk, ("", "")),
+                awards.get(entry.pk, ""),
             ]
         batch.clear()
 
