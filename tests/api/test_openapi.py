@@ -73,6 +73,12 @@ OPERATIONS = {
     "list_objections",
     "file_objection",
     "resolve_objection",
+    "get_proposal",
+    "apply_proposal",
+    "propose_awards",
+    "grant_awards",
+    "revoke_award",
+    "list_awards",
 }
 
 

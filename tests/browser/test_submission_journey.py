@@ -228,7 +228,7 @@ def test_progress_bar_is_visible_while_the_video_uploads(page, site, draft, tmp_
     expect(widget.get_by_role("button", name="暂停")).to_be_visible()
     try:
         screenshot(page, "submission-progress-while-uploading")
-        expect(widget.locator("[data-upload-progress]")).to_be_visible(timeout=2_000)
+        expect(widget.locator("[data-upload-progress]")).to_be_visible(timeout=10_000)
     finally:
         for route in held:
             route.continue_()

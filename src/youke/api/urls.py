@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from youke.api.auth import AUTH
 from youke.api.common import install_error_handlers
 from youke.api.routers import (
+    awards,
     campaigns,
     catalog,
     health,
@@ -292,3 +293,4 @@ api.add_router("", submissions.router)
 api.add_router("", selection.router)
 api.add_router("", reviews.router)
 api.add_router("", publicity.router)
+api.add_router("", awards.router)

@@ -16,3 +16,16 @@ urlpatterns = [
     path("rounds/<int:round_id>/", admin_views.round_detail, name="round"),
     path("rounds/<int:round_id>/results/", admin_views.round_results, name="results"),
 ]
+
+from youke.manage.views import reviews_actions as action_views  # noqa: E402
+
+urlpatterns += [
+    path("rounds/<int:round_id>/assign/", action_views.assign, name="assign"),
+    path(
+        "rounds/<int:round_id>/assignments/<int:assignment_id>/unassign/",
+        action_views.unassign,
+        name="unassign",
+    ),
+    path("rounds/<int:round_id>/conflict/", action_views.declare_conflict, name="conflict"),
+    path("rounds/<int:round_id>/remind/", action_views.remind, name="remind"),
+]

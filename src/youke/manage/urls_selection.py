@@ -14,3 +14,10 @@ urlpatterns = [
     path("proposal/", proposal_views.proposal, name="proposal"),
     path("rounds/<int:round_id>/awards/", proposal_views.awards, name="awards"),
 ]
+
+from youke.manage.views import selection_import as import_views  # noqa: E402
+
+urlpatterns += [
+    path("quotas/import/", import_views.quota_import, name="quota_import"),
+    path("quotas/import/template/", import_views.quota_template, name="quota_template"),
+]

@@ -8,4 +8,5 @@ class SelectionConfig(AppConfig):
     verbose_name = _("遴选")
 
     def ready(self) -> None:
+        import youke.selection.domain.quota_import  # noqa: F401  registers the import job
         from youke.selection.domain import summary  # noqa: F401  registers the sheet job

@@ -25,6 +25,7 @@ from youke.core.enums import AuditAction
 from youke.orgs import rules as org_rules
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Person, Unit
+from youke.selection.domain.metadata import metadata_leaks
 from youke.selection.enums import (
     ROUND_TRANSITIONS,
     AssignmentState,
@@ -451,10 +452,8 @@ def entry_view_for(person: Person, entry: LevelEntry, review_round: ReviewRound)
 
 
 def identity_leaks(entry: LevelEntry) -> list[str]:
-    """Names of the author or their school in file names or the title (blind mode warnings).
-
-    Author fields inside documents (Office/PDF metadata) are not inspected yet.
-    """
+    """Names of the author or their school in file names, the title, or the author fields
+    of Office/PDF documents (blind mode warnings)."""
     submission = entry.submission
     names = [submission.teacher.full_name]
     names += list(
@@ -484,4 +483,5 @@ def identity_leaks(entry: LevelEntry) -> list[str]:
                     )
                     % {"title": submission.title, "where": where, "text": text, "name": name}
                 )
+    found += metadata_leaks(entry)
     return found

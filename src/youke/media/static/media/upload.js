@@ -405,6 +405,7 @@
     });
     this.upload = upload;
     this.setState("uploading");
+    this.setProgress(0, file.size);  // the bar shows at once, before the first byte lands
     this.say(notes.concat([gettext("正在上传，请不要关闭页面。网络中断后会自动续传。")]), notes.length ? "warning" : "muted");
     upload.findPreviousUploads().then(function (previous) {
       if (previous.length) {
