@@ -56,6 +56,30 @@ def _check_round(campaign: Campaign, level: Level, review_round: ReviewRound | N
         raise ValidationError(_("所选评审轮次不属于该活动的这一级别：请重新选择评审轮次。"))
 
 
+PROPOSAL_FIELDS = (
+    "id",
+    "state",
+    "level_id",
+    "unit_id",
+    "submission__id",
+    "submission__title",
+    "submission__submitted_at",
+    "submission__category_id",
+    "submission__teacher_id",
+    "submission__node_id",
+    "submission__teacher__id",
+    "submission__teacher__full_name",
+    "submission__category__id",
+    "submission__category__name",
+    "submission__node__id",
+    "submission__node__code",
+    "submission__node__name",
+    "screening__id",
+    "screening__technical_check",
+    "screening__trial_result",
+)
+
+
 def propose_list(
     campaign: Campaign, level: Level, unit: Unit, *, round: ReviewRound | None = None
 ) -> list[ProposalRow]:
@@ -77,9 +101,13 @@ def propose_list(
             level=level,
             unit=unit,
             state__in=[EntryState.PENDING, EntryState.RECOMMENDED],
-        ).select_related(
+        )
+        .select_related(
             "submission__teacher", "submission__category", "submission__node", "screening"
         )
+        # Only what ranking, the skip reasons and the page use: at 100,000 entries building
+        # full rows of five tables dominated the run time.
+        .only(*PROPOSAL_FIELDS)
     )
     far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
     # Scored entries by score, then the unscored ones in the order they were submitted.
