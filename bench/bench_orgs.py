@@ -44,6 +44,7 @@ from common import (
     median,
     percentile,
     setup_django,
+    stop_on_signal,
     table,
 )
 
@@ -690,16 +691,12 @@ def print_import(info: dict) -> None:
 # --- main ---------------------------------------------------------------------------------
 
 
-def _stop(signum, _frame) -> None:
-    raise SystemExit(f"stopped by signal {signum}")  # unwinds through Server.__exit__
-
-
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     # Background jobs of a non-interactive shell ignore SIGINT; make both signals stop the
     # run cleanly so the server subprocess is always shut down.
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, stop_on_signal)
+    signal.signal(signal.SIGTERM, stop_on_signal)
     meta_path = args.data_dir / META_FILE
     if not meta_path.exists():
         sys.exit(f"{meta_path} not found: run bench/generate_orgs.py first")

@@ -40,7 +40,7 @@ from pathlib import Path
 from unittest import mock
 
 from bench_orgs import Client, Server, free_port, login, measure
-from common import OUT_DIR, median, setup_django, table
+from common import OUT_DIR, median, print_http_result, setup_django, stop_on_signal, table
 from generate_selection import DEFAULT_DIR, SELECTION_META
 
 LATER_PAGE = 40
@@ -552,45 +552,13 @@ def bench_http(data_dir: Path, sel: dict, meta: dict, n: int, threads: int, port
     }
 
 
-def print_http(result: dict) -> None:
-    print(
-        f"\n== HTTP (youke serve, workers {result['web_workers']}, "
-        f"threads {result['web_threads']}) =="
-    )
-    for label, check in result["checks"].items():
-        print(f"   {label}: {check}")
-    print(
-        table(
-            ["page", "url", "threads", "requests", "errors", "p50 ms", "p95 ms", "max ms", "req/s"],
-            [
-                [
-                    r["label"],
-                    r["url"],
-                    r["threads"],
-                    r["requests"],
-                    r["errors"],
-                    r["p50_ms"],
-                    r["p95_ms"],
-                    r["max_ms"],
-                    r["req_per_s"],
-                ]
-                for r in result["runs"]
-            ],
-        )
-    )
-
-
 # --- main ---------------------------------------------------------------------------------
-
-
-def _stop(signum, _frame) -> None:
-    raise SystemExit(f"stopped by signal {signum}")  # unwinds through Server.__exit__
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, stop_on_signal)
+    signal.signal(signal.SIGTERM, stop_on_signal)
     sel_path = args.data_dir / SELECTION_META
     if not sel_path.exists():
         sys.exit(f"{sel_path} not found: run bench/generate_selection.py first")
@@ -660,7 +628,7 @@ def main(argv: list[str] | None = None) -> None:
         report["http"] = bench_http(
             args.data_dir, sel, meta, args.requests, args.threads, args.port
         )
-        print_http(report["http"])
+        print_http_result(report["http"])
     note_load("end")
     save()
     print(f"\nwrote {args.out}")

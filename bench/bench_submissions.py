@@ -30,7 +30,7 @@ from pathlib import Path
 from unittest import mock
 
 from bench_orgs import Client, Server, explain, free_port, issue_token, login, measure
-from common import META_FILE, OUT_DIR, setup_django, table
+from common import META_FILE, OUT_DIR, print_http_result, setup_django, stop_on_signal, table
 
 DEFAULT_SUBS_DIR = OUT_DIR / "subs"
 API_LIST = "/api/v1/submissions"
@@ -270,47 +270,13 @@ def bench_http(data_dir: Path, meta: dict, n: int, threads: int, port: int) -> d
     }
 
 
-def print_http(result: dict) -> None:
-    print(
-        f"\n== HTTP (youke serve, workers {result['web_workers']}, "
-        f"threads {result['web_threads']}) =="
-    )
-    for label, check in result["checks"].items():
-        print(f"   {label}: {check}")
-    for note in result["notes"]:
-        print(f"   note: {note}")
-    print(
-        table(
-            ["page", "url", "threads", "requests", "errors", "p50 ms", "p95 ms", "max ms", "req/s"],
-            [
-                [
-                    r["label"],
-                    r["url"],
-                    r["threads"],
-                    r["requests"],
-                    r["errors"],
-                    r["p50_ms"],
-                    r["p95_ms"],
-                    r["max_ms"],
-                    r["req_per_s"],
-                ]
-                for r in result["runs"]
-            ],
-        )
-    )
-
-
 # --- main ---------------------------------------------------------------------------------
-
-
-def _stop(signum, _frame) -> None:
-    raise SystemExit(f"stopped by signal {signum}")  # unwinds through Server.__exit__
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, stop_on_signal)
+    signal.signal(signal.SIGTERM, stop_on_signal)
     meta_path = args.data_dir / META_FILE
     if not meta_path.exists():
         sys.exit(f"{meta_path} not found: run bench/generate_submissions.py first")
@@ -356,7 +322,7 @@ def main(argv: list[str] | None = None) -> None:
         note_load("http")
         connection.close()
         report["http"] = bench_http(args.data_dir, meta, args.requests, args.threads, args.port)
-        print_http(report["http"])
+        print_http_result(report["http"])
     note_load("end")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str))

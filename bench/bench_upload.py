@@ -41,7 +41,7 @@ import urllib.parse
 from pathlib import Path
 
 from bench_orgs import Server, free_port, issue_token
-from common import BENCH_PASSWORD, OUT_DIR, median, percentile, setup_django, table
+from common import BENCH_PASSWORD, OUT_DIR, median, percentile, setup_django, stop_on_signal, table
 
 MIB = 1024**2
 GIB = 1024**3
@@ -558,10 +558,6 @@ def run_resume(
 # --- main ---------------------------------------------------------------------------------
 
 
-def _stop(signum, _frame) -> None:
-    raise SystemExit(f"stopped by signal {signum}")  # unwinds through Server.__exit__
-
-
 def print_report(report: dict) -> None:
     print(
         f"\n== tus upload of {report['size_bytes'] / MIB:,.0f} MiB over loopback "
@@ -618,8 +614,8 @@ def print_report(report: dict) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, stop_on_signal)
+    signal.signal(signal.SIGTERM, stop_on_signal)
     os.environ.pop("YOUKE_JOBS_EAGER", None)  # checks are queued, not run in the request
     chunks = [int(c) * MIB for c in args.chunks.split(",") if c.strip()]
     setup_django(args.data_dir)

@@ -77,3 +77,45 @@ def _fmt(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return str(value)
+
+
+HTTP_HEADERS = [
+    "page",
+    "url",
+    "threads",
+    "requests",
+    "errors",
+    "p50 ms",
+    "p95 ms",
+    "max ms",
+    "req/s",
+]
+HTTP_KEYS = [
+    "label",
+    "url",
+    "threads",
+    "requests",
+    "errors",
+    "p50_ms",
+    "p95_ms",
+    "max_ms",
+    "req_per_s",
+]
+
+
+def print_http_result(result: dict) -> None:
+    """The HTTP section every benchmark prints: server shape, checks, notes, one row a run."""
+    print(
+        f"\n== HTTP (youke serve, workers {result['web_workers']}, "
+        f"threads {result['web_threads']}) =="
+    )
+    for label, check in result["checks"].items():
+        print(f"   {label}: {check}")
+    for note in result.get("notes", []):
+        print(f"   note: {note}")
+    print(table(HTTP_HEADERS, [[r[k] for k in HTTP_KEYS] for r in result["runs"]]))
+
+
+def stop_on_signal(signum, _frame) -> None:
+    """SIGINT/SIGTERM unwind through the server context manager, so it is always stopped."""
+    raise SystemExit(f"stopped by signal {signum}")
