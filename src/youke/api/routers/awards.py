@@ -96,11 +96,11 @@ def get_proposal(request, filters: Query[ProposalFilters]):
         "proposed": sum(1 for row in rows if row.proposed),
         "rows": [
             {
-                "entry_id": row.entry.pk,
-                "submission_id": row.entry.submission_id,
-                "title": row.entry.submission.title,
-                "teacher_name": row.entry.submission.teacher.full_name,
-                "state": row.entry.state,
+                "entry_id": row.entry_id,
+                "submission_id": row.submission_id,
+                "title": row.title,
+                "teacher_name": row.teacher_name,
+                "state": row.state,
                 "score": row.score,
                 "proposed": row.proposed,
                 "skip_reason": row.skip_reason,

@@ -23,7 +23,7 @@ from youke.orgs.models import Unit
 from youke.selection.domain import constraints
 from youke.selection.domain.entries import decide
 from youke.selection.domain.review import round_results
-from youke.selection.enums import EntryState, RankingMethod
+from youke.selection.enums import EntryState, PassFail, RankingMethod
 from youke.selection.models import LevelEntry, Quota, ReviewRound
 
 SCORE_FIELD = {
@@ -35,11 +35,34 @@ SCORE_FIELD = {
 
 @dataclass
 class ProposalRow:
-    entry: LevelEntry
-    score: float | None
-    proposed: bool
+    """One line of the proposal: plain values, no model objects (100,000 rows stay cheap).
+
+    ``entry`` loads the LevelEntry on first use, for callers that act on a row.
+    """
+
+    entry_id: int
+    submission_id: int
+    title: str
+    teacher_id: int
+    teacher_name: str
+    category_name: str
+    state: str
+    submitted_at: datetime.datetime | None
+    score: float | None = None
+    proposed: bool = False
     skip_reason: str = ""
     vetoed: bool = False
+    _entry: LevelEntry | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def state_label(self) -> str:
+        return str(EntryState(self.state).label)
+
+    @property
+    def entry(self) -> LevelEntry:
+        if self._entry is None:
+            self._entry = LevelEntry.objects.select_related("submission").get(pk=self.entry_id)
+        return self._entry
 
 
 @dataclass
@@ -56,25 +79,17 @@ def _check_round(campaign: Campaign, level: Level, review_round: ReviewRound | N
         raise ValidationError(_("所选评审轮次不属于该活动的这一级别：请重新选择评审轮次。"))
 
 
-PROPOSAL_FIELDS = (
+PROPOSAL_COLUMNS = (
     "id",
     "state",
-    "level_id",
-    "unit_id",
-    "submission__id",
+    "submission_id",
     "submission__title",
     "submission__submitted_at",
     "submission__category_id",
-    "submission__teacher_id",
-    "submission__node_id",
-    "submission__teacher__id",
-    "submission__teacher__full_name",
-    "submission__category__id",
     "submission__category__name",
-    "submission__node__id",
-    "submission__node__code",
-    "submission__node__name",
-    "screening__id",
+    "submission__teacher_id",
+    "submission__teacher__full_name",
+    "submission__node_id",
     "screening__technical_check",
     "screening__trial_result",
 )
@@ -96,32 +111,61 @@ def propose_list(
                 scores[result.entry.pk] = value
             if result.veto:
                 vetoed.add(result.entry.pk)
-    entries = list(
-        LevelEntry.objects.filter(
-            level=level,
-            unit=unit,
-            state__in=[EntryState.PENDING, EntryState.RECOMMENDED],
-        )
-        .select_related(
-            "submission__teacher", "submission__category", "submission__node", "screening"
-        )
-        # Only what ranking, the skip reasons and the page use: at 100,000 entries building
-        # full rows of five tables dominated the run time.
-        .only(*PROPOSAL_FIELDS)
-    )
+    key = constraints.node_key_field(campaign)
+    # Plain tuples, not model objects: at 100,000 entries building five model instances per
+    # row was most of the run time.
+    raw = LevelEntry.objects.filter(
+        level=level,
+        unit=unit,
+        state__in=[EntryState.PENDING, EntryState.RECOMMENDED],
+    ).values_list(*PROPOSAL_COLUMNS, f"submission__{key}")
     far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    entries = []
+    for (
+        pk,
+        state,
+        sub_id,
+        title,
+        submitted_at,
+        category_id,
+        category_name,
+        teacher_id,
+        teacher_name,
+        _node_id,
+        technical,
+        trial,
+        node_key,
+    ) in raw:
+        entries.append(
+            (
+                ProposalRow(
+                    entry_id=pk,
+                    submission_id=sub_id,
+                    title=title,
+                    teacher_id=teacher_id,
+                    teacher_name=teacher_name,
+                    category_name=category_name,
+                    state=state,
+                    submitted_at=submitted_at,
+                    score=scores.get(pk),
+                    vetoed=pk in vetoed,
+                ),
+                category_id,
+                node_key,
+                technical == PassFail.PASS and trial == PassFail.PASS,
+            )
+        )
     # Scored entries by score, then the unscored ones in the order they were submitted.
     entries.sort(
-        key=lambda e: (
-            (0, -scores[e.pk], e.pk)
-            if e.pk in scores
-            else (1, e.submission.submitted_at or far, e.pk)
+        key=lambda item: (
+            (0, -item[0].score, item[0].entry_id)
+            if item[0].score is not None
+            else (1, item[0].submitted_at or far, item[0].entry_id)
         )
     )
     quotas = list(Quota.objects.filter(level=level, unit=unit))
     overall = next((q for q in quotas if q.category_id is None), None)
     by_category = {q.category_id: q for q in quotas if q.category_id is not None}
-    key = constraints.node_key_field(campaign)
     per_teacher = constraints.one_per_teacher(campaign)
     # R6 counts the whole level, as ``decide`` does: a teacher's lesson may sit in another list.
     teachers: set[int] = set()
@@ -131,22 +175,22 @@ def propose_list(
             .exclude(unit=unit)
             .values_list("submission__teacher_id", flat=True)
         )
+    r5_message = _("同一课程节点已推荐《%(title)s》（R5）")
     used: Counter = Counter()
     total = 0
     nodes: dict = {}
     rows = []
-    for entry in entries:
-        sub = entry.submission
-        category_quota = by_category.get(sub.category_id)
+    for row, category_id, node_key, screened in entries:
+        category_quota = by_category.get(category_id)
         reason = ""
-        if entry.pk in vetoed:
+        if row.vetoed:
             reason = _("评审一票否决")
-        elif level.has_trial_lecture and not _screened(entry):
+        elif level.has_trial_lecture and not screened:
             reason = _("初选（技术审核和试讲）未通过或未登记")
-        elif category_quota and used[sub.category_id] >= category_quota.allowed:
+        elif category_quota and used[category_id] >= category_quota.allowed:
             reason = _("%(category)s名额已满（%(used)s/%(allowed)s）") % {
-                "category": sub.category.name,
-                "used": used[sub.category_id],
+                "category": row.category_name,
+                "used": used[category_id],
                 "allowed": category_quota.allowed,
             }
         elif overall and total >= overall.allowed:
@@ -154,32 +198,19 @@ def propose_list(
                 "used": total,
                 "allowed": overall.allowed,
             }
-        elif getattr(sub, key) in nodes:
-            reason = _("同一课程节点已推荐《%(title)s》（R5）") % {
-                "title": nodes[getattr(sub, key)]
-            }
-        elif per_teacher and sub.teacher_id in teachers:
+        elif node_key in nodes:
+            reason = r5_message % {"title": nodes[node_key]}
+        elif per_teacher and row.teacher_id in teachers:
             reason = _("该教师已有作品被推荐（R6）")
         if not reason:
-            used[sub.category_id] += 1
+            used[category_id] += 1
             total += 1
-            nodes[getattr(sub, key)] = sub.title
-            teachers.add(sub.teacher_id)
-        rows.append(
-            ProposalRow(
-                entry=entry,
-                score=scores.get(entry.pk),
-                proposed=not reason,
-                skip_reason=reason,
-                vetoed=entry.pk in vetoed,
-            )
-        )
+            nodes[node_key] = row.title
+            teachers.add(row.teacher_id)
+        row.proposed = not reason
+        row.skip_reason = reason
+        rows.append(row)
     return rows
-
-
-def _screened(entry: LevelEntry) -> bool:
-    record = getattr(entry, "screening", None)
-    return record is not None and record.passed
 
 
 def apply_proposal(
@@ -194,9 +225,12 @@ def apply_proposal(
     if actor.person is None or not org_rules.covers(actor.person, unit):
         raise PermissionDenied("list")
     report = ApplyReport()
-    for row in propose_list(campaign, level, unit, round=round):
-        if not row.proposed:
-            continue
+    proposed = [row for row in propose_list(campaign, level, unit, round=round) if row.proposed]
+    loaded = LevelEntry.objects.select_related("submission").in_bulk(
+        [row.entry_id for row in proposed]
+    )
+    for row in proposed:
+        row._entry = loaded[row.entry_id]
         if row.entry.state == EntryState.RECOMMENDED:
             report.kept.append(row.entry)
             continue
