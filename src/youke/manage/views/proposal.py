@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -72,11 +73,16 @@ def proposal(request):
         rows = proposal_domain.propose_list(campaign, level, unit, round=chosen)
     except ValidationError as exc:
         raise Http404("round") from exc
+    # A province list can hold 100,000 entries: the page shows them 100 at a time.
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
     context.update(
         {
             "rounds": rounds,
             "round": chosen,
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "filters": request.GET,
+            "total": len(rows),
             "proposed": sum(1 for r in rows if r.proposed),
             "inbox": _inbox_url(campaign.pk, unit.pk, level.pk),
         }
