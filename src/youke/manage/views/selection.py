@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +32,7 @@ from youke.selection.domain.screening import FIELDS, record_screening
 from youke.selection.enums import EntryState, ListState
 from youke.selection.models import LevelEntry, Quota, ScreeningRecord
 from youke.submissions.enums import CheckState
+from youke.submissions.models import Material
 
 
 def _campaign_and_unit(request, data) -> tuple[Campaign | None, Unit | None, list[Campaign]]:
@@ -90,12 +91,6 @@ def inbox(request):
             "submission__category",
             "screening",
         )
-        .annotate(
-            failed=Count(
-                "submission__materials",
-                filter=Q(submission__materials__check_state=CheckState.FAILED),
-            )
-        )
     )
     g = request.GET
     if g.get("state") in EntryState.values:
@@ -105,10 +100,22 @@ def inbox(request):
     if g.get("q", "").strip():
         entries = entries.filter(submission__title__icontains=g["q"].strip())
     lists = level.lists.filter(unit=unit).first()
+    page = paginate(request, entries.order_by("submission__node__path", "id"))
+    # Failed checks are counted for the shown page only, not grouped over the whole inbox.
+    failed = dict(
+        Material.objects.filter(
+            submission_id__in=[e.submission_id for e in page], check_state=CheckState.FAILED
+        )
+        .values("submission_id")
+        .annotate(n=Count("id"))
+        .values_list("submission_id", "n")
+    )
+    for entry in page:
+        entry.failed = failed.get(entry.submission_id, 0)
     context.update(
         {
             "levels": Level.objects.filter(campaign=campaign, unit_kind=unit.kind),
-            "page": paginate(request, entries.order_by("submission__node__path", "id")),
+            "page": page,
             "filters": g,
             "states": EntryState.choices,
             "categories": campaign.categories.all(),
