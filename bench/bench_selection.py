@@ -291,7 +291,7 @@ def print_ranking(results: list[dict]) -> None:
 
 
 class _Rollback(Exception):
-    pass
+    """Raised to roll a measured run back."""
 
 
 def _assign_once(sel: dict, meta: dict, n: int) -> dict:

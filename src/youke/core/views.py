@@ -15,12 +15,12 @@ from youke.orgs.domain.units import PermissionDenied
 def run_action(
     request,
     action: Callable[[], Any],
-    success: str,
+    success: str | Callable[[Any], str],
     done: HttpResponse,
     *,
     denied: str | None = None,
 ) -> HttpResponse:
-    """Call ``action``; flash ``success`` (``{result}`` is the return value) or its errors.
+    """Call ``action``; flash ``success`` (or ``success(result)`` when callable) or its errors.
 
     ``denied=None`` turns a domain refusal into 404 (the object's existence stays hidden);
     a message suits pages where the person can see the object but not act on it.
@@ -35,5 +35,5 @@ def run_action(
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, success.format(result=result))
+        messages.success(request, success(result) if callable(success) else success)
     return done

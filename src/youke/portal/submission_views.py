@@ -250,7 +250,7 @@ def _act(request, submission, action, success: str):
     return run_action(
         request,
         action,
-        success.replace("{", "{{").replace("}", "}}"),
+        success,
         redirect("portal:submission_detail", submission.pk),
     )
 

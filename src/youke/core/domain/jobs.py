@@ -29,7 +29,7 @@ class JobError(Exception):
 
 
 class IllegalJobTransition(Exception):
-    pass
+    """A state change the job table does not allow."""
 
 
 def register(kind: str) -> Callable[[Handler], Handler]:

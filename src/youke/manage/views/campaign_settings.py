@@ -36,6 +36,7 @@ from youke.campaigns.models import (
     VideoRule,
 )
 from youke.core.actor import Actor
+from youke.core.views import run_action
 from youke.manage.views.common import admin_required, apply_errors
 
 MB = 1024 * 1024
@@ -209,13 +210,12 @@ def material_edit(request, campaign_id: int, material_id: int):
 def material_remove(request, campaign_id: int, material_id: int):
     campaign = access_campaign(request.user, campaign_id, manage=True)
     material = _material(campaign, material_id)
-    try:
-        domain.remove_material(Actor.from_request(request), material)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("材料“%(n)s”已删除。") % {"n": material.name})
-    return _back(material.category)
+    return run_action(
+        request,
+        lambda: domain.remove_material(Actor.from_request(request), material),
+        _("材料“%(n)s”已删除。") % {"n": material.name},
+        _back(material.category),
+    )
 
 
 @admin_required
@@ -265,13 +265,12 @@ def rule_edit(request, campaign_id: int, rule_id: int):
 def rule_remove(request, campaign_id: int, rule_id: int):
     campaign = access_campaign(request.user, campaign_id, manage=True)
     rule = _rule(campaign, rule_id)
-    try:
-        domain.remove_video_rule(Actor.from_request(request), rule)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("视频规则已删除。"))
-    return _back(rule.requirement.category)
+    return run_action(
+        request,
+        lambda: domain.remove_video_rule(Actor.from_request(request), rule),
+        _("视频规则已删除。"),
+        _back(rule.requirement.category),
+    )
 
 
 @admin_required
@@ -302,13 +301,12 @@ def checklist_remove(request, campaign_id: int, item_id: int):
         pk=item_id,
         requirement__category__campaign=campaign,
     )
-    try:
-        domain.remove_checklist_item(Actor.from_request(request), item)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("人工检查项已删除。"))
-    return _back(item.requirement.category)
+    return run_action(
+        request,
+        lambda: domain.remove_checklist_item(Actor.from_request(request), item),
+        _("人工检查项已删除。"),
+        _back(item.requirement.category),
+    )
 
 
 def _int(value) -> int | None:
@@ -548,13 +546,12 @@ def grade_edit(request, campaign_id: int, grade_id: int):
 def grade_remove(request, campaign_id: int, grade_id: int):
     campaign = access_campaign(request.user, campaign_id, manage=True)
     grade = _grade(campaign, grade_id)
-    try:
-        domain.remove_award_grade(Actor.from_request(request), grade)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("奖项“%(n)s”已删除。") % {"n": grade.name})
-    return _back_to_awards(campaign)
+    return run_action(
+        request,
+        lambda: domain.remove_award_grade(Actor.from_request(request), grade),
+        _("奖项“%(n)s”已删除。") % {"n": grade.name},
+        _back_to_awards(campaign),
+    )
 
 
 @admin_required
@@ -578,10 +575,9 @@ def hours_set(request, campaign_id: int):
 def hours_remove(request, campaign_id: int, rule_id: int):
     campaign = access_campaign(request.user, campaign_id, manage=True)
     rule = get_object_or_404(TrainingHourRule, pk=rule_id, campaign=campaign)
-    try:
-        domain.remove_training_hours(Actor.from_request(request), rule)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("学时规则已删除。"))
-    return _back_to_awards(campaign)
+    return run_action(
+        request,
+        lambda: domain.remove_training_hours(Actor.from_request(request), rule),
+        _("学时规则已删除。"),
+        _back_to_awards(campaign),
+    )

@@ -148,7 +148,7 @@ def person_detail(request, person_id: int):
     )
 
 
-def _domain_action(request, person, action, success: str):
+def _domain_action(request, person, action, success):
     return run_action(
         request,
         action,
@@ -166,7 +166,9 @@ def person_reset_password(request, person_id: int):
         request,
         person,
         lambda: people_domain.reset_password(Actor.from_request(request), person),
-        _("已重置密码，临时密码 {result}（仅显示一次，请转告本人；登录后须立即修改）。"),
+        lambda password: _(
+            "已重置密码，临时密码 {result}（仅显示一次，请转告本人；登录后须立即修改）。"
+        ).format(result=password),
     )
 
 
@@ -199,7 +201,7 @@ def person_move(request, person_id: int):
         lambda: people_domain.move_person(
             Actor.from_request(request), person, unit, reason=request.POST.get("reason", "")
         ),
-        _("已调动到“{result.unit.name}”。"),
+        lambda moved: _("已调动到“{result.unit.name}”。").format(result=moved),
     )
 
 
@@ -221,7 +223,7 @@ def grant_create(request, person_id: int):
         lambda: people_domain.grant_role(
             Actor.from_request(request), person, unit, form.cleaned_data["role"]
         ),
-        _("已授予角色：{result}。"),
+        lambda grant: _("已授予角色：{result}。").format(result=grant),
     )
 
 

@@ -62,7 +62,7 @@ class UploadError(Exception):
 
 
 class IllegalUploadTransition(Exception):
-    pass
+    """A state change the upload table does not allow."""
 
 
 def max_upload_bytes() -> int:

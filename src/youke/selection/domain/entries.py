@@ -41,7 +41,7 @@ from youke.submissions.models import Submission
 
 
 class IllegalDecision(ValidationError):
-    pass
+    """A decision the entry table does not allow from the current state."""
 
 
 def ensure_entry(submission: Submission, *, actor: Actor | None = None) -> LevelEntry:

@@ -64,7 +64,7 @@ RATE_WINDOW_SECONDS = 3600
 
 
 class IllegalTransition(ValidationError):
-    pass
+    """A publicity or objection state change its table does not allow."""
 
 
 # --- queries --------------------------------------------------------------------------------

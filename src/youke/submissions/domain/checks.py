@@ -77,10 +77,13 @@ def queue_check(material_id: int) -> None:
 def local_file(name: str) -> Iterator[Path]:
     """A local path for a stored file: the file itself on disk storage, else a temp copy."""
     try:
-        yield Path(default_storage.path(name))
+        local = Path(default_storage.path(name))
+    except NotImplementedError:  # remote storage (S3) has no local path
+        local = None
+    if local is not None:
+        # Outside the try: an error in the caller's block must not be mistaken for it.
+        yield local
         return
-    except NotImplementedError:
-        pass
     with tempfile.NamedTemporaryFile(suffix=Path(name).suffix) as handle:
         with default_storage.open(name, "rb") as source:
             shutil.copyfileobj(source, handle, 8 * 1024 * 1024)

@@ -38,7 +38,7 @@ MAX_COAUTHORS = 5
 
 
 class IllegalTransition(ValidationError):
-    pass
+    """A state change the submission table does not allow."""
 
 
 def teacher_level(campaign: Campaign) -> Level | None:

@@ -1,6 +1,7 @@
 """`youke serve`: gunicorn with whitenoise static files, plus a job worker when no broker
 server is configured (the default one-machine install)."""
 
+import contextlib
 import subprocess
 import sys
 
@@ -43,9 +44,8 @@ class Command(BaseCommand):
             "-",
         ]
         try:
-            subprocess.run(web, check=False)
-        except KeyboardInterrupt:
-            pass
+            with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C is the normal way to stop
+                subprocess.run(web, check=False)
         finally:
             if worker is not None:
                 worker.terminate()
