@@ -1,4 +1,5 @@
 from .asset import MediaAsset, MediaThumbnail
+from .playback import PlaybackPosition
 from .upload import Upload
 
-__all__ = ["MediaAsset", "MediaThumbnail", "Upload"]
+__all__ = ["MediaAsset", "MediaThumbnail", "PlaybackPosition", "Upload"]

@@ -39,6 +39,22 @@ class MediaAsset(models.Model):
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     # A PDF rendering of an office document, when LibreOffice is installed on the worker.
     preview = models.FileField(_("PDF 预览"), upload_to="media/previews/%Y/%m/", blank=True)
+    # Adaptive streaming: the storage name of the HLS master playlist; its variant playlists
+    # and segments live beside it under the same prefix.
+    hls_master = models.CharField(_("HLS 主播放列表"), max_length=500, blank=True)
+    hls_heights = models.JSONField(_("HLS 清晰度"), default=list, blank=True)
+    # Blind review: what experts of a blind round are served instead of the original.
+    blind_rendition = models.FileField(
+        _("匿名评审播放版本"), upload_to="media/blind/%Y/%m/", blank=True
+    )
+    blind_cut_seconds = models.DecimalField(
+        _("匿名版本剪去的片头（秒）"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    sanitised = models.FileField(
+        _("去除作者信息的副本"), upload_to="media/sanitised/%Y/%m/", blank=True
+    )
+    # What was removed from the sanitised copy, for the organiser: [{"field": …, "value": …}].
+    stripped_metadata = models.JSONField(_("已去除的元数据"), default=list, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
