@@ -7,8 +7,10 @@ from youke.core.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 
-def login(client, name, password):
-    return client.post(reverse("portal:login"), {"login": name, "password": password})
+def login(client, name, password, ip="127.0.0.1"):
+    return client.post(
+        reverse("portal:login"), {"login": name, "password": password}, REMOTE_ADDR=ip
+    )
 
 
 def test_login_by_username_or_mobile(client, province):
@@ -73,3 +75,37 @@ def test_role_switch(client, province):
     assert "评审专家 · 青山市" in html
     other = RoleGrant.objects.get(person=province.teacher_b)
     assert client.post(reverse("portal:switch_role"), {"role": str(other.pk)}).status_code == 404
+
+
+def test_alternating_username_and_mobile_share_one_counter(client, province, settings):
+    settings.LOGIN_MAX_FAILURES = 5
+    teacher = province.teacher_a
+    names = ["teachera", teacher.mobile, "teachera", teacher.mobile, "teachera"]
+    for name in names:
+        assert "密码不正确" in login(client, name, "wrong").content.decode()
+    # The 6th attempt is refused under either identifier, even with the right password.
+    for name in ("teachera", teacher.mobile):
+        assert "暂时锁定" in login(client, name, PASSWORD).content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another account from another address is not affected.
+    other = login(client, "teacherb", PASSWORD, ip="10.0.0.9")
+    assert other.url == reverse("portal:dashboard")
+
+
+def test_unknown_names_are_throttled_like_accounts(client, province, settings):
+    settings.LOGIN_MAX_FAILURES = 5
+    for _ in range(5):
+        assert "密码不正确" in login(client, "nobody", "wrong").content.decode()
+    assert "暂时锁定" in login(client, "nobody", "wrong").content.decode()
+    # A real account on the same address still has its own tries left.
+    assert login(client, "teachera", PASSWORD).url == reverse("portal:dashboard")
+
+
+def test_one_address_is_locked_after_ten_times_the_account_limit(client, province, settings):
+    settings.LOGIN_MAX_FAILURES = 2
+    for n in range(20):  # 20 different unknown names, 1 failure each, same address
+        assert "密码不正确" in login(client, f"guess{n}", "wrong").content.decode()
+    # The address is now locked, even for a real account with the right password ...
+    assert "暂时锁定" in login(client, "teachera", PASSWORD).content.decode()
+    # ... while the same account from another address logs in.
+    assert login(client, "teachera", PASSWORD, ip="10.0.0.7").url == reverse("portal:dashboard")

@@ -1,6 +1,6 @@
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Q
 
+from youke.orgs.domain.login import find_account
 from youke.orgs.models import Person
 
 
@@ -10,8 +10,7 @@ class MobileOrUsernameBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:
             return None
-        login = username.strip()
-        person = Person.objects.filter(Q(username=login) | Q(mobile=login)).first()
+        person = find_account(username)
         if person is None:
             Person().set_password(password)  # same cost as a real check: no timing oracle
             return None

@@ -1,4 +1,10 @@
-"""Log-in throttling: failures counted per account and per address in the shared cache."""
+"""Log-in throttling: failures counted per account and per address in the shared cache.
+
+The account counter is keyed on the account the typed identifier resolves to, so typing
+the username and the mobile number in turn shares one counter. An identifier that
+resolves to nobody gets a counter of its own, so unknown names are throttled the same
+way and the lock does not reveal whether an account exists.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +12,43 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
+
+from youke.orgs.models import Person
+
+# An address gets more room than an account: a school shares one NAT address.
+IP_FACTOR = 10
 
 
-def _keys(login: str, ip: str | None) -> list[str]:
+def find_account(login: str) -> Person | None:
+    """The account a typed identifier names: its username or its mobile number."""
+    login = login.strip()
+    if not login:
+        return None
+    return Person.objects.filter(Q(username=login) | Q(mobile=login)).order_by("pk").first()
+
+
+def _account_key(login: str) -> str:
+    person = find_account(login)
+    if person is not None:
+        return f"login-fail:acct:{person.pk}"
     digest = hashlib.sha256(login.strip().lower().encode()).hexdigest()[:32]
-    keys = [f"login-fail:acct:{digest}"]
+    return f"login-fail:name:{digest}"
+
+
+def _keys(login: str, ip: str | None) -> dict[str, int]:
+    """Counter keys with the failure count at which each locks."""
+    limit = settings.LOGIN_MAX_FAILURES
+    keys = {_account_key(login): limit}
     if ip:
-        keys.append(f"login-fail:ip:{ip}")
+        keys[f"login-fail:ip:{ip}"] = limit * IP_FACTOR
     return keys
 
 
 def is_locked(login: str, ip: str | None) -> bool:
-    limit = settings.LOGIN_MAX_FAILURES
-    # An address gets more room than an account: a school shares one NAT address.
-    counts = cache.get_many(_keys(login, ip))
-    return any(
-        count >= (limit if key.startswith("login-fail:acct") else limit * 10)
-        for key, count in counts.items()
-    )
+    keys = _keys(login, ip)
+    counts = cache.get_many(list(keys))
+    return any(count >= keys[key] for key, count in counts.items())
 
 
 def register_failure(login: str, ip: str | None) -> None:
@@ -36,7 +61,7 @@ def register_failure(login: str, ip: str | None) -> None:
 
 
 def clear_failures(login: str) -> None:
-    cache.delete(_keys(login, None)[0])
+    cache.delete(_account_key(login))
 
 
 def lock_minutes() -> int:
