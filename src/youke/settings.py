@@ -130,6 +130,9 @@ LOGOUT_REDIRECT_URL = "portal:login"
 LOGIN_MAX_FAILURES = CONFIG["LOGIN_MAX_FAILURES"]
 LOGIN_FAILURE_WINDOW = CONFIG["LOGIN_FAILURE_WINDOW"]
 SESSION_COOKIE_HTTPONLY = True
+# Database sessions that know their owner (orgs.PersonSession): a password reset or a
+# deactivation ends all of that person's sessions.
+SESSION_ENGINE = "youke.orgs.sessions"
 SESSION_COOKIE_AGE = 12 * 3600
 
 LANGUAGE_CODE = "zh-hans"

@@ -340,3 +340,39 @@ def test_update_person_out_of_scope_is_404(province, api_as, viewer, target):
     assert (response.status_code, response.json()) == (404, NOT_FOUND)
     person.refresh_from_db()
     assert person.full_name != "改名"
+
+
+def test_school_admin_cannot_take_over_a_city_expert_teacher(province, api_as):
+    from tests.api.conftest import NOT_FOUND
+    from youke.orgs.models import RoleGrant
+
+    teacher = province.teacher_a
+    RoleGrant.objects.create(person=teacher, unit=province.city, role="expert")
+    teacher_grant = RoleGrant.objects.get(person=teacher, role="teacher")
+    api = api_as(province.school_a_admin)
+    # Viewing stays as before; managing is 404.
+    assert api.get(f"/people/{teacher.pk}").status_code == 200
+    patched = api.patch(f"/people/{teacher.pk}", {"full_name": "冒名", "email": "x@example.com"})
+    granted = api.post(
+        "/roles", {"person_id": teacher.pk, "unit_id": province.school_a.pk, "role": "research"}
+    )
+    revoked = api.delete(f"/roles/{teacher_grant.pk}")
+    assert [r.status_code for r in (patched, granted, revoked)] == [404, 404, 404]
+    assert patched.json() == granted.json() == revoked.json() == NOT_FOUND
+    teacher.refresh_from_db()
+    assert (teacher.full_name, teacher.email) == ("王老师", "")
+    assert sorted(RoleGrant.objects.filter(person=teacher).values_list("role", flat=True)) == [
+        "expert",
+        "teacher",
+    ]
+    # The person may still edit their own e-mail; the city admin may manage them.
+    assert (
+        api_as(teacher).patch(f"/people/{teacher.pk}", {"email": "w@example.com"}).json()["email"]
+        == "w@example.com"
+    )
+    assert (
+        api_as(province.city_admin)
+        .patch(f"/people/{teacher.pk}", {"full_name": "王老师二"})
+        .json()["full_name"]
+        == "王老师二"
+    )

@@ -12,7 +12,7 @@ from functools import reduce
 from operator import or_
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from youke.orgs.enums import Role
 
@@ -125,9 +125,43 @@ def can_view_person(viewer: Person, person: Person) -> bool:
 
 
 def can_change_person(viewer: Person, person: Person) -> bool:
+    """The viewer may manage the person: edit, move, reset, deactivate, grant, revoke.
+
+    Every role the person holds must lie inside the viewer's scope, not only their home
+    unit: otherwise a school admin could reset the password of a teacher who is also a
+    city expert and act as that expert. Queryset twin: ``people_manageable_by``.
+    """
+    if not viewer.is_authenticated or not viewer.is_active:
+        return False
     if person.is_platform_admin and not viewer.is_platform_admin:
         return False
-    return covers(viewer, person.unit)
+    paths = admin_paths(viewer)
+    if paths is None:
+        return True
+    if not covers(viewer, person.unit):
+        return False
+    from youke.orgs.models import RoleGrant
+
+    held = RoleGrant.objects.filter(person_id=person.pk).values_list("unit__path", flat=True)
+    return all(any(path.startswith(p) for p in paths) for path in held)
+
+
+def people_manageable_by(viewer: Person) -> QuerySet[Person]:
+    """People the viewer may manage (``can_change_person`` as one query)."""
+    from youke.orgs.models import Person as PersonModel
+    from youke.orgs.models import RoleGrant
+
+    paths = admin_paths(viewer)
+    if paths is None:
+        return PersonModel.objects.all()
+    if not paths:
+        return PersonModel.objects.none()
+    outside = RoleGrant.objects.filter(person_id=OuterRef("pk")).exclude(
+        subtree_q(paths, "unit__path")
+    )
+    return PersonModel.objects.filter(
+        subtree_q(paths, "unit__path"), ~Exists(outside), is_platform_admin=False
+    )
 
 
 def can_see_full_identity(viewer: Person, person: Person) -> bool:
@@ -147,8 +181,8 @@ def grants_visible_to(person: Person):
 
 
 def can_grant_role(viewer: Person, unit: Unit, person: Person) -> bool:
-    """A role can be granted only on a unit in the viewer's scope, to a person in it."""
-    return covers(viewer, unit) and covers(viewer, person.unit)
+    """Granting or revoking needs the unit in the viewer's scope and the person manageable."""
+    return covers(viewer, unit) and can_change_person(viewer, person)
 
 
 def can_view_audit(person: Person) -> bool:

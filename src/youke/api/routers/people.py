@@ -14,7 +14,7 @@ from youke.api.schemas import (
     ValidationErrorOut,
 )
 from youke.orgs import rules
-from youke.orgs.access import access_person, access_unit
+from youke.orgs.access import access_manageable_person, access_person, access_unit
 from youke.orgs.domain import people as people_domain
 from youke.orgs.models import Person, RoleGrant, Unit
 
@@ -93,7 +93,12 @@ def create_person(request, payload: PersonCreateIn):
     "/people/{person_id}", response={200: PersonOut, **WRITE_ERRORS}, operation_id="update_person"
 )
 def update_person(request, person_id: int, payload: PersonUpdateIn):
-    person = access_person(viewer(request), person_id)
+    """Edit a person the caller may manage (every role they hold in scope), or oneself."""
+    me = viewer(request)
+    if person_id == me.pk:
+        person = access_person(me, person_id)
+    else:
+        person = access_manageable_person(me, person_id)
     person = people_domain.update_person(
         actor(request), person, **changes(payload, required=("full_name",))
     )

@@ -5,7 +5,12 @@ from ninja import Query, Router, Status
 from youke.api.common import actor, paginated, viewer
 from youke.api.schemas import ErrorOut, GrantCreateIn, GrantFilters, GrantOut, ValidationErrorOut
 from youke.orgs import rules
-from youke.orgs.access import access_grant, access_person, access_unit
+from youke.orgs.access import (
+    access_grant,
+    access_manageable_grant,
+    access_manageable_person,
+    access_unit,
+)
 from youke.orgs.domain import people as people_domain
 
 router = Router(tags=["roles"])
@@ -31,7 +36,7 @@ def list_roles(request, filters: Query[GrantFilters]):
 )
 def grant_role(request, payload: GrantCreateIn):
     """Grant a role (idempotent: an existing identical grant is returned as is)."""
-    person = access_person(viewer(request), payload.person_id)
+    person = access_manageable_person(viewer(request), payload.person_id)
     unit = access_unit(viewer(request), payload.unit_id)
     grant = people_domain.grant_role(actor(request), person, unit, payload.role)
     return Status(201, access_grant(viewer(request), grant.pk))
@@ -43,6 +48,6 @@ def grant_role(request, payload: GrantCreateIn):
     operation_id="revoke_role",
 )
 def revoke_role(request, grant_id: int, reason: str = ""):
-    grant = access_grant(viewer(request), grant_id)
+    grant = access_manageable_grant(viewer(request), grant_id)
     people_domain.revoke_role(actor(request), grant, reason=reason)
     return Status(204, None)

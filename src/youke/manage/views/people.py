@@ -15,7 +15,12 @@ from youke.core.views import run_action
 from youke.manage.forms import GrantForm, PersonCreateForm, PersonForm, ReasonForm
 from youke.manage.views.common import admin_required, apply_errors, paginate, unit_by_code
 from youke.orgs import rules
-from youke.orgs.access import access_grant, access_person, access_unit
+from youke.orgs.access import (
+    access_manageable_grant,
+    access_manageable_person,
+    access_person,
+    access_unit,
+)
 from youke.orgs.domain import people as people_domain
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.enums import Role, TeacherTitle
@@ -161,7 +166,7 @@ def _domain_action(request, person, action, success):
 @admin_required
 @require_POST
 def person_reset_password(request, person_id: int):
-    person = access_person(request.user, person_id)
+    person = access_manageable_person(request.user, person_id)
     return _domain_action(
         request,
         person,
@@ -175,7 +180,7 @@ def person_reset_password(request, person_id: int):
 @admin_required
 @require_POST
 def person_set_active(request, person_id: int):
-    person = access_person(request.user, person_id)
+    person = access_manageable_person(request.user, person_id)
     active = request.POST.get("active") == "1"
     return _domain_action(
         request,
@@ -190,7 +195,7 @@ def person_set_active(request, person_id: int):
 @admin_required
 @require_POST
 def person_move(request, person_id: int):
-    person = access_person(request.user, person_id)
+    person = access_manageable_person(request.user, person_id)
     unit = unit_by_code(request.user, request.POST.get("unit_code", ""))
     if unit is None or not rules.covers(request.user, unit):
         messages.error(request, _("找不到该代码的单位，或它不在您的管理范围内，请核对代码。"))
@@ -208,7 +213,7 @@ def person_move(request, person_id: int):
 @admin_required
 @require_POST
 def grant_create(request, person_id: int):
-    person = access_person(request.user, person_id)
+    person = access_manageable_person(request.user, person_id)
     form = GrantForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写单位代码并选择角色。"))
@@ -230,7 +235,7 @@ def grant_create(request, person_id: int):
 @admin_required
 @require_POST
 def grant_revoke(request, grant_id: int):
-    grant = access_grant(request.user, grant_id)
+    grant = access_manageable_grant(request.user, grant_id)
     return _domain_action(
         request,
         grant.person,
@@ -244,7 +249,7 @@ def grant_revoke(request, grant_id: int):
 @admin_required
 @require_POST
 def expert_areas(request, person_id: int):
-    person = access_person(request.user, person_id)
+    person = access_manageable_person(request.user, person_id)
     ids = [int(v) for v in request.POST.getlist("areas") if v.isdigit()]
     return _domain_action(
         request,

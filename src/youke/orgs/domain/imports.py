@@ -275,6 +275,16 @@ def _write_teacher_batch(actor: Actor, batch, password_hash: str):
         p.mobile: p for p in Person.objects.filter(mobile__in=mobiles).select_related("unit")
     }
     id_owner = dict(Person.objects.filter(id_card__in=id_cards).values_list("id_card", "pk"))
+    # Updating an existing account is managing it: every role it holds must be in scope.
+    manageable = (
+        None
+        if actor.person is None
+        else set(
+            rules.people_manageable_by(actor.person)
+            .filter(pk__in=[p.pk for p in by_mobile.values()])
+            .values_list("pk", flat=True)
+        )
+    )
     new_people: list[Person] = []
     to_update: list[Person] = []
     for number, row, unit in batch:
@@ -283,7 +293,7 @@ def _write_teacher_batch(actor: Actor, batch, password_hash: str):
         if existing is not None:
             # Imported twice: same person (same name, in scope) is updated, never duplicated.
             if existing.full_name != row["full_name"] or (
-                actor.person is not None and not rules.covers(actor.person, existing.unit)
+                manageable is not None and existing.pk not in manageable
             ):
                 errors.append(
                     RowError(

@@ -16,7 +16,7 @@ from youke.core.enums import AuditAction
 from youke.orgs import rules
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.enums import Role, TeacherTitle
-from youke.orgs.models import ExpertProfile, Person, RoleGrant, Unit
+from youke.orgs.models import ApiToken, ExpertProfile, Person, PersonSession, RoleGrant, Unit
 from youke.orgs.validators import normalize_id_card, validate_id_card, validate_mobile
 
 PERSON_FIELDS = (
@@ -162,6 +162,13 @@ def move_person(actor: Actor, person: Person, unit: Unit, *, reason: str = "") -
     return person
 
 
+def end_access(person: Person) -> dict[str, int]:
+    """Log the person out everywhere: delete their sessions and API tokens."""
+    sessions, _detail = PersonSession.objects.filter(person_id=person.pk).delete()
+    tokens, _detail = ApiToken.objects.filter(person_id=person.pk).delete()
+    return {"sessions_ended": sessions, "tokens_revoked": tokens}
+
+
 @transaction.atomic
 def set_person_active(actor: Actor, person: Person, active: bool, *, reason: str = "") -> Person:
     if actor.person is not None and (
@@ -174,13 +181,14 @@ def set_person_active(actor: Actor, person: Person, active: bool, *, reason: str
     if person.is_active != active:
         person.is_active = active
         person.save(update_fields=["is_active", "updated_at"])
+        ended = {} if active else end_access(person)
         record(
             actor,
             AuditAction.REACTIVATE if active else AuditAction.DEACTIVATE,
             person,
             unit=person.unit,
             before={"is_active": not active},
-            after={"is_active": active},
+            after={"is_active": active, **ended},
             reason=reason,
         )
     return person
@@ -198,7 +206,7 @@ def reset_password(actor: Actor, person: Person) -> str:
     person.set_password(password)
     person.must_change_password = True
     person.save(update_fields=["password", "must_change_password", "updated_at"])
-    record(actor, AuditAction.PASSWORD_RESET, person, unit=person.unit)
+    record(actor, AuditAction.PASSWORD_RESET, person, unit=person.unit, after=end_access(person))
     return password
 
 
