@@ -6,7 +6,13 @@ from youke.core.enums import AuditAction
 
 
 class AuditEvent(models.Model):
-    """One append-only line of the audit log: who did what to which object, and why."""
+    """One append-only line of the audit log: who did what to which object, and why.
+
+    Database triggers refuse UPDATE and DELETE on this table (migration
+    ``core.0003_audit_append_only``), so no foreign key may SET_NULL or CASCADE into it:
+    a person with history cannot be deleted (they are deactivated instead), and a unit
+    deleted by mistake leaves its rows with the old id and the object's name.
+    """
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -14,7 +20,7 @@ class AuditEvent(models.Model):
         verbose_name=_("操作人"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     actor_name = models.CharField(_("操作人姓名"), max_length=64)
@@ -24,7 +30,8 @@ class AuditEvent(models.Model):
         verbose_name=_("所属单位"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     action = models.CharField(_("操作"), max_length=32, choices=AuditAction.choices)
