@@ -55,6 +55,15 @@ SPEC: tuple[Setting, ...] = (
         "Django secret key; generated into DATA_DIR/secret_key when unset",
         secret=True,
     ),
+    Setting(
+        "FIELD_KEY",
+        "YOUKE_FIELD_KEY",
+        "",
+        str,
+        "Key encrypting ID-card numbers in the database; generated into DATA_DIR/field_key "
+        "when unset. Keep it outside the database backups: without it the numbers are lost",
+        secret=True,
+    ),
     Setting("DEBUG", "YOUKE_DEBUG", False, _bool, "Django debug mode; never in production"),
     Setting(
         "ALLOWED_HOSTS",
@@ -182,11 +191,13 @@ def load(environ: dict[str, str] | os._Environ[str] | None = None) -> dict[str, 
     values["DATA_DIR"] = data_dir
     if not values["SECRET_KEY"]:
         values["SECRET_KEY"] = _generated_secret(data_dir / "secret_key")
+    if not values["FIELD_KEY"]:
+        values["FIELD_KEY"] = _generated_secret(data_dir / "field_key")
     return values
 
 
 def _generated_secret(path: Path) -> str:
-    """Create the secret once per data folder so sessions survive restarts."""
+    """Create the secret once per data folder so sessions (and encrypted fields) survive."""
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)

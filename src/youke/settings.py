@@ -12,6 +12,7 @@ DATA_DIR: Path = CONFIG["DATA_DIR"]
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 SECRET_KEY = CONFIG["SECRET_KEY"]
+FIELD_KEY = CONFIG["FIELD_KEY"]  # youke.core.fields: encrypted columns, keyed hashes
 DEBUG = CONFIG["DEBUG"]
 ALLOWED_HOSTS = CONFIG["ALLOWED_HOSTS"]
 CSRF_TRUSTED_ORIGINS = CONFIG["CSRF_TRUSTED_ORIGINS"]

@@ -33,3 +33,14 @@ def test_describe_masks_secrets(tmp_path):
     assert rows["DATABASE_URL"] == "******"
     assert rows["SECRET_KEY"] == "******"
     assert rows["PORT"] == "8000"
+
+
+def test_field_key_is_generated_beside_the_secret_key_or_read_from_env(tmp_path):
+    values = config.load({"YOUKE_DATA_DIR": str(tmp_path)})
+    assert values["FIELD_KEY"] == (tmp_path / "field_key").read_text().strip()
+    assert values["FIELD_KEY"] != values["SECRET_KEY"]
+    assert config.load({"YOUKE_DATA_DIR": str(tmp_path)})["FIELD_KEY"] == values["FIELD_KEY"]
+    given = config.load({"YOUKE_DATA_DIR": str(tmp_path), "YOUKE_FIELD_KEY": "from-env"})
+    assert given["FIELD_KEY"] == "from-env"
+    rows = {name: shown for name, _env, shown, _desc in config.describe(given)}
+    assert rows["FIELD_KEY"] == "******"

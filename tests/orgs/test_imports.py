@@ -205,3 +205,56 @@ def test_export_neutralises_formulas(province, run_on_commit):
     names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert '\'=HYPERLINK("http://x")' in names
     assert "李老师" not in names  # county B stays out of county A's export
+
+
+def test_id_numbers_are_imported_encrypted_and_matched_by_hash(province, run_on_commit):
+    from django.db import connection
+
+    from youke.core.fields import keyed_hash
+
+    province.teacher_b.id_card = valid_id_card(2)
+    province.teacher_b.save(update_fields=["id_card"])
+    existing = province.teacher_a
+    rows = [
+        ["陈一", "13600000001", valid_id_card(1), "", "", ""],
+        ["陈二", "13600000002", valid_id_card(2), "", "", ""],  # held by teacher_b
+        [existing.full_name, existing.mobile, valid_id_card(3), "", "", ""],  # adds a number
+    ]
+    job = run_import(
+        run_on_commit,
+        province.county_a_admin,
+        "orgs.import_teachers",
+        xlsx(TEACHER_HEADERS, rows),
+        unit=province.school_a,
+    )
+    assert (job.result["created"], job.result["updated"], job.result["failed"]) == (1, 1, 1)
+    assert [(e["row"], e["column"], e["reason"]) for e in job.result["errors"]] == [
+        (3, "身份证号", "该身份证号已登记在其他账号上。")
+    ]
+    for serial, person in ((1, Person.objects.get(mobile="13600000001")), (3, existing)):
+        person.refresh_from_db()
+        assert person.id_card == valid_id_card(serial)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id_card, id_card_hash FROM orgs_person WHERE id = %s", [person.pk]
+            )
+            token, digest = cursor.fetchone()
+        assert valid_id_card(serial)[-6:] not in token
+        assert digest == keyed_hash(valid_id_card(serial))
+
+
+def test_import_does_not_update_a_teacher_with_roles_outside_scope(province, run_on_commit):
+    teacher = province.teacher_a
+    RoleGrant.objects.create(person=teacher, unit=province.city, role="expert")
+    rows = [[teacher.full_name, teacher.mobile, valid_id_card(8), "", "名师", ""]]
+    job = run_import(
+        run_on_commit,
+        province.school_a_admin,
+        "orgs.import_teachers",
+        xlsx(TEACHER_HEADERS, rows),
+        unit=province.school_a,
+    )
+    assert (job.result["updated"], job.result["failed"]) == (0, 1)
+    assert [(e["row"], e["column"]) for e in job.result["errors"]] == [(2, "手机号")]
+    teacher.refresh_from_db()
+    assert (teacher.id_card, teacher.title) == (None, "")

@@ -17,6 +17,7 @@ from youke.core.domain import jobs
 from youke.core.domain.audit import record_many
 from youke.core.domain.imports import RowCounts, RowRefused, import_each_row, open_rows
 from youke.core.enums import AuditAction
+from youke.core.fields import keyed_hash
 from youke.core.models import Job
 from youke.core.tabular import Column, RowError
 from youke.orgs import rules
@@ -274,7 +275,14 @@ def _write_teacher_batch(actor: Actor, batch, password_hash: str):
     by_mobile = {
         p.mobile: p for p in Person.objects.filter(mobile__in=mobiles).select_related("unit")
     }
-    id_owner = dict(Person.objects.filter(id_card__in=id_cards).values_list("id_card", "pk"))
+    # Numbers are encrypted: match them through their keyed hash, report by plaintext.
+    hashes = {keyed_hash(number): number for number in id_cards}
+    id_owner = {
+        hashes[digest]: pk
+        for digest, pk in Person.objects.filter(id_card_hash__in=list(hashes)).values_list(
+            "id_card_hash", "pk"
+        )
+    }
     # Updating an existing account is managing it: every role it holds must be in scope.
     manageable = (
         None
@@ -341,7 +349,9 @@ def _write_teacher_batch(actor: Actor, batch, password_hash: str):
         if not new_people or new_people[0].pk is None:  # backends without RETURNING ids
             new_people = list(Person.objects.filter(username__in=[p.username for p in new_people]))
         if to_update:
-            Person.objects.bulk_update(to_update, ["title", "id_card", "email"], batch_size=1000)
+            Person.objects.bulk_update(
+                to_update, ["title", "id_card", "id_card_hash", "email"], batch_size=1000
+            )
         people = new_people + to_update
         existing_grants = set(
             RoleGrant.objects.filter(person__in=people, role=Role.TEACHER).values_list(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from youke.core.actor import Actor
 from youke.core.domain.audit import record, snapshot
 from youke.core.enums import AuditAction
+from youke.core.fields import keyed_hash
 from youke.orgs import rules
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.enums import Role, TeacherTitle
@@ -64,7 +65,7 @@ def _clean(fields: dict, *, instance: Person | None = None) -> dict:
         except ValidationError as exc:
             errors["id_card"] = exc.messages[0]
         else:
-            if others.filter(id_card=fields["id_card"]).exists():
+            if others.filter(id_card_hash=keyed_hash(fields["id_card"])).exists():
                 errors["id_card"] = _("该身份证号已登记在其他账号上；同一人请勿重复建号。")
     elif "id_card" in fields:
         fields["id_card"] = None

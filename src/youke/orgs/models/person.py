@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from youke.core.fields import EncryptedTextField
 from youke.orgs.enums import TeacherTitle
 from youke.orgs.validators import mask_id_card, mask_mobile
 
@@ -25,7 +26,11 @@ class Person(AbstractBaseUser):
     username = models.CharField(_("用户名"), max_length=64, unique=True)
     full_name = models.CharField(_("姓名"), max_length=64)
     mobile = models.CharField(_("手机号"), max_length=11, unique=True, null=True, blank=True)
-    id_card = models.CharField(_("身份证号"), max_length=18, unique=True, null=True, blank=True)
+    # Encrypted at rest; uniqueness and look-ups go through the keyed hash. Setting
+    # ``id_card`` sets ``id_card_hash``, so the hash is declared first: Model.__init__
+    # assigns fields in declaration order and must not reset it to its default afterwards.
+    id_card_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
+    id_card = EncryptedTextField(_("身份证号"), null=True, blank=True, hash_field="id_card_hash")
     email = models.EmailField(_("电子邮箱"), blank=True)
     unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="people"
@@ -51,6 +56,12 @@ class Person(AbstractBaseUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "id_card" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "id_card_hash"}
+        super().save(*args, **kwargs)
 
     @property
     def masked_id_card(self) -> str:
