@@ -213,7 +213,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO" if not DEBUG else "DEBUG"},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # "Not Found: /favicon.ico" and every 401/403/404 would fill the log with lines no one
+        # can act on; server errors (5xx) are still logged. Refused CSRF checks and bad Host
+        # headers are logged by django.security, which stays at WARNING.
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
