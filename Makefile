@@ -42,7 +42,7 @@ demo: install
 	YOUKE_PORT=$(PORT) $(BIN)/youke serve --port $(PORT)
 
 serve: install
-	$(BIN)/youke serve --port $(PORT)
+	YOUKE_PORT=$(PORT) $(BIN)/youke serve --port $(PORT)
 
 worker: install
 	$(BIN)/youke worker

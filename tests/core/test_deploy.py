@@ -12,9 +12,13 @@ import pytest
 
 from tests.core.test_serve import SERVICE_VARIABLES
 
+# The browser tests set this in the test process (Playwright's loop shares the thread); a
+# deployment never has it, and check --deploy rightly reports it (async.E001).
+NOT_IN_DEPLOYMENT = (*SERVICE_VARIABLES, "DJANGO_ALLOW_ASYNC_UNSAFE")
+
 
 def test_check_deploy_passes_with_an_https_site_url_and_a_real_secret(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
+    env = {k: v for k, v in os.environ.items() if k not in NOT_IN_DEPLOYMENT}
     env.update(
         YOUKE_DATA_DIR=str(tmp_path),
         YOUKE_SITE_URL="https://youke.example.edu.cn",
@@ -36,7 +40,7 @@ def test_check_deploy_passes_with_an_https_site_url_and_a_real_secret(tmp_path):
 
 
 def test_check_deploy_names_what_a_plain_http_install_lacks(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
+    env = {k: v for k, v in os.environ.items() if k not in NOT_IN_DEPLOYMENT}
     env.update(YOUKE_DATA_DIR=str(tmp_path), YOUKE_SECRET_KEY=secrets.token_urlsafe(50))
     done = subprocess.run(
         [sys.executable, "-m", "youke.cli", "check", "--deploy", "--fail-level", "WARNING"],

@@ -17,7 +17,7 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.management import call_command
@@ -44,11 +44,9 @@ class StopRequest:
     """Set by SIGTERM/SIGINT: the first asks for a graceful stop, the second for a kill."""
 
     count: int = 0
-    signals: list[int] = field(default_factory=list)
 
     def __call__(self, signum, frame) -> None:
         self.count += 1
-        self.signals.append(signum)
 
     @property
     def requested(self) -> bool:
