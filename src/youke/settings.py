@@ -15,7 +15,7 @@ SECRET_KEY = CONFIG["SECRET_KEY"]
 DEBUG = CONFIG["DEBUG"]
 ALLOWED_HOSTS = CONFIG["ALLOWED_HOSTS"]
 CSRF_TRUSTED_ORIGINS = CONFIG["CSRF_TRUSTED_ORIGINS"]
-SITE_URL: str = CONFIG["SITE_URL"]  # absolute links in mail, exports and QR codes
+SITE_URL: str = CONFIG["SITE_URL"]  # the public address: build absolute links (mail, QR) on it
 
 INSTALLED_APPS = [
     "django.contrib.auth",
