@@ -35,13 +35,14 @@ MO_FILES := $(PO_FILES:.po=.mo)
 
 install: $(VENV)/.synced $(VENDOR)/.copied $(MO_FILES)
 
+# YOUKE_PORT tells `youke demo` which address to print (it is the default of --port too).
 demo: install
-	$(BIN)/youke migrate --no-input
-	$(BIN)/youke demo
-	$(BIN)/youke serve --port $(PORT)
+	$(BIN)/youke migrate --no-input --verbosity 0
+	YOUKE_PORT=$(PORT) $(BIN)/youke demo
+	YOUKE_PORT=$(PORT) $(BIN)/youke serve --port $(PORT)
 
 serve: install
-	$(BIN)/youke serve --port $(PORT)
+	YOUKE_PORT=$(PORT) $(BIN)/youke serve --port $(PORT)
 
 worker: install
 	$(BIN)/youke worker

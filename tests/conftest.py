@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import pytest
@@ -96,3 +97,45 @@ def run_on_commit(django_capture_on_commit_callbacks):
             return func(*args, **kwargs)
 
     return runner
+
+
+# --- what `make test` says about browser tests -------------------------------------------------
+
+BROWSER_INSTALL_HINT = "on Debian: apt-get install -y chromium (README: Browser tests)"
+
+
+def browser_test_summary(stats: dict[str, list]) -> list[str]:
+    """Lines saying how many browser tests ran or were skipped, and why they were skipped."""
+    browser = [
+        report
+        for outcome in ("passed", "failed", "skipped")
+        for report in stats.get(outcome, [])
+        if getattr(report, "keywords", None) and "browser" in report.keywords
+    ]
+    skipped = Counter(
+        _skip_reason(report) for report in browser if getattr(report, "skipped", False)
+    )
+    ran = sum(1 for report in browser if report.when == "call" and not report.skipped)
+    lines = [
+        f"Browser tests: {count} skipped, reason: {reason} — {BROWSER_INSTALL_HINT}"
+        for reason, count in sorted(skipped.items())
+    ]
+    if ran and not skipped:
+        lines.append(f"Browser tests: {ran} ran in chromium, none skipped")
+    return lines
+
+
+def _skip_reason(report) -> str:
+    if isinstance(report.longrepr, tuple):  # (path, line, "Skipped: reason")
+        return report.longrepr[2].removeprefix("Skipped: ")
+    return str(report.longrepr)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter):
+    # Outermost wrapper: printed after pytest's short summary, right before its final line
+    # ("== N passed, M skipped ==") which stays last for CI to read.
+    result = yield
+    for line in browser_test_summary(terminalreporter.stats):
+        terminalreporter.write_line(line)
+    return result

@@ -13,6 +13,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _project_root() -> Path | None:
+    """The source checkout this package runs from (``src/youke`` → root), if any."""
+    root = PACKAGE_DIR.parents[1]
+    return root if (root / "pyproject.toml").is_file() else None
+
+
+def default_data_dir() -> Path:
+    """``var/`` of the checkout whatever the current directory; ``./var`` for a wheel install.
+
+    Commands run from ``src/youke`` (``compilemessages``) or anywhere else must not leave a
+    second data folder inside the source tree.
+    """
+    root = _project_root()
+    return (root or Path.cwd()) / "var"
 
 
 def _bool(raw: str) -> bool:
@@ -23,6 +42,33 @@ def _list(raw: str) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def _site_url(raw: str) -> str:
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError(
+            f"YOUKE_SITE_URL must be an http:// or https:// address such as "
+            f"https://youke.example.edu.cn/, not {raw!r}"
+        )
+    return raw.strip().rstrip("/") + "/"
+
+
+def _https(values: dict[str, Any]) -> bool:
+    return values["SITE_URL"].startswith("https://")
+
+
+def _site_host(values: dict[str, Any]) -> str:
+    return urlsplit(values["SITE_URL"]).hostname or ""
+
+
+def _site_origin(values: dict[str, Any]) -> str:
+    parts = urlsplit(values["SITE_URL"])
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+HSTS_ONE_YEAR = 365 * 24 * 3600
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -31,12 +77,18 @@ class Setting:
     cast: Callable[[str], Any]
     description: str
     secret: bool = False
+    # When the variable is unset: compute the value from the other settings (e.g. the
+    # HTTPS settings follow the site address) instead of using ``default``.
+    derive: Callable[[dict[str, Any]], Any] | None = None
 
     def read(self, environ: dict[str, str] | os._Environ[str]) -> Any:
         raw = environ.get(self.env)
         if raw is None or raw == "":
             return self.default
         return self.cast(raw)
+
+    def is_set(self, environ: dict[str, str] | os._Environ[str]) -> bool:
+        return bool(environ.get(self.env))
 
 
 SPEC: tuple[Setting, ...] = (
@@ -45,7 +97,8 @@ SPEC: tuple[Setting, ...] = (
         "YOUKE_DATA_DIR",
         "",
         str,
-        "Folder for the SQLite database, media, job queue and generated secret (default: ./var)",
+        "Folder for the SQLite database, media, job queue and generated secret "
+        "(default: var/ in the project folder, whatever the current directory)",
     ),
     Setting(
         "SECRET_KEY",
@@ -66,18 +119,84 @@ SPEC: tuple[Setting, ...] = (
     ),
     Setting("DEBUG", "YOUKE_DEBUG", False, _bool, "Django debug mode; never in production"),
     Setting(
+        "SITE_URL",
+        "YOUKE_SITE_URL",
+        "",
+        _site_url,
+        "Public address people open, e.g. https://youke.example.edu.cn/ (default "
+        "http://127.0.0.1:PORT/); its host is allowed and trusted for form posts, and an "
+        "https address turns on the HTTPS settings below",
+        derive=lambda values: f"http://127.0.0.1:{values['PORT']}/",
+    ),
+    Setting(
         "ALLOWED_HOSTS",
         "YOUKE_ALLOWED_HOSTS",
-        ["127.0.0.1", "localhost", "[::1]"],
+        LOCAL_HOSTS,
         _list,
-        "Comma-separated host names the site answers to",
+        "Comma-separated host names the site answers to (default: local names and the "
+        "host of SITE_URL)",
+        derive=lambda values: list(dict.fromkeys([*LOCAL_HOSTS, _site_host(values)])),
     ),
     Setting(
         "CSRF_TRUSTED_ORIGINS",
         "YOUKE_CSRF_TRUSTED_ORIGINS",
         [],
         _list,
-        "Comma-separated origins (https://host) trusted for form posts behind a proxy",
+        "Comma-separated extra origins (https://host) trusted for form posts; the origin "
+        "of SITE_URL is always trusted",
+    ),
+    Setting(
+        "SSL_REDIRECT",
+        "YOUKE_SSL_REDIRECT",
+        False,
+        _bool,
+        "Redirect plain-HTTP requests to HTTPS (except /api/v1/health, which load "
+        "balancers probe over HTTP); default on when SITE_URL is https",
+        derive=_https,
+    ),
+    Setting(
+        "SECURE_COOKIES",
+        "YOUKE_SECURE_COOKIES",
+        False,
+        _bool,
+        "Send the session and CSRF cookies over HTTPS only; default on when SITE_URL is https",
+        derive=_https,
+    ),
+    Setting(
+        "HSTS_SECONDS",
+        "YOUKE_HSTS_SECONDS",
+        0,
+        int,
+        "Strict-Transport-Security max-age in seconds (0 = no header); default one year "
+        "when SITE_URL is https. Start low (e.g. 3600) on a new domain",
+        derive=lambda values: HSTS_ONE_YEAR if _https(values) else 0,
+    ),
+    Setting(
+        "HSTS_INCLUDE_SUBDOMAINS",
+        "YOUKE_HSTS_INCLUDE_SUBDOMAINS",
+        False,
+        _bool,
+        "HSTS covers every subdomain of the site's host too; default on when SITE_URL is "
+        "https. Turn off when a subdomain still serves plain HTTP",
+        derive=_https,
+    ),
+    Setting(
+        "HSTS_PRELOAD",
+        "YOUKE_HSTS_PRELOAD",
+        False,
+        _bool,
+        "Add 'preload' to HSTS (for submitting the domain to browsers' preload lists); "
+        "a commitment for the whole domain, so only on request",
+    ),
+    Setting(
+        "PROXY_SSL_HEADER",
+        "YOUKE_PROXY_SSL_HEADER",
+        "",
+        str,
+        "Header by which the reverse proxy tells that the request came over HTTPS (its "
+        "value must be 'https'); the proxy must set or strip it on every request. Default "
+        "X-Forwarded-Proto when SITE_URL is https; 'off' trusts no header",
+        derive=lambda values: "X-Forwarded-Proto" if _https(values) else "",
     ),
     Setting(
         "DATABASE_URL",
@@ -187,7 +306,15 @@ SPEC: tuple[Setting, ...] = (
 def load(environ: dict[str, str] | os._Environ[str] | None = None) -> dict[str, Any]:
     environ = os.environ if environ is None else environ
     values = {setting.name: setting.read(environ) for setting in SPEC}
-    data_dir = Path(values["DATA_DIR"] or Path.cwd() / "var").resolve()
+    for setting in SPEC:  # in spec order: SITE_URL is derived before what follows it
+        if setting.derive is not None and not setting.is_set(environ):
+            values[setting.name] = setting.derive(values)
+    if values["PROXY_SSL_HEADER"].strip().lower() == "off":
+        values["PROXY_SSL_HEADER"] = ""
+    origin = _site_origin(values)
+    if origin not in values["CSRF_TRUSTED_ORIGINS"]:
+        values["CSRF_TRUSTED_ORIGINS"] = [*values["CSRF_TRUSTED_ORIGINS"], origin]
+    data_dir = Path(values["DATA_DIR"] or default_data_dir()).resolve()
     values["DATA_DIR"] = data_dir
     if not values["SECRET_KEY"]:
         values["SECRET_KEY"] = _generated_secret(data_dir / "secret_key")

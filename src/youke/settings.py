@@ -16,6 +16,7 @@ FIELD_KEY = CONFIG["FIELD_KEY"]  # youke.core.fields: encrypted columns, keyed h
 DEBUG = CONFIG["DEBUG"]
 ALLOWED_HOSTS = CONFIG["ALLOWED_HOSTS"]
 CSRF_TRUSTED_ORIGINS = CONFIG["CSRF_TRUSTED_ORIGINS"]
+SITE_URL: str = CONFIG["SITE_URL"]  # the public address: build absolute links (mail, QR) on it
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -183,11 +184,15 @@ if CONFIG["CELERY_BROKER_URL"]:
     CELERY_BROKER_URL = CONFIG["CELERY_BROKER_URL"]
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # A host name, though unused, keeps kombu from warning that none was supplied.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     QUEUE_DIR.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(QUEUE_DIR),
         "data_folder_out": str(QUEUE_DIR),
+        # kombu keeps its exchange tables in "control_folder", by default ./control relative
+        # to whatever the current directory is; it belongs with the queue.
+        "control_folder": str(QUEUE_DIR / "control"),
         "store_processed": False,
     }
 BROKERLESS_QUEUE = not CONFIG["CELERY_BROKER_URL"]
@@ -212,8 +217,33 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO" if not DEBUG else "DEBUG"},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # "Not Found: /favicon.ico" and every 401/403/404 would fill the log with lines no one
+        # can act on; server errors (5xx) are still logged. Refused CSRF checks and bad Host
+        # headers are logged by django.security, which stays at WARNING.
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# HTTPS behind a reverse proxy (TLS ends at the proxy); all follow YOUKE_SITE_URL's scheme.
+SECURE_SSL_REDIRECT = CONFIG["SSL_REDIRECT"]
+# Load balancers probe the app directly over plain HTTP; a redirect would mark it down.
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
+SESSION_COOKIE_SECURE = CONFIG["SECURE_COOKIES"]
+CSRF_COOKIE_SECURE = CONFIG["SECURE_COOKIES"]
+SECURE_HSTS_SECONDS = CONFIG["HSTS_SECONDS"]
+SECURE_HSTS_INCLUDE_SUBDOMAINS = CONFIG["HSTS_INCLUDE_SUBDOMAINS"]
+SECURE_HSTS_PRELOAD = CONFIG["HSTS_PRELOAD"]
+if CONFIG["PROXY_SSL_HEADER"]:
+    _proxy_header = "HTTP_" + CONFIG["PROXY_SSL_HEADER"].strip().upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (_proxy_header, "https")
+SILENCED_SYSTEM_CHECKS = []
+if not SECURE_HSTS_PRELOAD:
+    # security.W021 asks for HSTS preload. Preloading binds the whole registrable domain
+    # (often a bureau's, shared with other sites) to HTTPS in every browser for months and
+    # is hard to undo, so the operator opts in with YOUKE_HSTS_PRELOAD, never youke.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")

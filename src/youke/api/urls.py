@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from youke.api.auth import AUTH
 from youke.api.common import install_error_handlers
+from youke.api.docs import LocalSwagger
 from youke.api.routers import (
     awards,
     campaigns,
@@ -281,6 +282,7 @@ api = YoukeAPI(
     ),
     auth=AUTH,
     urls_namespace="api",
+    docs=LocalSwagger(),  # Swagger UI from our static files, no CDN
 )
 install_error_handlers(api)
 api.add_router("", health.router)

@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter
 from typing import TextIO
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -48,7 +49,6 @@ from youke.orgs.models import Contact, Person, Unit
 
 DEFAULT_PASSWORD = "youke2026"
 DEFAULT_SEED = 2026
-SITE_URL = "http://127.0.0.1:8000/"
 
 LOGIN_ROLES = (
     (ADMIN, gettext_lazy("平台管理员")),
@@ -262,7 +262,8 @@ def _print_logins(stdout: TextIO, logins: dict[str, str], password: str) -> None
             "  ".join(_pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip(),
         )
     _say(stdout, "")
-    _say(stdout, _("启动 youke serve 后访问 %(url)s 登录。") % {"url": SITE_URL})
+    # YOUKE_SITE_URL, else http://127.0.0.1:YOUKE_PORT/ (`make demo PORT=N` sets the port).
+    _say(stdout, _("启动 youke serve 后访问 %(url)s 登录。") % {"url": settings.SITE_URL})
 
 
 def _width(text: str) -> int:
