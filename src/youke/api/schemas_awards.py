@@ -13,7 +13,7 @@ from ninja import Field, Schema
 
 from youke.api.fields import Id, Reason
 from youke.api.schemas import UnitRef
-from youke.api.schemas_selection import REASON_MAX, LevelRef
+from youke.api.schemas_selection import LevelRef
 
 
 class ProposalFilters(Schema):
@@ -91,9 +91,7 @@ class AwardProposalOut(Schema):
 class GrantItemIn(Schema):
     entry: Id = Field(description=_lazy("级别条目 id（本轮评审中的作品）"))
     grade: Id = Field(description=_lazy("奖项 id（本级别的奖项）"))
-    reason: Reason = Field(
-        "", max_length=REASON_MAX, description=_lazy("与按排名的建议不同时必填的调整理由")
-    )
+    reason: Reason = Field("", description=_lazy("与按排名的建议不同时必填的调整理由"))
 
 
 class GrantIn(Schema):

@@ -171,7 +171,7 @@ class AssignmentDetailOut(AssignmentBase):
 
 class ScoreIn(Schema):
     criterion: Id
-    points: Count = Field(ge=0)
+    points: Count
 
 
 class ScoresIn(Schema):

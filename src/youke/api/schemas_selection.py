@@ -15,8 +15,6 @@ from youke.api.fields import Count, Id, LongText, Reason
 from youke.api.schemas import UnitRef
 from youke.selection.enums import EntryState, ListState, PassFail, QuotaBasis
 
-REASON_MAX = 300
-
 
 class LevelRef(Schema):
     id: int
@@ -75,15 +73,12 @@ class EntryFilters(Schema):
 
 class ReasonIn(Schema):
     reason: Reason = Field(description=_lazy("理由，下级单位和教师会看到"))
-    override_reason: Reason = Field(
-        "", max_length=REASON_MAX, description=_lazy("截止后由上级调整时的特批理由")
-    )
+    override_reason: Reason = Field("", description=_lazy("截止后由上级调整时的特批理由"))
 
 
 class RecommendIn(Schema):
     override_reason: Reason = Field(
         "",
-        max_length=REASON_MAX,
         description=_lazy("特批理由：突破每节点一件（R5）、每教师一件（R6）或截止时间时必填"),
     )
 
@@ -92,7 +87,7 @@ class ConfirmListIn(Schema):
     campaign: Id
     level: Id
     unit: Id
-    override_reason: Reason = Field("")
+    override_reason: Reason = ""
 
 
 class LevelListOut(Schema):
@@ -135,7 +130,7 @@ class QuotaIn(Schema):
     campaign: Id
     level: Id
     unit: Id = Field(description=_lazy("获得名额的下级单位 id"))
-    allowed: Count = Field(ge=0)
+    allowed: Count
     category: Id | None = Field(None, description=_lazy("类别 id；不填为总名额"))
 
 
@@ -143,7 +138,7 @@ class ProportionalIn(Schema):
     campaign: Id
     level: Id
     parent_unit: Id = Field(description=_lazy("分配名额的上级单位 id（其直属下级按比例分得）"))
-    total: Count = Field(ge=0)
+    total: Count
     bonus_per_award: Count = Field(0, ge=0, description=_lazy("上一年每个省级奖项奖励的名额"))
     apply: bool = Field(False, description=_lazy("false：只预览计算结果；true：保存为名额"))
 

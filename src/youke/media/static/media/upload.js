@@ -165,11 +165,12 @@
       });
     }
     if (spec.max_bytes && file.size > spec.max_bytes) {
+      var sizes = overLimitSizes(file.size, spec.max_bytes);
       problems.push({
         rule: "max_bytes",
         message: format(
           gettext("文件大小为 %(size)s，超过本材料允许的 %(limit)s，请压缩或重新导出后再上传。"),
-          { size: overLimitSizes(file.size, spec.max_bytes)[0], limit: overLimitSizes(file.size, spec.max_bytes)[1] }
+          { size: sizes[0], limit: sizes[1] }
         ),
       });
     }
