@@ -297,6 +297,21 @@ SPEC: tuple[Setting, ...] = (
         int,
         "Unfinished uploads older than this are removed by `youke cleanup_uploads`",
     ),
+    Setting(
+        "UPLOAD_MAX_UNFINISHED",
+        "YOUKE_UPLOAD_MAX_UNFINISHED",
+        5,
+        int,
+        "Unfinished uploads one person may hold at a time; a new one is refused until one "
+        "finishes or is cancelled",
+    ),
+    Setting(
+        "UPLOAD_MAX_RESERVED_BYTES",
+        "YOUKE_UPLOAD_MAX_RESERVED_BYTES",
+        3 * 1024**3,
+        int,
+        "Total declared size of one person's unfinished uploads, in bytes",
+    ),
     Setting("PORT", "YOUKE_PORT", 8000, int, "Port `youke serve` listens on"),
     Setting("WEB_WORKERS", "YOUKE_WEB_WORKERS", 2, int, "Web worker processes of `youke serve`"),
     Setting("WEB_THREADS", "YOUKE_WEB_THREADS", 4, int, "Threads per web worker"),

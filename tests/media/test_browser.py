@@ -164,6 +164,28 @@ def test_wrong_extension_and_size_are_explained(page_for, province, tmp_path):
     assert not Upload.objects.exists()
 
 
+def test_empty_file_bare_extension_and_size_just_over_are_explained(page_for, province, tmp_path):
+    empty = tmp_path / "教学设计.docx"
+    empty.write_bytes(b"")
+    bare = tmp_path / ".docx"
+    bare.write_bytes(b"PK" + bytes(100))
+    over = tmp_path / "课件.docx"
+    over.write_bytes(bytes(1024 * 1024 + 1))
+    page = page_for(province.teacher_a, {"max_bytes": 1024 * 1024, "extensions": ["docx"]})
+    texts = []
+    for path in (empty, bare, over):
+        page.set_input_files("#file", str(path))
+        page.locator("#message div").first.wait_for()
+        texts.append(page.locator("#message div").all_inner_texts())
+
+    assert texts == [
+        ["文件“教学设计.docx”是空的（0 字节），请检查文件内容后重新选择。"],
+        ["文件名“.docx”只有扩展名，没有名称。请把文件改名（例如“教学设计.docx”）后重新选择上传。"],
+        ["文件大小为 1,048,577 字节，超过本材料允许的 1,048,576 字节，请压缩或重新导出后再上传。"],
+    ]
+    assert not Upload.objects.exists()
+
+
 def test_good_video_uploads_with_progress_and_event(page_for, province, tmp_path):
     video = small_video(tmp_path / "第一课.webm", 640, 360)
     spec = VIDEO_SPEC | {"min_width": 640, "min_height": 360}

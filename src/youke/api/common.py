@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Substr
-from django.http import Http404
+from django.http import Http404, RawPostDataException
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -22,6 +22,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from youke.catalog import rules as catalog_rules
 from youke.core.actor import Actor
+from youke.core.request_guard import api_status_message
 from youke.orgs.domain.units import PermissionDenied
 
 if TYPE_CHECKING:
@@ -34,9 +35,25 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
 
+class Pagination(PageNumberPagination):
+    """Page numbers past the last page answer an empty page with the true count.
+
+    Without the check, ``?page=9223372036854775807`` becomes an OFFSET no database accepts
+    (an overflow, i.e. a 500), and it is reachable anonymously on public lists.
+    """
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page_size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * page_size
+        count = self._items_count(queryset)
+        if offset >= count:
+            return {self.items_attribute: [], "count": count}
+        return {self.items_attribute: queryset[offset : offset + page_size], "count": count}
+
+
 def paginated(view):
     """Page-number pagination shared by every list (50 per page, at most 200)."""
-    return paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)(view)
+    return paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)(view)
 
 
 def viewer(request) -> Person:
@@ -126,11 +143,19 @@ def _pydantic_message(error: dict) -> str:
     if kind.startswith("bool_"):
         return _("请填写 true 或 false。")
     if kind == "string_too_long":
-        return _("内容过长，最多 %(max)s 个字符。") % {"max": ctx.get("max_length", "")}
+        return _("内容过长，最多 %(max)s 个字符，请缩短后重新填写。") % {
+            "max": ctx.get("max_length", "")
+        }
+    if kind == "string_too_short":
+        return _("此项不能为空，请填写。")
     if kind == "greater_than_equal":
         return _("数值不能小于 %(min)s。") % {"min": ctx.get("ge", "")}
+    if kind == "less_than_equal":
+        return _("数值不能大于 %(max)s，请检查后重新填写。") % {"max": ctx.get("le", "")}
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])
+    if kind == "string_unicode":
+        return _("含有无法保存的字符（不成对的代理字符），请删除后重新填写。")
     if kind in ("list_type", "string_type", "model_attributes_type", "dict_type"):
         return _("格式不正确，请检查数据类型。")
     if kind == "json_invalid":
@@ -178,6 +203,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
         message = messages.get(exc.status_code, str(exc))
         return api.create_response(request, {"detail": message}, status=exc.status_code)
 
+    def too_big(request, exc):
+        return api.create_response(request, {"detail": api_status_message(413)}, status=413)
+
+    def form_body_for_json(request, exc):
+        # a form body sent to a JSON operation: the request guard has read it already
+        return api.create_response(request, {"detail": api_status_message(415)}, status=415)
+
+    api.add_exception_handler(RequestDataTooBig, too_big)
+    api.add_exception_handler(RawPostDataException, form_body_for_json)
     api.add_exception_handler(DjangoValidationError, domain_validation)
     api.add_exception_handler(NinjaValidationError, schema_validation)
     api.add_exception_handler(PermissionDenied, not_found)

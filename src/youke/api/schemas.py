@@ -16,6 +16,7 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from youke.api.common import parent_pk_of
+from youke.api.fields import Email, Id, Reason, Search, Text
 from youke.catalog.enums import NodeLevel
 from youke.orgs import rules
 from youke.orgs.enums import AreaType, Role, TeacherTitle, UnitKind
@@ -79,33 +80,33 @@ class UnitOut(Schema):
 
 
 class UnitFilters(Schema):
-    parent_id: int | None = Field(None, description=_lazy("只列出该单位的直接下级"))
-    under: int | None = Field(None, description=_lazy("列出该单位及其全部下级（整棵子树）"))
+    parent_id: Id | None = Field(None, description=_lazy("只列出该单位的直接下级"))
+    under: Id | None = Field(None, description=_lazy("列出该单位及其全部下级（整棵子树）"))
     kind: UnitKind | None = None
     area_type: AreaType | None = None
-    q: str | None = Field(None, description=_lazy("按名称（包含）或代码（前缀）查找"))
+    q: Search | None = Field(None, description=_lazy("按名称（包含）或代码（前缀）查找"))
     is_active: bool | None = None
 
 
 class UnitCreateIn(Schema):
-    parent_id: int | None = Field(None, description=_lazy("上级单位 id；只有平台管理员可建根单位"))
-    name: str
-    code: str = Field(description=_lazy("行政区划代码（6 位）或学校标识码（10 位）"))
+    parent_id: Id | None = Field(None, description=_lazy("上级单位 id；只有平台管理员可建根单位"))
+    name: Text(100)
+    code: Text(10) = Field(description=_lazy("行政区划代码（6 位）或学校标识码（10 位）"))
     kind: UnitKind
     area_type: AreaType | None = None
-    address: str = ""
+    address: Text(200) = ""
 
 
 class UnitUpdateIn(Schema):
-    name: str | None = None
-    code: str | None = None
+    name: Text(100) | None = None
+    code: Text(10) | None = None
     area_type: AreaType | None = None
-    address: str | None = None
+    address: Text(200) | None = None
 
 
 class UnitMoveIn(Schema):
-    parent_id: int = Field(description=_lazy("新的上级单位 id"))
-    reason: str = ""
+    parent_id: Id = Field(description=_lazy("新的上级单位 id"))
+    reason: Reason = ""
 
 
 # --- people ----------------------------------------------------------------------------------
@@ -161,31 +162,31 @@ class PersonCreatedOut(PersonOut):
 
 
 class PersonFilters(Schema):
-    unit_id: int | None = Field(None, description=_lazy("该单位及其全部下级单位的人员"))
+    unit_id: Id | None = Field(None, description=_lazy("该单位及其全部下级单位的人员"))
     role: Role | None = None
     title: TeacherTitle | None = None
-    q: str | None = Field(None, description=_lazy("按姓名、用户名（包含）或手机号（前缀）查找"))
+    q: Search | None = Field(None, description=_lazy("按姓名、用户名（包含）或手机号（前缀）查找"))
     is_active: bool | None = None
 
 
 class PersonCreateIn(Schema):
-    unit_id: int
-    full_name: str
-    mobile: str | None = None
-    id_card: str | None = None
-    email: str = ""
+    unit_id: Id
+    full_name: Text(64)
+    mobile: Text(11) | None = None
+    id_card: Text(18) | None = None
+    email: Email = ""
     title: TeacherTitle = TeacherTitle.NONE
     roles: list[Role] = Field(default_factory=list, description=_lazy("在所属单位上授予的角色"))
-    username: str | None = Field(None, description=_lazy("不填时使用手机号"))
+    username: Text(64) | None = Field(None, description=_lazy("不填时使用手机号"))
 
     _email = field_validator("email")(_check_email)
 
 
 class PersonUpdateIn(Schema):
-    full_name: str | None = None
-    mobile: str | None = None
-    id_card: str | None = None
-    email: str | None = None
+    full_name: Text(64) | None = None
+    mobile: Text(11) | None = None
+    id_card: Text(18) | None = None
+    email: Email | None = None
     title: TeacherTitle | None = None
 
     _email = field_validator("email")(_check_email)
@@ -215,14 +216,14 @@ class GrantOut(Schema):
 
 
 class GrantFilters(Schema):
-    person_id: int | None = None
-    unit_id: int | None = Field(None, description=_lazy("授予在该单位上的角色（不含下级单位）"))
+    person_id: Id | None = None
+    unit_id: Id | None = Field(None, description=_lazy("授予在该单位上的角色（不含下级单位）"))
     role: Role | None = None
 
 
 class GrantCreateIn(Schema):
-    person_id: int
-    unit_id: int
+    person_id: Id
+    unit_id: Id
     role: Role
 
 
@@ -269,20 +270,20 @@ class NodeDetailOut(NodeOut):
 
 
 class NodeFilters(Schema):
-    parent_id: int | None = Field(
+    parent_id: Id | None = Field(
         None, description=_lazy("只列出该节点的直接下级；不填且没有 q、level 时列出各学段")
     )
     level: NodeLevel | None = None
-    q: str | None = Field(None, description=_lazy("按名称（包含）或节点编号（前缀）查找"))
+    q: Search | None = Field(None, description=_lazy("按名称（包含）或节点编号（前缀）查找"))
 
 
 class NodeCreateIn(Schema):
-    parent_id: int | None = Field(None, description=_lazy("上级节点 id；不填则新建学段"))
-    code: str
-    name: str
+    parent_id: Id | None = Field(None, description=_lazy("上级节点 id；不填则新建学段"))
+    code: Text(32)
+    name: Text(100)
 
 
 class NodeUpdateIn(Schema):
-    code: str | None = None
-    name: str | None = None
+    code: Text(32) | None = None
+    name: Text(100) | None = None
     is_active: bool | None = None

@@ -11,24 +11,25 @@ import datetime
 from django.utils.translation import gettext_lazy as _lazy
 from ninja import Field, Schema
 
+from youke.api.fields import Id, Reason
 from youke.api.schemas import UnitRef
-from youke.api.schemas_selection import REASON_MAX, LevelRef
+from youke.api.schemas_selection import LevelRef
 
 
 class ProposalFilters(Schema):
-    campaign: int = Field(description=_lazy("活动 id"))
-    level: int = Field(description=_lazy("级别 id（须与单位的类型相符）"))
-    unit: int = Field(description=_lazy("负责单位 id（调用者管理的单位）"))
-    round: int | None = Field(
+    campaign: Id = Field(description=_lazy("活动 id"))
+    level: Id = Field(description=_lazy("级别 id（须与单位的类型相符）"))
+    unit: Id = Field(description=_lazy("负责单位 id（调用者管理的单位）"))
+    round: Id | None = Field(
         None, description=_lazy("已结束的评审轮次 id；不填则按提交时间排序，没有分数")
     )
 
 
 class ProposalApplyIn(Schema):
-    campaign: int
-    level: int
-    unit: int
-    round: int | None = None
+    campaign: Id
+    level: Id
+    unit: Id
+    round: Id | None = None
 
 
 class ProposalRowOut(Schema):
@@ -88,11 +89,9 @@ class AwardProposalOut(Schema):
 
 
 class GrantItemIn(Schema):
-    entry: int = Field(description=_lazy("级别条目 id（本轮评审中的作品）"))
-    grade: int = Field(description=_lazy("奖项 id（本级别的奖项）"))
-    reason: str = Field(
-        "", max_length=REASON_MAX, description=_lazy("与按排名的建议不同时必填的调整理由")
-    )
+    entry: Id = Field(description=_lazy("级别条目 id（本轮评审中的作品）"))
+    grade: Id = Field(description=_lazy("奖项 id（本级别的奖项）"))
+    reason: Reason = Field("", description=_lazy("与按排名的建议不同时必填的调整理由"))
 
 
 class GrantIn(Schema):
@@ -102,13 +101,13 @@ class GrantIn(Schema):
 
 
 class RevokeIn(Schema):
-    reason: str = Field(max_length=REASON_MAX, description=_lazy("撤销理由，记入日志"))
+    reason: Reason = Field(description=_lazy("撤销理由，记入日志"))
 
 
 class AwardFilters(Schema):
-    campaign: int | None = Field(None, description=_lazy("活动 id"))
-    level: int | None = Field(None, description=_lazy("级别 id"))
-    round: int | None = Field(None, description=_lazy("评审轮次 id"))
+    campaign: Id | None = Field(None, description=_lazy("活动 id"))
+    level: Id | None = Field(None, description=_lazy("级别 id"))
+    round: Id | None = Field(None, description=_lazy("评审轮次 id"))
     active: bool | None = Field(None, description=_lazy("true：未撤销；false：已撤销"))
 
 

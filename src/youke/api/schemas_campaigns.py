@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _lazy
 from ninja import Field, Schema
 
+from youke.api.fields import Count, Id, Integer, LongText, Reason, Search, Text
 from youke.api.schemas import NodeRef, UnitRef
 from youke.campaigns.enums import CampaignState, TemplateKey
 from youke.submissions import rules as submission_rules
@@ -51,7 +52,7 @@ class CampaignOut(Schema):
 
 class CampaignFilters(Schema):
     state: CampaignState | None = None
-    year: int | None = None
+    year: Integer(1900, 9999) | None = None
     template: TemplateKey | None = None
 
 
@@ -197,7 +198,7 @@ class CampaignDetailOut(CampaignOut):
 
 
 class CampaignStateIn(Schema):
-    reason: str = Field("", description=_lazy("原因（写入日志）"))
+    reason: Reason = Field("", description=_lazy("原因（写入日志）"))
 
 
 class CampaignNodeOut(Schema):
@@ -245,10 +246,10 @@ class CampaignNodeOut(Schema):
 
 
 class CampaignNodeFilters(Schema):
-    parent_id: int | None = Field(
+    parent_id: Id | None = Field(
         None, description=_lazy("只列出该节点的直接下级；不填且没有 q 时列出各学段")
     )
-    q: str | None = Field(None, description=_lazy("按名称（包含）或节点编号（前缀）查找"))
+    q: Search | None = Field(None, description=_lazy("按名称（包含）或节点编号（前缀）查找"))
 
 
 # --- submissions -----------------------------------------------------------------------------
@@ -293,8 +294,8 @@ class SubmissionOut(Schema):
 
 
 class SubmissionFilters(Schema):
-    campaign: int | None = Field(None, description=_lazy("活动 id"))
-    category: int | None = Field(None, description=_lazy("类别 id"))
+    campaign: Id | None = Field(None, description=_lazy("活动 id"))
+    category: Id | None = Field(None, description=_lazy("类别 id"))
     state: SubmissionState | None = None
     check_state: CheckState | None = Field(None, description=_lazy("至少有一份材料处于该检查结果"))
 
@@ -331,9 +332,9 @@ class CoAuthorOut(Schema):
 
 
 class CitationIn(Schema):
-    source: str = Field(description=_lazy("出处"))
-    author: str = Field(description=_lazy("作者"))
-    note: str = Field("", description=_lazy("引用内容说明"))
+    source: Text(200) = Field(description=_lazy("出处"))
+    author: Text(100) = Field(description=_lazy("作者"))
+    note: Text(200) = Field("", description=_lazy("引用内容说明"))
 
 
 class CitationOut(CitationIn):
@@ -487,18 +488,18 @@ class SubmissionDetailOut(SubmissionOut):
 
 
 class SubmissionCreateIn(Schema):
-    campaign_id: int
-    category_id: int
-    node_id: int = Field(description=_lazy("“课”一级的课程节点 id"))
-    title: str
-    description: str = ""
-    periods: int = Field(1, ge=1, description=_lazy("课时数（不超过类别允许的最多课时数）"))
+    campaign_id: Id
+    category_id: Id
+    node_id: Id = Field(description=_lazy("“课”一级的课程节点 id"))
+    title: Text(120)
+    description: LongText = ""
+    periods: Count = Field(1, ge=1, description=_lazy("课时数（不超过类别允许的最多课时数）"))
 
 
 class SubmissionUpdateIn(Schema):
-    title: str | None = None
-    description: str | None = None
-    periods: int | None = Field(None, ge=1)
+    title: Text(120) | None = None
+    description: LongText | None = None
+    periods: Count | None = Field(None, ge=1)
 
 
 class CitationsIn(Schema):
@@ -506,19 +507,19 @@ class CitationsIn(Schema):
 
 
 class CoAuthorsIn(Schema):
-    mobiles: list[str] = Field(
+    mobiles: list[Text(11)] = Field(
         description=_lazy("合作者的手机号，按署名顺序；空列表表示没有合作者")
     )
 
 
 class MaterialAttachIn(Schema):
-    requirement_id: int
-    period: int = Field(1, ge=1)
+    requirement_id: Id
+    period: Count = Field(1, ge=1)
     upload_id: uuid.UUID = Field(description=_lazy("已完成的上传（tus）id"))
 
 
 class WithdrawIn(Schema):
-    reason: str = Field(description=_lazy("撤回原因"))
+    reason: Reason = Field(description=_lazy("撤回原因"))
 
 
 # --- counts ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import datetime
 from django.utils.translation import gettext_lazy as _lazy
 from ninja import Field, Schema
 
+from youke.api.fields import Count, Id, LongText, Reason, Text
 from youke.api.schemas import UnitRef
 from youke.api.schemas_selection import LevelRef
 from youke.selection.enums import (
@@ -21,8 +22,6 @@ from youke.selection.enums import (
     RankingMethod,
     RoundState,
 )
-
-TEXT_MAX = 2000
 
 
 class PersonRef(Schema):
@@ -34,23 +33,23 @@ class PersonRef(Schema):
 
 
 class RoundFilters(Schema):
-    campaign: int | None = Field(None, description=_lazy("活动 id"))
+    campaign: Id | None = Field(None, description=_lazy("活动 id"))
     state: RoundState | None = None
 
 
 class RoundIn(Schema):
-    campaign: int
-    level: int
-    unit: int = Field(description=_lazy("组织评审的单位 id（须与级别的单位类型一致）"))
-    name: str = Field(min_length=1, max_length=100)
-    reviews_per_entry: int = Field(3, ge=1, le=20)
+    campaign: Id
+    level: Id
+    unit: Id = Field(description=_lazy("组织评审的单位 id（须与级别的单位类型一致）"))
+    name: Text(100, min_length=1)
+    reviews_per_entry: Count = Field(3, ge=1, le=20)
     deadline: datetime.datetime
     blind: bool = Field(True, description=_lazy("匿名评审：专家看不到作者、学校和单位"))
     show_other_scores: bool = False
     exclude_same_county: bool = False
     exclude_same_city: bool = False
     ranking_method: RankingMethod = RankingMethod.MEAN
-    disagreement_threshold: int = Field(15, ge=0, le=1000)
+    disagreement_threshold: Count = Field(15, ge=0, le=1000)
 
 
 class RoundOut(Schema):
@@ -79,8 +78,8 @@ class RoundOut(Schema):
 
 
 class RoundExpertIn(Schema):
-    expert: int = Field(description=_lazy("专家（人员）id；须在本轮的专家库中"))
-    max_load: int = Field(20, ge=1, le=1000)
+    expert: Id = Field(description=_lazy("专家（人员）id；须在本轮的专家库中"))
+    max_load: Count = Field(20, ge=1, le=1000)
 
 
 class RoundExpertOut(Schema):
@@ -99,13 +98,13 @@ class AutoAssignOut(Schema):
 
 
 class AssignmentFilters(Schema):
-    round: int | None = Field(None, description=_lazy("评审轮次 id"))
+    round: Id | None = Field(None, description=_lazy("评审轮次 id"))
     state: AssignmentState | None = None
 
 
 class AssignIn(Schema):
-    entry: int = Field(description=_lazy("级别推荐记录 id（本轮评审的作品）"))
-    expert: int
+    entry: Id = Field(description=_lazy("级别推荐记录 id（本轮评审的作品）"))
+    expert: Id
 
 
 class AssignmentBase(Schema):
@@ -171,17 +170,17 @@ class AssignmentDetailOut(AssignmentBase):
 
 
 class ScoreIn(Schema):
-    criterion: int
-    points: int = Field(ge=0)
+    criterion: Id
+    points: Count
 
 
 class ScoresIn(Schema):
     scores: list[ScoreIn] = Field(
         description=_lazy("各评价指标得分；一票否决项填 1（违反）或 0（未违反）")
     )
-    comment: str = Field("", max_length=TEXT_MAX)
+    comment: LongText = ""
     veto: bool = False
-    veto_reason: str = Field("", max_length=300)
+    veto_reason: Reason = ""
     submit: bool = Field(False, description=_lazy("false 为暂存，true 为提交（提交后不能修改）"))
 
 
@@ -219,14 +218,14 @@ class RoundResultsOut(Schema):
 
 
 class ConflictIn(Schema):
-    reason: str = Field(min_length=1, max_length=200)
-    assignment: int | None = Field(
+    reason: Text(200, min_length=1)
+    assignment: Id | None = Field(
         None, description=_lazy("专家本人申报：要回避的评审任务 id（其余字段不填）")
     )
-    round: int | None = Field(None, description=_lazy("管理员代为申报：评审轮次 id"))
-    expert: int | None = Field(None, description=_lazy("管理员代为申报：本轮专家 id"))
-    entry: int | None = Field(None, description=_lazy("管理员代为申报：本轮作品 id"))
-    unit: int | None = Field(None, description=_lazy("管理员代为申报：回避该单位的全部作品"))
+    round: Id | None = Field(None, description=_lazy("管理员代为申报：评审轮次 id"))
+    expert: Id | None = Field(None, description=_lazy("管理员代为申报：本轮专家 id"))
+    entry: Id | None = Field(None, description=_lazy("管理员代为申报：本轮作品 id"))
+    unit: Id | None = Field(None, description=_lazy("管理员代为申报：回避该单位的全部作品"))
 
 
 class ConflictOut(Schema):
@@ -243,10 +242,10 @@ class ConflictOut(Schema):
 
 
 class PublicityIn(Schema):
-    campaign: int
-    level: int
-    unit: int = Field(description=_lazy("发布公示的单位 id（其名单须已确认）"))
-    title: str = Field(max_length=120)
+    campaign: Id
+    level: Id
+    unit: Id = Field(description=_lazy("发布公示的单位 id（其名单须已确认）"))
+    title: Text(120)
     starts_at: datetime.datetime
     ends_at: datetime.datetime
 
@@ -302,10 +301,10 @@ class PublicityDetailOut(PublicityOut):
 
 
 class ObjectionIn(Schema):
-    entry: int = Field(description=_lazy("公示作品 id（GET /publicity/{id} 的 entries[].id）"))
-    name: str = Field(max_length=50)
-    contact: str = Field(max_length=100)
-    reason: str = Field(max_length=TEXT_MAX)
+    entry: Id = Field(description=_lazy("公示作品 id（GET /publicity/{id} 的 entries[].id）"))
+    name: Text(50)
+    contact: Text(100)
+    reason: LongText
 
 
 class ObjectionReceiptOut(Schema):
@@ -337,4 +336,4 @@ class ObjectionOut(ObjectionReceiptOut):
 
 class ResolveIn(Schema):
     upheld: bool = Field(description=_lazy("true：异议成立（撤销推荐）；false：异议不成立"))
-    resolution: str = Field(max_length=TEXT_MAX)
+    resolution: LongText

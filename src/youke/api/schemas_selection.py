@@ -11,10 +11,9 @@ import datetime
 from django.utils.translation import gettext_lazy as _lazy
 from ninja import Field, Schema
 
+from youke.api.fields import Count, Id, LongText, Reason
 from youke.api.schemas import UnitRef
 from youke.selection.enums import EntryState, ListState, PassFail, QuotaBasis
-
-REASON_MAX = 300
 
 
 class LevelRef(Schema):
@@ -66,32 +65,29 @@ class EntryOut(Schema):
 
 
 class EntryFilters(Schema):
-    campaign: int | None = Field(None, description=_lazy("活动 id"))
-    level: int | None = Field(None, description=_lazy("级别 id"))
+    campaign: Id | None = Field(None, description=_lazy("活动 id"))
+    level: Id | None = Field(None, description=_lazy("级别 id"))
     state: EntryState | None = None
-    unit: int | None = Field(None, description=_lazy("负责单位 id"))
+    unit: Id | None = Field(None, description=_lazy("负责单位 id"))
 
 
 class ReasonIn(Schema):
-    reason: str = Field(max_length=REASON_MAX, description=_lazy("理由，下级单位和教师会看到"))
-    override_reason: str = Field(
-        "", max_length=REASON_MAX, description=_lazy("截止后由上级调整时的特批理由")
-    )
+    reason: Reason = Field(description=_lazy("理由，下级单位和教师会看到"))
+    override_reason: Reason = Field("", description=_lazy("截止后由上级调整时的特批理由"))
 
 
 class RecommendIn(Schema):
-    override_reason: str = Field(
+    override_reason: Reason = Field(
         "",
-        max_length=REASON_MAX,
         description=_lazy("特批理由：突破每节点一件（R5）、每教师一件（R6）或截止时间时必填"),
     )
 
 
 class ConfirmListIn(Schema):
-    campaign: int
-    level: int
-    unit: int
-    override_reason: str = Field("", max_length=REASON_MAX)
+    campaign: Id
+    level: Id
+    unit: Id
+    override_reason: Reason = ""
 
 
 class LevelListOut(Schema):
@@ -125,25 +121,25 @@ class QuotaOut(Schema):
 
 
 class QuotaFilters(Schema):
-    campaign: int = Field(description=_lazy("活动 id"))
-    level: int | None = Field(None, description=_lazy("级别 id"))
-    unit: int | None = Field(None, description=_lazy("获得名额的单位 id"))
+    campaign: Id = Field(description=_lazy("活动 id"))
+    level: Id | None = Field(None, description=_lazy("级别 id"))
+    unit: Id | None = Field(None, description=_lazy("获得名额的单位 id"))
 
 
 class QuotaIn(Schema):
-    campaign: int
-    level: int
-    unit: int = Field(description=_lazy("获得名额的下级单位 id"))
-    allowed: int = Field(ge=0)
-    category: int | None = Field(None, description=_lazy("类别 id；不填为总名额"))
+    campaign: Id
+    level: Id
+    unit: Id = Field(description=_lazy("获得名额的下级单位 id"))
+    allowed: Count
+    category: Id | None = Field(None, description=_lazy("类别 id；不填为总名额"))
 
 
 class ProportionalIn(Schema):
-    campaign: int
-    level: int
-    parent_unit: int = Field(description=_lazy("分配名额的上级单位 id（其直属下级按比例分得）"))
-    total: int = Field(ge=0)
-    bonus_per_award: int = Field(0, ge=0, description=_lazy("上一年每个省级奖项奖励的名额"))
+    campaign: Id
+    level: Id
+    parent_unit: Id = Field(description=_lazy("分配名额的上级单位 id（其直属下级按比例分得）"))
+    total: Count
+    bonus_per_award: Count = Field(0, ge=0, description=_lazy("上一年每个省级奖项奖励的名额"))
     apply: bool = Field(False, description=_lazy("false：只预览计算结果；true：保存为名额"))
 
 
@@ -163,11 +159,11 @@ class ProportionalOut(Schema):
 
 class ScreeningIn(Schema):
     technical_check: PassFail | None = None
-    technical_note: str | None = Field(None, max_length=300)
+    technical_note: Reason | None = Field(None)
     trial_date: datetime.date | None = None
-    panel: str | None = Field(None, max_length=300)
+    panel: Reason | None = Field(None)
     trial_result: PassFail | None = None
-    comments: str | None = Field(None, max_length=2000)
+    comments: LongText | None = Field(None)
     filming_done: bool | None = None
 
 

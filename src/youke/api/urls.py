@@ -35,7 +35,10 @@ TUS_METADATA_KEYS = {
 }
 SECURITY = [{"BearerToken": []}, {"ActiveSession": []}]
 ERROR_TEXT = {
-    400: "请求头缺失或格式不正确（Upload-Length、Upload-Offset、Upload-Metadata、校验值）",
+    400: (
+        "请求头缺失或格式不正确（Upload-Length、Upload-Offset、Upload-Metadata、校验值）；"
+        "创建时：文件为空（0 字节），或文件名只有扩展名（如 .pdf）"
+    ),
     401: "未登录，或没有有效的接口令牌",
     403: "CSRF 校验失败，或该用途不允许此上传",
     404: "上传不存在或不属于调用者；创建时：元数据中的作品或材料不存在或不可修改",
@@ -46,6 +49,7 @@ ERROR_TEXT = {
     413: "文件大小超过该材料（或平台）的上限；上传开始前即拒绝",
     415: "文件类型不被该材料接受，或 PATCH 的 Content-Type 不是 application/offset+octet-stream",
     423: "同一上传正在另一个连接（如另一个标签页）中写入，请稍后从 HEAD 返回的位置继续",
+    429: "调用者未完成的上传已达上限（个数或总大小，见配置 UPLOAD_MAX_UNFINISHED、UPLOAD_MAX_RESERVED_BYTES）；请完成或中止（DELETE）其他上传",
     460: "Upload-Checksum 与本次收到的内容不符，本次内容已丢弃",
 }
 
@@ -127,7 +131,7 @@ def tus_paths(base: str) -> dict[str, dict]:
                     },
                 }
             },
-            (400, 401, 403, 404, 412, 413, 415),
+            (400, 401, 403, 404, 412, 413, 415, 429),
         ),
         "security": SECURITY,
         "x-tus-metadata": TUS_METADATA_KEYS,

@@ -8,9 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_save
 
         from youke.core import lookups  # noqa: F401  registers path__under
         from youke.core.signals import create_cache_table
+        from youke.core.text import refuse_unstorable
 
         post_migrate.connect(create_cache_table, sender=self)
+        # The same storage limits on SQLite as on PostgreSQL for every model of the project.
+        pre_save.connect(refuse_unstorable, dispatch_uid="youke.refuse_unstorable")

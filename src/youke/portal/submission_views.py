@@ -24,7 +24,10 @@ from youke.catalog.enums import NodeLevel
 from youke.catalog.models import CourseNode
 from youke.core.actor import Actor
 from youke.core.views import run_action
+from youke.media.access import access_upload
+from youke.media.domain import uploads as uploads_domain
 from youke.media.models import MediaAsset, Upload
+from youke.media.validators import human_size
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Person
 from youke.portal.forms import SubmissionForm, WithdrawForm
@@ -358,7 +361,28 @@ def my_uploads(request):
             Prefetch("materials", queryset=Material.objects.select_related("submission"))
         )
     )
-    return render(request, "portal/my_uploads.html", {"uploads": uploads})
+    return render(
+        request,
+        "portal/my_uploads.html",
+        {
+            "uploads": uploads,
+            "max_unfinished": uploads_domain.max_unfinished_uploads(),
+            "max_reserved": human_size(uploads_domain.max_reserved_bytes()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def cancel_upload(request, upload_id):
+    """Cancel one of the person's unfinished uploads (the received bytes are dropped)."""
+    upload = access_upload(request.user, upload_id)
+    return run_action(
+        request,
+        lambda: uploads_domain.cancel_upload(Actor.from_request(request), upload),
+        _("已取消上传“%(name)s”。") % {"name": upload.filename},
+        redirect("portal:my_uploads"),
+    )
 
 
 @login_required

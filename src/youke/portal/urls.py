@@ -67,4 +67,9 @@ urlpatterns = [
     path(
         "my/uploads/<uuid:upload_id>/download/", submission_views.download, name="upload_download"
     ),
+    path(
+        "my/uploads/<uuid:upload_id>/cancel/",
+        submission_views.cancel_upload,
+        name="upload_cancel",
+    ),
 ]

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from youke.core.forms import BoundedFormMixin
 
-class ObjectionForm(forms.Form):
+
+class ObjectionForm(BoundedFormMixin, forms.Form):
     name = forms.CharField(
         label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"class": "form-control"})
     )

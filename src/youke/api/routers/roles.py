@@ -3,6 +3,7 @@
 from ninja import Query, Router, Status
 
 from youke.api.common import actor, paginated, viewer
+from youke.api.fields import Reason
 from youke.api.schemas import ErrorOut, GrantCreateIn, GrantFilters, GrantOut, ValidationErrorOut
 from youke.orgs import rules
 from youke.orgs.access import (
@@ -47,7 +48,7 @@ def grant_role(request, payload: GrantCreateIn):
     response={204: None, 404: ErrorOut, 422: ValidationErrorOut},
     operation_id="revoke_role",
 )
-def revoke_role(request, grant_id: int, reason: str = ""):
+def revoke_role(request, grant_id: int, reason: Reason = ""):
     grant = access_manageable_grant(viewer(request), grant_id)
     people_domain.revoke_role(actor(request), grant, reason=reason)
     return Status(204, None)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from youke.api.common import access_catalog_node, actor, changes, paginated, viewer
+from youke.api.fields import Id
 from youke.api.schemas import ErrorOut, ValidationErrorOut
 from youke.api.schemas_campaigns import (
     CitationsIn,
@@ -144,7 +145,7 @@ def _top_admin_unit(person: Person) -> Unit | None:
     response={200: SubmissionCountsOut, 404: ErrorOut},
     operation_id="count_submissions",
 )
-def count_submissions(request, campaign: int, unit: int | None = None):
+def count_submissions(request, campaign: Id, unit: Id | None = None):
     """Packages per direct child of ``unit`` (default: the caller's top admin unit), by state.
 
     For every admin in the chain; contents stay closed to levels above the school until the

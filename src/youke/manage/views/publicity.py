@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from youke.core.actor import Actor
+from youke.core.forms import BoundedFormMixin
 from youke.manage.views.common import admin_required, apply_errors
 from youke.orgs.domain.units import PermissionDenied
 from youke.selection.domain import publicity as domain
@@ -20,7 +21,7 @@ from youke.selection.domain import summary
 from youke.selection.enums import ObjectionState
 
 
-class PublicityForm(forms.Form):
+class PublicityForm(BoundedFormMixin, forms.Form):
     title = forms.CharField(label=gettext_lazy("公示标题"), max_length=120)
     starts_at = forms.DateTimeField(
         label=gettext_lazy("公示开始"),
@@ -32,7 +33,7 @@ class PublicityForm(forms.Form):
     )
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(BoundedFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label=gettext_lazy("处理结果"),
         choices=[

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from youke.campaigns import rules as campaign_rules
 from youke.campaigns.models import Level
 from youke.core.actor import Actor
+from youke.core.forms import BoundedFormMixin
 from youke.manage.views.common import admin_required, scope_roots
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Person, Unit
@@ -23,7 +24,7 @@ from youke.selection.enums import AssignmentState, RoundState
 from youke.selection.models import Assignment, ReviewRound, RoundExpert
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(BoundedFormMixin, forms.ModelForm):
     unit = forms.ModelChoiceField(label=gettext_lazy("组织单位"), queryset=None)
     level = forms.ModelChoiceField(label=gettext_lazy("活动与级别"), queryset=None)
     deadline = forms.DateTimeField(

@@ -19,6 +19,7 @@ from youke.campaigns import rules as campaign_rules
 from youke.campaigns.access import access_campaign
 from youke.campaigns.models import Campaign, Level
 from youke.core.actor import Actor
+from youke.core.forms import BoundedFormMixin
 from youke.manage.views.common import admin_required, paginate, scope_roots
 from youke.orgs import rules as org_rules
 from youke.orgs.access import access_unit
@@ -291,7 +292,7 @@ def quotas(request):
     return render(request, "manage/selection_quotas.html", context)
 
 
-class ScreeningForm(forms.ModelForm):
+class ScreeningForm(BoundedFormMixin, forms.ModelForm):
     trial_date = forms.DateField(
         label=gettext_lazy("试讲日期"),
         required=False,

@@ -24,9 +24,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,13 +41,21 @@ from youke.media.domain.purposes import UploadRefused
 from youke.media.domain.sniff import sniff_file
 from youke.media.enums import UPLOAD_TRANSITIONS, UploadState
 from youke.media.models import Upload
-from youke.media.validators import clean_filename, human_size
+from youke.media.validators import (
+    clean_filename,
+    extension_only,
+    human_size,
+    over_limit_sizes,
+)
+from youke.orgs.domain.units import PermissionDenied
 
 logger = logging.getLogger(__name__)
 
 PIECE = 1024 * 1024  # bytes read from the request (and the disk) at a time
 DEFAULT_MAX_BYTES = 2 * 1024**3
 DEFAULT_ABANDON_HOURS = 48
+DEFAULT_MAX_UNFINISHED = 5
+DEFAULT_MAX_RESERVED_BYTES = 3 * 1024**3
 CHECKSUM_ALGORITHMS = ("sha1", "sha256", "md5")
 
 
@@ -149,30 +160,53 @@ def _notify_purpose(upload_id: uuid.UUID) -> None:
 
 
 def create_upload(actor: Actor, *, length: int, metadata: dict[str, str]) -> Upload:
-    """Start an upload after its purpose has allowed it; refused before any byte is sent."""
+    """Start an upload after its purpose has allowed it; refused before any byte is sent.
+
+    The purpose sees the cleaned file name (the one that will be stored), so what it
+    accepts now is what it will be asked to claim later.
+    """
     person = actor.person
     ceiling = max_upload_bytes()
     if length > ceiling:
+        size, limit = over_limit_sizes(length, ceiling)
         raise UploadRefused(
             _("文件大小为 %(size)s，超过平台上限 %(limit)s。请压缩后再上传。")
-            % {"size": human_size(length), "limit": human_size(ceiling)},
+            % {"size": size, "limit": limit},
             status=413,
         )
     purpose = purposes.get_purpose(metadata.get("purpose", ""))
-    filename = clean_filename(metadata.get("filename", ""))
+    raw_name = metadata.get("filename", "")
+    if bare_extension := extension_only(raw_name):
+        raise UploadRefused(
+            _(
+                "文件名“%(name)s”只有扩展名，没有名称。请把文件改名（例如“教学设计%(name)s”）"
+                "后重新选择上传。"
+            )
+            % {"name": bare_extension},
+            status=400,
+        )
+    filename = clean_filename(raw_name)
     if not filename:
         raise UploadRefused(
             _("上传请求缺少文件名（filename），请重新选择文件后再上传。"), status=400
         )
+    if length == 0:
+        raise UploadRefused(
+            _("文件“%(name)s”是空的（0 字节），请检查文件内容后重新选择。") % {"name": filename},
+            status=400,
+        )
+    metadata = {**metadata, "filename": filename}
     allowed = purpose.authorize(person, metadata, length)
     if length > allowed:
+        size, limit = over_limit_sizes(length, allowed)
         raise UploadRefused(
             _("文件大小为 %(size)s，超过该材料允许的 %(limit)s。请压缩或重新导出后再上传。")
-            % {"size": human_size(length), "limit": human_size(allowed)},
+            % {"size": size, "limit": limit},
             status=413,
         )
     partial_dir().mkdir(parents=True, exist_ok=True)
     with transaction.atomic():
+        _check_unfinished_allowance(person, length)
         upload = Upload.objects.create(
             owner=person,
             purpose=purpose.name,
@@ -190,10 +224,57 @@ def create_upload(actor: Actor, *, length: int, metadata: dict[str, str]) -> Upl
         # Created inside the transaction: no row without its file, no file without its row.
         fd = os.open(partial_path(upload.pk), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         os.close(fd)
-    if length == 0:
-        with _locked_partial(upload) as handle:
-            upload = _finish(actor, upload, handle)
     return upload
+
+
+def max_unfinished_uploads() -> int:
+    return int(settings.CONFIG.get("UPLOAD_MAX_UNFINISHED", DEFAULT_MAX_UNFINISHED))
+
+
+def max_reserved_bytes() -> int:
+    return int(settings.CONFIG.get("UPLOAD_MAX_RESERVED_BYTES", DEFAULT_MAX_RESERVED_BYTES))
+
+
+def _check_unfinished_allowance(person, length: int) -> None:
+    """Bound what one person can hold open: a count and a total declared size.
+
+    Without it one account could open hundreds of 1 GB uploads in seconds and reserve the
+    disk for bytes that never come. The person's row is locked so that parallel creations
+    count each other (SQLite's IMMEDIATE transactions serialise them anyway).
+    """
+    get_user_model().objects.select_for_update().filter(pk=person.pk).first()
+    totals = Upload.objects.filter(owner=person, state=UploadState.UPLOADING).aggregate(
+        count=Count("pk"), reserved=Sum("length")
+    )
+    count, reserved = totals["count"], totals["reserved"] or 0
+    how = _(
+        "请在申报页面重新选择同一文件完成上传（会从中断处继续），"
+        "或在“我的上传”中取消不再需要的上传，然后再试。"
+    )
+    limit = max_unfinished_uploads()
+    if count >= limit:
+        raise UploadRefused(
+            _("您已有 %(count)s 个未完成的上传，最多同时保留 %(limit)s 个。")
+            % {"count": count, "limit": limit}
+            + how,
+            status=429,
+        )
+    budget = max_reserved_bytes()
+    if reserved + length > budget:
+        raise UploadRefused(
+            _(
+                "未完成的上传最多共 %(limit)s：您已有 %(count)s 个未完成的上传共 %(reserved)s，"
+                "加上本文件 %(size)s 将超出。"
+            )
+            % {
+                "limit": human_size(budget),
+                "count": count,
+                "reserved": human_size(reserved),
+                "size": human_size(length),
+            }
+            + how,
+            status=429,
+        )
 
 
 # --- appending -----------------------------------------------------------------------------
@@ -414,6 +495,23 @@ def abort_upload(actor: Actor, upload: Upload, *, reason: str = "") -> Upload:
         upload = set_upload_state(upload, UploadState.ABORTED, actor=actor, reason=reason)
         path.unlink(missing_ok=True)
     return upload
+
+
+def cancel_upload(actor: Actor, upload: Upload) -> Upload:
+    """The owner cancels an unfinished upload from a page ("我的上传"); refusals as messages."""
+    if upload.owner_id != actor.person.pk:
+        raise PermissionDenied("upload")
+    if upload.state == UploadState.COMPLETE:
+        raise ValidationError(
+            _("“%(name)s”已上传完成，不能取消。如不再需要，请在申报材料中移除该文件。")
+            % {"name": upload.filename}
+        )
+    try:
+        return abort_upload(actor, upload, reason=_("上传人取消上传"))
+    except UploadError as exc:
+        raise ValidationError(exc.message) from exc
+    except IllegalUploadTransition as exc:
+        raise ValidationError(_("该上传的状态已变化，请刷新页面后查看。")) from exc
 
 
 @dataclass(frozen=True)

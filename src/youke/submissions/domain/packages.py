@@ -26,6 +26,7 @@ from youke.core.domain.audit import record, snapshot
 from youke.core.enums import AuditAction
 from youke.media.enums import UploadState
 from youke.media.models import Upload
+from youke.media.validators import over_limit_sizes
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Person
 from youke.submissions import rules
@@ -327,9 +328,10 @@ def check_material_fit(requirement: MaterialRequirement, filename: str, size: in
         )
     limit = min(requirement.max_bytes, requirement.category.campaign.max_upload_bytes)
     if size > limit:
+        size_text, limit_text = over_limit_sizes(size, limit)
         raise ValidationError(
-            _("文件大小 %(s)s MB，超过“%(m)s”的上限 %(l)s MB。请压缩或降低码率后再上传。")
-            % {"s": round(size / 1048576, 1), "m": requirement.name, "l": limit // 1048576},
+            _("文件大小 %(s)s，超过“%(m)s”的上限 %(l)s。请压缩或降低码率后再上传。")
+            % {"s": size_text, "m": requirement.name, "l": limit_text},
             code="too_large",
         )
 

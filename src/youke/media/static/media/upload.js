@@ -40,14 +40,43 @@
     });
   }
 
+  var SIZE_UNITS = [["GB", 1024 * 1024 * 1024], ["MB", 1024 * 1024], ["KB", 1024]];
+
   function formatBytes(size) {
-    var units = [["GB", 1024 * 1024 * 1024], ["MB", 1024 * 1024], ["KB", 1024]];
-    for (var i = 0; i < units.length; i++) {
-      if (size >= units[i][1]) {
-        return (size / units[i][1]).toFixed(1).replace(/\.0$/, "") + " " + units[i][0];
+    for (var i = 0; i < SIZE_UNITS.length; i++) {
+      if (size >= SIZE_UNITS[i][1]) {
+        return (size / SIZE_UNITS[i][1]).toFixed(1).replace(/\.0$/, "") + " " + SIZE_UNITS[i][0];
       }
     }
     return size + " B";
+  }
+
+  // Truncated to `digits` decimals, never rounded up: a size just over a limit must not
+  // read as the limit itself.
+  function truncatedIn(size, factor, unit, digits) {
+    var scale = Math.pow(10, digits);
+    var text = (Math.floor(size * scale / factor) / scale).toFixed(digits);
+    return text.replace(/\.?0+$/, "") + " " + unit;
+  }
+
+  function groupDigits(size) {
+    return String(size).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  }
+
+  // "size exceeds limit" texts that never read alike (the server's over_limit_sizes).
+  function overLimitSizes(size, limit) {
+    var limitText = formatBytes(limit);
+    var unit = limitText.split(" ")[1];
+    if (unit === "B") return [formatBytes(size), limitText];  // exact bytes already
+    for (var i = 0; i < SIZE_UNITS.length; i++) {
+      if (SIZE_UNITS[i][0] !== unit) continue;
+      for (var digits = 1; digits <= 6; digits++) {
+        var text = truncatedIn(size, SIZE_UNITS[i][1], unit, digits);
+        if (text !== truncatedIn(limit, SIZE_UNITS[i][1], unit, digits)) return [text, limitText];
+      }
+    }
+    var bytes = gettext("%(count)s 字节");
+    return [format(bytes, { count: groupDigits(size) }), format(bytes, { count: groupDigits(limit) })];
   }
 
   function formatDuration(seconds) {
@@ -111,7 +140,16 @@
     var allowed = (spec.extensions || []).map(function (item) {
       return String(item).toLowerCase().replace(/^\./, "");
     });
-    if (allowed.length && allowed.indexOf(extension) < 0) {
+    var bare = file.name.replace(/^\s+|\s+$/g, "");
+    if (/^\.+[^.]+$/.test(bare)) {
+      problems.push({
+        rule: "name",
+        message: format(
+          gettext("文件名“%(name)s”只有扩展名，没有名称。请把文件改名（例如“教学设计%(name)s”）后重新选择上传。"),
+          { name: bare.replace(/^\.+/, ".") }
+        ),
+      });
+    } else if (allowed.length && allowed.indexOf(extension) < 0) {
       problems.push({
         rule: "extensions",
         message: format(
@@ -123,15 +161,16 @@
     if (file.size === 0) {
       problems.push({
         rule: "empty",
-        message: gettext("文件是空的（0 字节），请检查后重新选择。"),
+        message: format(gettext("文件“%(name)s”是空的（0 字节），请检查文件内容后重新选择。"), { name: file.name }),
       });
     }
     if (spec.max_bytes && file.size > spec.max_bytes) {
+      var sizes = overLimitSizes(file.size, spec.max_bytes);
       problems.push({
         rule: "max_bytes",
         message: format(
           gettext("文件大小为 %(size)s，超过本材料允许的 %(limit)s，请压缩或重新导出后再上传。"),
-          { size: formatBytes(file.size), limit: formatBytes(spec.max_bytes) }
+          { size: sizes[0], limit: sizes[1] }
         ),
       });
     }
