@@ -40,14 +40,15 @@
     });
   }
 
+  // The same style as the server's ``filesize`` filter: KB, MB or GB with one decimal.
   function formatBytes(size) {
-    var units = [["GB", 1024 * 1024 * 1024], ["MB", 1024 * 1024], ["KB", 1024]];
+    var units = [["GB", 1024 * 1024 * 1024], ["MB", 1024 * 1024]];
     for (var i = 0; i < units.length; i++) {
       if (size >= units[i][1]) {
-        return (size / units[i][1]).toFixed(1).replace(/\.0$/, "") + " " + units[i][0];
+        return (size / units[i][1]).toFixed(1) + " " + units[i][0];
       }
     }
-    return size + " B";
+    return (size / 1024).toFixed(1) + " KB";
   }
 
   function formatDuration(seconds) {
