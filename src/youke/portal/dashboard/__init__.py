@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from youke.campaigns import rules as campaign_rules
 from youke.campaigns.enums import CampaignState
+from youke.core.domain.audit_sentences import describe
 from youke.core.models import Job
 from youke.orgs import rules
 from youke.orgs.enums import Role, UnitKind
@@ -78,7 +79,9 @@ def build(person, active: RoleChoice | None, *, campaign_id: str = "") -> dict:
         context["recent_jobs"] = list(
             Job.objects.filter(created_by=person).order_by("-created_at")[:5]
         )
-        context["recent_audit"] = list(rules.audit_visible_to(person).select_related("unit")[:8])
+        context["recent_audit"] = describe(
+            rules.audit_visible_to(person).select_related("unit")[:8]
+        )
         context.update(_chart_context(person, unit, campaign_id))
         context["template_role"] = "admin"
     elif role in (Role.RESEARCH, Role.ELEARNING):
