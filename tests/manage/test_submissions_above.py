@@ -3,7 +3,6 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from tests.campaigns.conftest import add, catalog  # noqa: F401  (fixture)
 from tests.selection.conftest import lessons, level, submitted  # noqa: F401  (fixture)
