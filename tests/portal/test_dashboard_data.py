@@ -14,7 +14,7 @@ from tests.campaigns.conftest import add, catalog  # noqa: F401  (fixture)
 from tests.factories import make_unit
 from tests.selection.conftest import lessons, level, submitted  # noqa: F401  (fixture)
 from tests.submissions.conftest import campaign  # noqa: F401  (fixture)
-from youke.campaigns.models import UnitDeadline
+from youke.campaigns.models import Level, UnitDeadline
 from youke.core.actor import Actor
 from youke.orgs.enums import UnitKind
 from youke.selection.domain.entries import confirm_list, decide
@@ -274,3 +274,17 @@ def test_admin_dashboard_and_charts_stay_flat(client, province, campaign, lesson
         )
     )
     assert counts[0] == counts[1]
+
+
+def test_research_staff_see_the_campaigns_of_their_region(client, province, campaign):  # noqa: F811
+    client.force_login(province.research)
+    context = client.get(reverse("portal:dashboard")).context
+    assert [(o.campaign.name, o.deadline) for o in context["campaigns"]] == [
+        ("精品课测试", level(campaign, "school").deadline)
+    ]
+
+
+def test_platform_admin_gets_no_quota_line_for_a_publicity_step(client, province, campaign):  # noqa: F811
+    # A province-run publicity step: the provinces' 公示 has nothing to allocate.
+    Level.objects.filter(campaign=campaign, key="publicity").update(unit_kind="province")
+    assert todo_of(client, province.platform_admin) == [("quota", 1), ("contact", 7)]

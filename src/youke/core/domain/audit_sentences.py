@@ -353,7 +353,10 @@ def describe(events: Iterable[AuditEvent]) -> list[Described]:
         fallback = gone or event.object_repr
         data.update(
             {
-                "actor": event.actor_name or _("系统"),
+                # The log stores "system" for work nobody started by hand (``Actor.system``).
+                "actor": _("系统")
+                if event.actor_id is None and event.actor_name in ("", "system")
+                else event.actor_name,
                 "action": event.get_action_display(),
                 "noun": kind.noun if kind else _("对象"),
                 "name": event.object_repr if not gone else fallback,

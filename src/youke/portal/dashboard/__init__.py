@@ -86,6 +86,7 @@ def build(person, active: RoleChoice | None, *, campaign_id: str = "") -> dict:
         context["template_role"] = "admin"
     elif role in (Role.RESEARCH, Role.ELEARNING):
         context["stats"] = _unit_stats(unit)
+        context["campaigns"] = teacher.open_campaigns(person)
         context["template_role"] = "staff"
     elif role == Role.EXPERT:
         profile = getattr(person, "expert_profile", None)

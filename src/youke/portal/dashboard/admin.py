@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from youke.campaigns import rules as campaign_rules
-from youke.campaigns.enums import CampaignState
+from youke.campaigns.enums import CampaignState, LevelKey
 from youke.campaigns.models import Level, UnitDeadline
 from youke.core.enums import JobState
 from youke.core.models import Job
@@ -138,6 +138,7 @@ def _quota_lines(person, unit: Unit) -> list[Todo]:
     kinds = CHILD_KINDS.get(unit.kind, frozenset())
     if not kinds:
         return []
+    # A publicity step recommends nothing, so it has no quota to allocate.
     levels = list(
         Level.objects.filter(
             unit_kind__in=kinds,
@@ -145,6 +146,7 @@ def _quota_lines(person, unit: Unit) -> list[Todo]:
                 state=CampaignState.PUBLISHED
             ),
         )
+        .exclude(key=LevelKey.PUBLICITY)
         .select_related("campaign")
         .order_by("campaign_id", "order")
     )

@@ -61,13 +61,26 @@ def teacher_deadlines(campaign_ids: list[int], unit) -> dict[int, datetime.datet
     return deadlines
 
 
-def build(person, now: datetime.datetime | None = None) -> dict:
-    now = now or timezone.now()
-    published = list(
+def _published(person, now: datetime.datetime) -> list[Campaign]:
+    return list(
         campaign_rules.campaigns_visible_to(person)
         .filter(state=CampaignState.PUBLISHED, opens_at__lte=now, closes_at__gte=now)
+        .select_related("owner_unit")
         .order_by("-opens_at", "id")
     )
+
+
+def open_campaigns(person, now: datetime.datetime | None = None) -> list[OpenCampaign]:
+    """Campaigns running in the person's region, with the teachers' deadline for their unit."""
+    now = now or timezone.now()
+    published = _published(person, now)
+    deadlines = teacher_deadlines([c.pk for c in published], person.unit)
+    return [OpenCampaign(c, deadlines.get(c.pk)) for c in published]
+
+
+def build(person, now: datetime.datetime | None = None) -> dict:
+    now = now or timezone.now()
+    published = _published(person, now)
     packages = list(
         Submission.objects.filter(teacher=person)
         .select_related("campaign", "category")
