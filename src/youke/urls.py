@@ -17,3 +17,7 @@ urlpatterns = [
     path("notifications/", include("youke.notifications.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
+
+handler403 = "youke.core.errors.permission_denied"
+handler404 = "youke.core.errors.page_not_found"
+handler500 = "youke.core.errors.server_error"

@@ -366,7 +366,7 @@ def test_whole_flow_over_the_api(province, campaign, catalog, api_as, run_on_com
     unconfirmed = client.post(f"/submissions/{sid}/submit")
     assert (unconfirmed.status_code, unconfirmed.json()) == (
         422,
-        {"detail": {"__all__": ["请先阅读并确认原创声明（R14）。"]}},
+        {"detail": {"__all__": ["请先阅读并确认原创声明。"]}},
     )
     cited = put(
         client,

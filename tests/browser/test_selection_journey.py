@@ -198,14 +198,24 @@ def test_school_admin_confirms_the_list(page, site, campaign, lessons):  # noqa:
     expect(recommended.locator("td").nth(7)).to_have_text("推荐")
     expect(page.locator("#quota-usage")).to_have_text("本级名额： 已推荐 1 件（上级尚未分配名额）")
 
-    declined.get_by_label("理由", exact=True).fill("与本校推荐方向不符")
+    # A decision that needs a reason opens a dialog; the reason is required there.
     declined.get_by_role("button", name="不推荐", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("理由", exact=True).fill("与本校推荐方向不符")
+    dialog.get_by_role("button", name="不推荐", exact=True).click()
     expect(page.get_by_role("alert")).to_have_text(f"《{TITLES[1]}》已处理：不推荐。")
     expect(declined.locator("td").nth(7)).to_have_text("不推荐与本校推荐方向不符")
     expect(declined.locator("td").nth(7).locator(".text-muted")).to_have_text("与本校推荐方向不符")
     screenshot(page, "inbox-02-decided")
 
     page.get_by_role("button", name="确认名单并报送上级", exact=True).click()
+    # Irreversible: the page first says what will happen.
+    expect(page.locator("#confirm-consequences li").nth(1)).to_have_text(
+        "1 件推荐作品将报送东湖区，进入“县级初选”。"
+    )
+    screenshot(page, "inbox-02b-confirm")
+    page.get_by_role("button", name="确认名单，报送 1 件", exact=True).click()
     expect(page.get_by_role("alert")).to_have_text("推荐名单已确认并报送上级。")
     confirmed = LevelList.objects.get(level=school_level, unit=province.school_a)
     assert confirmed.state == "confirmed"

@@ -18,7 +18,7 @@ def test_admin_dashboard_counts_the_subtree(client, province):
 def test_admin_todo_names_missing_contacts(client, province):
     client.force_login(province.county_a_admin)
     todo = client.get(reverse("portal:dashboard")).context["todo"]
-    assert todo[0]["text"].startswith("2 个单位的联系表缺少联系人")
+    assert todo[0].text.startswith("2 个单位的联系表缺少联系人")
 
 
 def test_chinese_by_default_whatever_the_browser_says(client, province):

@@ -169,11 +169,24 @@ def test_awards_page_grant_and_revoke(client, province, ranked):
             f"reason_{fifth}": "",
         },
     )
+    assert posted.status_code == 200  # asks first
+    posted = client.post(
+        url,
+        {
+            "action": "grant",
+            "entry": [first, fifth],
+            f"grade_{first}": grades[0].pk,
+            f"grade_{fifth}": grades[2].pk,
+            f"reason_{fifth}": "",
+            "confirmed": "1",
+        },
+    )
     assert posted.status_code == 302
     assert not Award.objects.exists()  # the deviation had no reason: nothing granted
     client.post(
         url,
         {
+            "confirmed": "1",
             "action": "grant",
             "entry": [first, fifth],
             f"grade_{first}": grades[0].pk,
@@ -183,7 +196,9 @@ def test_awards_page_grant_and_revoke(client, province, ranked):
     )
     assert sorted(Award.objects.values_list("entry__submission__title", flat=True)) == ["戊", "甲"]
     award = Award.objects.get(entry_id=first)
-    client.post(url, {"action": "revoke", "award": award.pk, "reason": "材料不实"})
+    client.post(
+        url, {"action": "revoke", "award": award.pk, "reason": "材料不实", "confirmed": "1"}
+    )
     award.refresh_from_db()
     assert award.revoked_reason == "材料不实"
 

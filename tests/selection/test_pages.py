@@ -56,6 +56,7 @@ def test_decide_and_bulk_through_pages(client, province, campaign, lessons, cata
             "campaign": campaign.pk,
             "unit": province.school_a.pk,
             "level": level(campaign, "school").pk,
+            "confirmed": "1",
         },
         follow=True,
     )

@@ -40,7 +40,9 @@ class ProposalRowOut(Schema):
     state: str
     score: float | None = Field(description=_lazy("按评审轮次排名方式计算的分数；未评审为空"))
     proposed: bool = Field(description=_lazy("是否建议推荐"))
-    skip_reason: str = Field(description=_lazy("不建议推荐的原因（名额、R5、R6、否决、初选）"))
+    skip_reason: str = Field(
+        description=_lazy("不建议推荐的原因（名额、每节点一件、每教师一件、否决、初选）")
+    )
     vetoed: bool
 
 

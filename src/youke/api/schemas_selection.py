@@ -35,7 +35,9 @@ class EntryOut(Schema):
     state: str
     state_label: str
     reason: str = Field(description=_lazy("不推荐或退回的理由（下级单位和教师可见）"))
-    override_reason: str = Field(description=_lazy("特批理由（R5/R6 或截止后调整）；空为未特批"))
+    override_reason: str = Field(
+        description=_lazy("特批理由（突破每节点一件、每教师一件或截止后调整）；空为未特批")
+    )
     decided_at: datetime.datetime | None
     created_at: datetime.datetime
 
@@ -79,7 +81,7 @@ class ReasonIn(Schema):
 class RecommendIn(Schema):
     override_reason: Reason = Field(
         "",
-        description=_lazy("特批理由：突破每节点一件（R5）、每教师一件（R6）或截止时间时必填"),
+        description=_lazy("特批理由：突破每节点一件、每教师一件或截止时间时必填"),
     )
 
 

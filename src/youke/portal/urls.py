@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/password/", views.password_change, name="password_change"),
     path("accounts/role/", views.switch_role, name="switch_role"),
     path("dashboard/", views.dashboard_view, name="dashboard"),
+    path("dashboard/charts/", views.dashboard_charts, name="dashboard_charts"),
     path("catalog/", catalog_views.browse, name="catalog"),
     path("catalog/<int:node_id>/children/", catalog_views.children, name="catalog_children"),
     path("my/submissions/", submission_views.my_submissions, name="my_submissions"),

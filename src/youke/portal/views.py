@@ -5,18 +5,22 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from youke.campaigns import rules as campaign_rules
 from youke.core.actor import Actor, client_ip
 from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
+from youke.orgs import rules as org_rules
+from youke.orgs.access import access_unit
 from youke.orgs.domain import login as login_guard
 from youke.orgs.domain import people as people_domain
 from youke.portal import dashboard
+from youke.portal.dashboard.charts import chart_data
 from youke.portal.forms import LoginForm, PasswordChangeForm
 from youke.portal.roles import SESSION_KEY, active_choice, role_choices
 
@@ -95,5 +99,22 @@ def switch_role(request):
 @login_required
 def dashboard_view(request):
     active = active_choice(request)
-    context = dashboard.build(request.user, active)
+    context = dashboard.build(request.user, active, campaign_id=request.GET.get("campaign", ""))
     return render(request, "portal/dashboard.html", context)
+
+
+@login_required
+def dashboard_charts(request):
+    """Chart data of the admin dashboard: progress per child unit of one campaign."""
+    raw_campaign, raw_unit = request.GET.get("campaign", ""), request.GET.get("unit", "")
+    if not (raw_campaign.isdigit() and raw_unit.isdigit()):
+        raise Http404("campaign or unit")
+    campaign = (
+        campaign_rules.campaigns_visible_to(request.user).filter(pk=int(raw_campaign)).first()
+    )
+    if campaign is None:
+        raise Http404("campaign")
+    unit = access_unit(request.user, int(raw_unit))
+    if not org_rules.covers(request.user, unit):  # people see their own unit, admins count it
+        raise Http404("unit")
+    return JsonResponse(chart_data(request.user, campaign, unit))

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from youke.core.actor import client_ip
+from youke.orgs.enums import ContactRole
+from youke.orgs.models import Contact
 from youke.public.forms import ObjectionForm
 from youke.selection.domain import publicity as domain
 from youke.selection.models import Publicity
@@ -30,6 +32,15 @@ def _publicity(publicity_id: int) -> Publicity:
     if found is None:
         raise Http404("publicity")
     return found
+
+
+def _contact(publicity: Publicity) -> Contact | None:
+    """The publishing unit's contact person from its contact sheet (office phone, no mobile)."""
+    return (
+        Contact.objects.filter(unit_id=publicity.unit_id, role=ContactRole.CONTACT)
+        .order_by("id")
+        .first()
+    )
 
 
 def publicity_list(request):
@@ -54,6 +65,7 @@ def publicity_detail(request, publicity_id: int):
             "publicity": publicity,
             "entries": domain.published_entries(publicity),
             "is_open": publicity.is_open_at(timezone.now()),
+            "contact": _contact(publicity),
         },
     )
 
@@ -91,5 +103,6 @@ def objection_form(request, publicity_id: int, entry_id: int):
             "entry": entry,
             "form": form,
             "is_open": publicity.is_open_at(timezone.now()),
+            "contact": _contact(publicity),
         },
     )

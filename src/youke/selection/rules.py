@@ -56,3 +56,18 @@ def access_entry(person: Person, entry_id: int) -> LevelEntry:
     if entry is None:
         raise Http404("entry")
     return entry
+
+
+def submissions_above_school_visible_to(person: Person) -> QuerySet:
+    """Packages an admin above school may open: those recommended out of their school.
+
+    Contents stay with the school until it recommends them; from then on every admin whose
+    subtree holds a level entry of the package (the county's, the city's …) sees it.
+    """
+    from youke.submissions.models import Submission
+    from youke.submissions.rules import SCHOOL_KINDS
+
+    if not org_rules.is_unit_admin(person):
+        return Submission.objects.none()
+    reached = entries_visible_to(person).exclude(unit__kind__in=SCHOOL_KINDS)
+    return Submission.objects.filter(pk__in=reached.values("submission_id"))

@@ -166,7 +166,7 @@ def record_screening(request, entry_id: int, payload: ScreeningIn):
 def confirm_list(request, payload: ConfirmListIn):
     """Lock the unit's list at the level and send every recommended entry up as pending.
 
-    Refused (422) while entries are pending or the list breaks a quota, R5, R6 or screening.
+    Refused (422) while entries are pending or the list breaks a quota, one entry per node, one entry per teacher or screening.
     """
     person = viewer(request)
     campaign = access_campaign(person, payload.campaign)

@@ -4,18 +4,12 @@ import datetime
 
 from django.shortcuts import render
 
+from youke.core.domain.audit_sentences import KINDS, describe
 from youke.core.enums import AuditAction
 from youke.manage.views.common import admin_required, paginate, unit_by_code
 from youke.orgs import rules
 
-OBJECT_TYPES = {
-    "orgs.unit": "单位",
-    "orgs.person": "人员",
-    "orgs.rolegrant": "角色",
-    "orgs.contact": "联系表",
-    "orgs.expertprofile": "专家信息",
-    "catalog.coursenode": "课程节点",
-}
+OBJECT_TYPES = {label: kind.noun for label, kind in KINDS.items()}
 
 
 def _date(raw: str) -> datetime.date | None:
@@ -42,11 +36,13 @@ def audit_list(request):
         events = events.filter(at__date__gte=start)
     if end := _date(g.get("until", "")):
         events = events.filter(at__date__lte=end)
+    page = paginate(request, events)
     return render(
         request,
         "manage/audit_list.html",
         {
-            "page": paginate(request, events),
+            "page": page,
+            "rows": describe(page),
             "filters": g,
             "actions": AuditAction.choices,
             "object_types": OBJECT_TYPES.items(),

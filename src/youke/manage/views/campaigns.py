@@ -113,7 +113,7 @@ def campaign_detail(request, campaign_id: int):
             "next_states": [CampaignState(s) for s in CAMPAIGN_TRANSITIONS[campaign.state]]
             if can_manage
             else [],
-            "upload_mb": campaign.max_upload_bytes // (1024 * 1024),
+            "upload_bytes": campaign.max_upload_bytes,
         },
     )
 

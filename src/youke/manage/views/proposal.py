@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from youke.core.actor import Actor
 from youke.manage.views.common import admin_required
+from youke.manage.views.confirmation import Confirmation, ask, confirmed
 from youke.manage.views.selection import _campaign_and_unit, _inbox_url, _level
 from youke.orgs.domain.units import PermissionDenied
 from youke.selection.domain import awards as awards_domain
@@ -95,17 +96,25 @@ def awards(request, round_id: int):
     review_round = review.access_round(request.user, round_id)
     if request.method == "POST":
         actor = Actor.from_request(request)
+        back = reverse("manage_selection:awards", args=[review_round.pk])
         try:
             if request.POST.get("action") == "revoke":
-                award = Award.objects.filter(
-                    pk=request.POST.get("award") or 0, round=review_round
-                ).first()
+                award = (
+                    Award.objects.filter(pk=request.POST.get("award") or 0, round=review_round)
+                    .select_related("entry__submission__teacher", "grade")
+                    .first()
+                )
                 if award is None:
                     raise Http404("award")
+                if not confirmed(request):
+                    return ask(request, _revoke_confirmation(award, request.POST), back)
                 awards_domain.revoke_award(actor, award, request.POST.get("reason", ""))
                 messages.success(request, _("奖项已撤销。"))
             else:
-                awards_domain.grant_awards(actor, review_round, _chosen(request, review_round))
+                chosen = _chosen(request, review_round)
+                if not confirmed(request):
+                    return ask(request, _grant_confirmation(chosen), back)
+                awards_domain.grant_awards(actor, review_round, chosen)
                 messages.success(request, _("奖项已评定，获奖教师会收到通知。"))
         except PermissionDenied as exc:
             raise Http404("round") from exc
@@ -126,6 +135,55 @@ def awards(request, round_id: int):
             "grades": list(awards_domain.grades_for(review_round)),
             "granted": granted,
         },
+    )
+
+
+def _grant_confirmation(chosen) -> Confirmation:
+    per_grade: dict[str, int] = {}
+    for _entry, grade, _reason in chosen:
+        per_grade[grade.name] = per_grade.get(grade.name, 0) + 1
+    counts = "、".join(
+        _("%(grade)s %(n)s 件") % {"grade": name, "n": n} for name, n in per_grade.items()
+    )
+    return Confirmation(
+        title=_("评定奖项"),
+        consequences=[
+            _("%(n)s 件作品将获奖：%(counts)s。") % {"n": len(chosen), "counts": counts},
+            _(
+                "获奖教师会收到通知；奖项记入获奖记录，已有获奖的课程节点在以后的活动中按规则关闭申报。"
+            ),
+        ],
+        items=[
+            _("《%(title)s》 · %(teacher)s → %(grade)s")
+            % {
+                "title": entry.submission.title,
+                "teacher": entry.submission.teacher.full_name,
+                "grade": grade.name,
+            }
+            + (_("（调整理由：%(r)s）") % {"r": reason.strip()} if reason.strip() else "")
+            for entry, grade, reason in chosen
+        ],
+        button=_("确认评定 %(n)s 个奖项") % {"n": len(chosen)},
+    )
+
+
+def _revoke_confirmation(award, data) -> Confirmation:
+    reason = data.get("reason", "").strip()
+    names = {
+        "title": award.entry.submission.title,
+        "teacher": award.entry.submission.teacher.full_name,
+        "grade": award.grade.name,
+    }
+    return Confirmation(
+        title=_("撤销奖项"),
+        consequences=[
+            _("《%(title)s》（%(teacher)s）的%(grade)s将被撤销，撤销记入日志。") % names,
+            _("它的获奖记录随之删除，该课程节点在以后的活动中重新开放申报。"),
+        ],
+        items=[_("撤销理由：%(r)s") % {"r": reason}] if reason else [],
+        warnings=[] if reason else [_("没有填写撤销理由：请返回填写后再撤销。")],
+        button=_("确认撤销"),
+        danger=True,
     )
 
 

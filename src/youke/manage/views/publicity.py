@@ -5,8 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +17,7 @@ from django.views.decorators.http import require_POST
 from youke.core.actor import Actor
 from youke.core.forms import BoundedFormMixin
 from youke.manage.views.common import admin_required, apply_errors
+from youke.manage.views.confirmation import Confirmation, ask, confirmed
 from youke.orgs.domain.units import PermissionDenied
 from youke.selection.domain import publicity as domain
 from youke.selection.domain import summary
@@ -107,6 +110,12 @@ def publicity_detail(request, publicity_id: int):
 @require_POST
 def publicity_finalise(request, publicity_id: int):
     publicity = domain.access_publicity(request.user, publicity_id)
+    if not confirmed(request):
+        return ask(
+            request,
+            _finalise_confirmation(publicity),
+            reverse("manage_publicity:publicity_detail", args=[publicity.pk]),
+        )
     try:
         domain.finalise(publicity, actor=Actor.from_request(request))
     except ValidationError as exc:
@@ -115,6 +124,47 @@ def publicity_finalise(request, publicity_id: int):
     else:
         messages.success(request, _("公示结果已生效。"))
     return redirect("manage_publicity:publicity_detail", publicity.pk)
+
+
+def _finalise_confirmation(publicity) -> Confirmation:
+    entries = list(domain.published_entries(publicity).order_by("submission__title", "id"))
+    by_state = dict(publicity.objections.order_by().values_list("state").annotate(n=Count("id")))
+    warnings = []
+    if by_state.get(ObjectionState.OPEN):
+        warnings.append(
+            _("还有 %(n)s 条异议未处理：请逐条处理后再确认结果生效。")
+            % {"n": by_state[ObjectionState.OPEN]}
+        )
+    if timezone.now() <= publicity.ends_at:
+        warnings.append(
+            _("公示期至 %(at)s 才结束，结束后才能确认结果生效。")
+            % {"at": timezone.localtime(publicity.ends_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    return Confirmation(
+        title=_("确认公示结果生效"),
+        consequences=[
+            _("公示“%(title)s”的 %(n)s 件作品成为正式结果，名单不能再改动。")
+            % {"title": publicity.title, "n": len(entries)},
+            _("不再受理异议（已处理 %(done)s 条：成立 %(upheld)s 条，不成立 %(rejected)s 条）。")
+            % {
+                "done": by_state.get(ObjectionState.UPHELD, 0)
+                + by_state.get(ObjectionState.REJECTED, 0),
+                "upheld": by_state.get(ObjectionState.UPHELD, 0),
+                "rejected": by_state.get(ObjectionState.REJECTED, 0),
+            },
+        ],
+        items=[
+            _("《%(title)s》 · %(teacher)s · %(school)s")
+            % {
+                "title": e.submission.title,
+                "teacher": e.submission.teacher.full_name,
+                "school": e.submission.unit.name,
+            }
+            for e in entries
+        ],
+        warnings=warnings,
+        button=_("确认结果生效"),
+    )
 
 
 @admin_required

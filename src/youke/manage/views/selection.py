@@ -21,6 +21,7 @@ from youke.campaigns.models import Campaign, Level
 from youke.core.actor import Actor
 from youke.core.forms import BoundedFormMixin
 from youke.manage.views.common import admin_required, paginate, scope_roots
+from youke.manage.views.confirmation import Confirmation, ask, confirmed
 from youke.orgs import rules as org_rules
 from youke.orgs.access import access_unit
 from youke.orgs.domain.units import PermissionDenied
@@ -30,7 +31,7 @@ from youke.selection import rules
 from youke.selection.domain import entries as entries_domain
 from youke.selection.domain import quotas as quotas_domain
 from youke.selection.domain.screening import FIELDS, record_screening
-from youke.selection.enums import EntryState, ListState
+from youke.selection.enums import ENTRY_TRANSITIONS, NEEDS_REASON, EntryState, ListState
 from youke.selection.models import LevelEntry, Quota, ScreeningRecord
 from youke.submissions.enums import CheckState
 from youke.submissions.models import Material
@@ -75,6 +76,25 @@ def _report(request, exc: ValidationError, prefix: str = "") -> None:
         messages.error(request, f"{prefix}{message}")
 
 
+# How each decision reads on a row's button; which ones a row shows comes from the domain's
+# transition table, and which need a reason from ``NEEDS_REASON``.
+ACTION_LABELS = {
+    EntryState.RECOMMENDED: gettext_lazy("推荐"),
+    EntryState.NOT_RECOMMENDED: gettext_lazy("不推荐"),
+    EntryState.RETURNED: gettext_lazy("退回修改"),
+    EntryState.PENDING: gettext_lazy("重新待审"),
+}
+
+
+def _row_actions(state: str) -> list[dict]:
+    allowed = ENTRY_TRANSITIONS.get(state, frozenset())
+    return [
+        {"value": value, "label": label, "needs_reason": value in NEEDS_REASON}
+        for value, label in ACTION_LABELS.items()
+        if value in allowed
+    ]
+
+
 @admin_required
 def inbox(request):
     campaign, unit, campaigns = _campaign_and_unit(request, request.GET)
@@ -113,6 +133,7 @@ def inbox(request):
     )
     for entry in page:
         entry.failed = failed.get(entry.submission_id, 0)
+        entry.actions = _row_actions(entry.state)
     context.update(
         {
             "levels": Level.objects.filter(campaign=campaign, unit_kind=unit.kind),
@@ -188,6 +209,66 @@ def bulk_recommend(request):
     return redirect(_inbox_url(first.level.campaign_id, first.unit_id, first.level_id))
 
 
+def _list_confirmation(person, campaign: Campaign, level: Level, unit: Unit) -> Confirmation:
+    """What confirming the list will do: counts by state, the names, where they go next."""
+    entries = list(
+        rules.entries_visible_to(person)
+        .filter(level=level, unit=unit)
+        .select_related("submission__teacher")
+        .order_by("submission__title", "id")
+    )
+    by_state = {value: 0 for value in EntryState.values}
+    for entry in entries:
+        by_state[entry.state] += 1
+    chosen = [e for e in entries if e.state == EntryState.RECOMMENDED]
+    names = {"unit": unit.name, "level": level.name}
+    lines = [_("%(unit)s“%(level)s”推荐名单将被锁定，之后不能再改动。") % names]
+    upper = Level.objects.filter(campaign=campaign, order__gt=level.order).order_by("order").first()
+    receiver = (
+        Unit.objects.filter(path__in=campaign_rules.ancestor_paths(unit.path), kind=upper.unit_kind)
+        .order_by("-depth")
+        .first()
+        if upper
+        else None
+    )
+    if upper is not None:
+        lines.append(
+            _("%(n)s 件推荐作品将报送%(receiver)s，进入“%(next)s”。")
+            % {
+                "n": len(chosen),
+                "receiver": receiver.name if receiver else upper.get_unit_kind_display(),
+                "next": upper.name,
+            }
+        )
+    else:
+        lines.append(_("%(n)s 件推荐作品成为本活动的最终推荐结果。") % {"n": len(chosen)})
+    if by_state[EntryState.NOT_RECOMMENDED] or by_state[EntryState.RETURNED]:
+        lines.append(
+            _("不推荐的 %(no)s 件和退回修改的 %(back)s 件不再随名单上报。")
+            % {
+                "no": by_state[EntryState.NOT_RECOMMENDED],
+                "back": by_state[EntryState.RETURNED],
+            }
+        )
+    warnings = []
+    if by_state[EntryState.PENDING]:
+        warnings.append(
+            _("还有 %(n)s 件作品待审：请先回到列表逐一处理，否则名单不能确认。")
+            % {"n": by_state[EntryState.PENDING]}
+        )
+    return Confirmation(
+        title=_("确认推荐名单并报送上级"),
+        consequences=lines,
+        items=[
+            _("《%(title)s》 · %(teacher)s")
+            % {"title": e.submission.title, "teacher": e.submission.teacher.full_name}
+            for e in chosen
+        ],
+        warnings=warnings,
+        button=_("确认名单，报送 %(n)s 件") % {"n": len(chosen)},
+    )
+
+
 @admin_required
 @require_POST
 def confirm(request):
@@ -197,6 +278,12 @@ def confirm(request):
     level = _level(campaign, request.POST, [unit.kind])
     if level is None:
         raise Http404("level")
+    if not confirmed(request):
+        return ask(
+            request,
+            _list_confirmation(request.user, campaign, level, unit),
+            _inbox_url(campaign.pk, unit.pk, level.pk),
+        )
     try:
         entries_domain.confirm_list(
             Actor.from_request(request),

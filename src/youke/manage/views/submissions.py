@@ -11,10 +11,13 @@ from django.shortcuts import render
 from youke.campaigns import rules as campaign_rules
 from youke.campaigns.models import Category
 from youke.catalog.models import CourseNode
-from youke.manage.views.common import admin_required, paginate
+from youke.manage.views.common import admin_required, paginate, scope_roots
+from youke.manage.views.submissions_above import submission_list_above
 from youke.orgs import rules as org_rules
 from youke.orgs.access import access_unit
+from youke.orgs.enums import Role
 from youke.orgs.models import Unit
+from youke.portal.roles import active_choice
 from youke.submissions import rules
 from youke.submissions.domain.stats import counts_by_child_unit
 from youke.submissions.enums import CheckState, SubmissionState
@@ -24,8 +27,22 @@ def _school_list(request):
     return rules.submissions_visible_to(request.user).exclude(teacher=request.user)
 
 
+def _scope_unit(request) -> Unit | None:
+    """The unit of the admin role in use (the top of the tree for the platform admin)."""
+    active = active_choice(request)
+    if active is None or active.role not in ("platform", Role.UNIT_ADMIN):
+        roots = scope_roots(request.user)
+        return roots[0] if roots else None
+    if active.unit_id is None:
+        return Unit.objects.filter(depth=1).order_by("path").first()
+    return Unit.objects.filter(pk=active.unit_id).first()
+
+
 @admin_required
 def submission_list(request):
+    top = _scope_unit(request)
+    if top is not None and top.kind not in rules.SCHOOL_KINDS:
+        return submission_list_above(request, top)
     submissions = _school_list(request).select_related(
         "campaign", "category", "node", "teacher", "unit"
     )

@@ -175,7 +175,7 @@ def propose_list(
             .exclude(unit=unit)
             .values_list("submission__teacher_id", flat=True)
         )
-    r5_message = _("同一课程节点已推荐《%(title)s》（R5）")
+    r5_message = _("同一课程节点已推荐《%(title)s》（每个节点原则上推荐一件）")
     used: Counter = Counter()
     total = 0
     nodes: dict = {}
@@ -201,7 +201,7 @@ def propose_list(
         elif node_key in nodes:
             reason = r5_message % {"title": nodes[node_key]}
         elif per_teacher and row.teacher_id in teachers:
-            reason = _("该教师已有作品被推荐（R6）")
+            reason = _("该教师已有作品被推荐（每位教师限推荐一件）")
         if not reason:
             used[category_id] += 1
             total += 1

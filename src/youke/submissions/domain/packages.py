@@ -252,7 +252,7 @@ def set_citations(actor: Actor, submission: Submission, rows: list[tuple[str, st
             raise ValidationError(
                 {
                     "citations": _(
-                        "第 %(i)s 条引用须同时填写出处和作者（R14：引用的材料须注明来源和作者）。"
+                        "第 %(i)s 条引用须同时填写出处和作者（引用的材料须注明来源和作者）。"
                     )
                     % {"i": index}
                 }
@@ -441,7 +441,7 @@ def submit(actor: Actor, submission: Submission, *, now: datetime.datetime | Non
     _guard_window(submission.campaign, submission.unit, submission.node, now)
     problems = []
     if submission.originality_confirmed_at is None:
-        problems.append(_("请先阅读并确认原创声明（R14）。"))
+        problems.append(_("请先阅读并确认原创声明。"))
     for slot in checklist(submission):
         if not slot.blocks_submission:
             continue

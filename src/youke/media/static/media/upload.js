@@ -42,13 +42,14 @@
 
   var SIZE_UNITS = [["GB", 1024 * 1024 * 1024], ["MB", 1024 * 1024], ["KB", 1024]];
 
+  // The same style as the server's ``filesize`` filter: KB, MB or GB with one decimal.
   function formatBytes(size) {
-    for (var i = 0; i < SIZE_UNITS.length; i++) {
+    for (var i = 0; i < SIZE_UNITS.length - 1; i++) {
       if (size >= SIZE_UNITS[i][1]) {
-        return (size / SIZE_UNITS[i][1]).toFixed(1).replace(/\.0$/, "") + " " + SIZE_UNITS[i][0];
+        return (size / SIZE_UNITS[i][1]).toFixed(1) + " " + SIZE_UNITS[i][0];
       }
     }
-    return size + " B";
+    return (size / 1024).toFixed(1) + " KB";
   }
 
   // Truncated to `digits` decimals, never rounded up: a size just over a limit must not

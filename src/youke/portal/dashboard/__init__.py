@@ -1,22 +1,30 @@
-"""What each role sees after log-in: what it can do and what waits for it."""
+"""What each role sees after log-in: what it can do and what waits for it, computed from data."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from urllib.parse import urlencode
+
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from youke.core.enums import JobState
+from youke.campaigns import rules as campaign_rules
+from youke.campaigns.enums import CampaignState
+from youke.core.domain.audit_sentences import describe
 from youke.core.models import Job
 from youke.orgs import rules
-from youke.orgs.enums import ContactRole, Role, UnitKind
+from youke.orgs.enums import Role, UnitKind
 from youke.orgs.models import Person, RoleGrant, Unit
+from youke.portal.dashboard import admin, expert, teacher
 from youke.portal.roles import RoleChoice
 
 
-def _scope_unit(person, active: RoleChoice | None) -> Unit | None:
-    if active is None or active.unit_id is None:
+def scope_unit(person, active: RoleChoice | None) -> Unit | None:
+    """The unit the active role looks at; the platform admin looks from the top of the tree."""
+    if active is None:
         return None
+    if active.unit_id is None:
+        return Unit.objects.filter(depth=1).order_by("path").first()
     return Unit.objects.filter(pk=active.unit_id).first()
 
 
@@ -41,55 +49,52 @@ def _unit_stats(unit: Unit | None) -> dict:
     }
 
 
-def _admin_todo(person, unit: Unit | None) -> list[dict]:
-    todo = []
-    units = Unit.objects.filter(is_active=True).exclude(kind=UnitKind.TEACHING_POINT)
-    if unit is not None:
-        units = units.filter(path__under=unit.path)
-    missing_contacts = units.exclude(Q(contacts__role=ContactRole.CONTACT)).count()
-    if missing_contacts:
-        todo.append(
-            {
-                "text": _("%(n)s 个单位的联系表缺少联系人，请补全（上级下发通知时需要）。")
-                % {"n": missing_contacts},
-                "url": reverse("manage:unit_list") + "?missing_contact=1",
-            }
-        )
-    failed = Job.objects.filter(created_by=person, state=JobState.FAILED).count()
-    with_errors = Job.objects.filter(
-        created_by=person, state=JobState.SUCCEEDED, result__failed__gt=0
-    ).count()
-    if failed or with_errors:
-        todo.append(
-            {
-                "text": _("有 %(n)s 个导入任务失败或含错误行，请查看错误报告并修正后重新导入。")
-                % {"n": failed + with_errors},
-                "url": reverse("manage:import_list"),
-            }
-        )
-    return todo
+def _chart_context(person, unit: Unit, campaign_id: str) -> dict:
+    campaigns = list(
+        campaign_rules.campaigns_visible_to(person)
+        .filter(state=CampaignState.PUBLISHED)
+        .order_by("-opens_at", "id")
+        .values("pk", "name")
+    )
+    chosen = next((c for c in campaigns if str(c["pk"]) == campaign_id), None)
+    chosen = chosen or (campaigns[0] if campaigns else None)
+    has_children = Unit.objects.filter(
+        path__under=unit.path, depth=unit.depth + 1, is_active=True
+    ).exists()
+    url = ""
+    if chosen and has_children:
+        query = urlencode({"campaign": chosen["pk"], "unit": unit.pk})
+        url = f"{reverse('portal:dashboard_charts')}?{query}"
+    return {"chart_campaigns": campaigns, "chart_campaign": chosen, "chart_url": url}
 
 
-def build(person, active: RoleChoice | None) -> dict:
-    unit = _scope_unit(person, active)
+def build(person, active: RoleChoice | None, *, campaign_id: str = "") -> dict:
+    unit = scope_unit(person, active)
     context: dict = {"active": active, "scope_unit": unit}
     role = active.role if active else None
-    if role in ("platform", Role.UNIT_ADMIN):
-        context["stats"] = _unit_stats(unit)
-        context["todo"] = _admin_todo(person, unit)
+    if role in ("platform", Role.UNIT_ADMIN) and unit is not None:
+        context["stats"] = _unit_stats(None if role == "platform" else unit)
+        context["todo"] = admin.todo_list(person, unit)
+        context["next_deadline"] = admin.next_deadline(person, unit)
         context["recent_jobs"] = list(
             Job.objects.filter(created_by=person).order_by("-created_at")[:5]
         )
-        context["recent_audit"] = list(rules.audit_visible_to(person).select_related("unit")[:8])
+        context["recent_audit"] = describe(
+            rules.audit_visible_to(person).select_related("unit")[:8]
+        )
+        context.update(_chart_context(person, unit, campaign_id))
         context["template_role"] = "admin"
     elif role in (Role.RESEARCH, Role.ELEARNING):
         context["stats"] = _unit_stats(unit)
+        context["campaigns"] = teacher.open_campaigns(person)
         context["template_role"] = "staff"
     elif role == Role.EXPERT:
         profile = getattr(person, "expert_profile", None)
         context["areas"] = list(profile.areas.all()) if profile else []
+        context.update(expert.build(person))
         context["template_role"] = "expert"
     elif role == Role.TEACHER:
+        context.update(teacher.build(person))
         context["template_role"] = "teacher"
         context["missing_profile"] = [
             label
