@@ -159,7 +159,7 @@ def test_wrong_extension_and_size_are_explained(page_for, province, tmp_path):
     page.locator("#message div").nth(1).wait_for()
     assert page.locator("#message div").all_inner_texts() == [
         "文件“课堂实录.avi”的格式为 .avi，本材料只接受 mp4 格式，请转换格式后再上传。",
-        "文件大小为 2.0 KB，超过本材料允许的 1.0 KB，请压缩或重新导出后再上传。",
+        "文件大小为 1.9 KB，超过本材料允许的 1.0 KB，请压缩或重新导出后再上传。",
     ]
     assert not Upload.objects.exists()
 
