@@ -8,9 +8,11 @@ entries are assigned. The job itself is idempotent, so queuing twice costs nothi
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from youke.selection.models import LevelEntry, ReviewRound
 from youke.submissions.domain import blind_copies
+from youke.submissions.models import Material
 
 
 def prepare_blind_copies(review_round: ReviewRound, entry_ids: Iterable[int] | None = None) -> int:
@@ -23,3 +25,45 @@ def prepare_blind_copies(review_round: ReviewRound, entry_ids: Iterable[int] | N
         else review_round.entries.all()
     )
     return blind_copies.queue_missing(entries.values_list("submission_id", flat=True))
+
+
+@dataclass
+class StrippedField:
+    material: str
+    field: str
+    value: str
+
+
+@dataclass
+class BlindReport:
+    """What the organiser of a blind round sees per entry: identity found, what was removed
+    from the experts' copies, and how many of those copies exist yet."""
+
+    entry: LevelEntry
+    warnings: list[str] = field(default_factory=list)
+    stripped: list[StrippedField] = field(default_factory=list)
+    ready: int = 0
+    total: int = 0
+
+
+def blind_report(review_round: ReviewRound, entries: list[LevelEntry]) -> list[BlindReport]:
+    from youke.selection.domain.review import identity_leaks, neutral_name  # review imports us
+
+    reports = {e.submission_id: BlindReport(entry=e) for e in entries}
+    materials = (
+        Material.objects.filter(submission_id__in=list(reports))
+        .select_related("requirement", "upload__asset")
+        .order_by("submission_id", "requirement__order", "period")
+    )
+    for material in materials:
+        report = reports[material.submission_id]
+        asset = getattr(material.upload, "asset", None)
+        report.total += 1
+        if blind_copies.blind_file(material, asset) is not None:
+            report.ready += 1
+        label = neutral_name(material).rsplit(".", 1)[0]
+        for row in (asset.stripped_metadata if asset is not None else []) or []:
+            report.stripped.append(StrippedField(label, row.get("field", ""), row.get("value", "")))
+    for report in reports.values():
+        report.warnings = identity_leaks(report.entry)
+    return list(reports.values())

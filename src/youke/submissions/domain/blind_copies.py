@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.cache import cache
 from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,15 @@ from youke.campaigns.enums import MaterialKind
 from youke.media.enums import AssetState
 from youke.media.models import MediaAsset
 from youke.media.processing.blind import make_blind_rendition
-from youke.media.processing.documents import SANITISABLE, SanitiseError, sanitise
+from youke.media.processing.documents import (
+    DOCX,
+    PDF,
+    PPTX,
+    SANITISABLE,
+    SanitiseError,
+    body_text,
+    sanitise,
+)
 from youke.media.processing.errors import MediaError
 from youke.orgs.models import Unit
 from youke.submissions.domain.checks import local_file
@@ -35,6 +44,7 @@ from youke.submissions.models import CoAuthor, Material, Submission
 logger = logging.getLogger(__name__)
 
 BLIND_MAX_HEIGHT = 720
+TEXT_TYPES = frozenset({DOCX, PPTX, PDF})
 BLIND_TIME_LIMIT = 4 * 3600 - 120
 
 FIELD_LABELS = {
@@ -163,6 +173,7 @@ def _sanitised_document(material: Material, asset: MediaAsset) -> None:
     suffix = Path(upload.filename).suffix.lower()
     with local_file(upload.storage_name) as path, tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"sanitised{suffix}"
+        document_text(upload, path)  # warm the cache the organiser's warnings read
         try:
             removed = sanitise(path, out, upload.content_type, names)
         except SanitiseError as exc:
@@ -174,6 +185,26 @@ def _sanitised_document(material: Material, asset: MediaAsset) -> None:
     MediaAsset.objects.filter(pk=asset.pk).update(
         sanitised=asset.sanitised.name, stripped_metadata=stripped
     )
+
+
+TEXT_CACHE_SECONDS = 30 * 24 * 3600
+
+
+def document_text(upload, path: Path | None = None) -> str:
+    """The body text of a docx/pptx/PDF upload, bounded, cached by content hash (the same
+    bytes always give the same text, so the cache never goes stale)."""
+    if upload.content_type not in TEXT_TYPES:
+        return ""
+    key = f"blind:text:{upload.sha256 or upload.pk}"
+    text = cache.get(key)
+    if text is None:
+        if path is not None:
+            text = body_text(path, upload.content_type)
+        else:
+            with local_file(upload.storage_name) as local:
+                text = body_text(local, upload.content_type)
+        cache.set(key, text, TEXT_CACHE_SECONDS)
+    return text
 
 
 def queue(material_id: int) -> None:
