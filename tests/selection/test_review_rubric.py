@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tests.selection.test_review_domain import city_entry, city_round, expert, opened
@@ -11,6 +12,7 @@ from youke.campaigns.models import ChecklistItem
 from youke.core.actor import Actor
 from youke.manage.templatetags.review_comments import time_links_html
 from youke.selection.domain.assignment import assign
+from youke.selection.domain.path import path_context
 from youke.selection.models import Assignment, ChecklistConfirmation
 from youke.submissions.models import Material
 
@@ -104,6 +106,17 @@ def test_checklist_saved_with_draft_required_on_submit(client, province, scoring
     assert f'<span class="badge text-bg-warning">0/1</span> {title.text}' in html
     assert "“00:03 片头未写学校”" in html
     assert f'<span class="badge text-bg-success">1/1</span> {picture.text}' in html
+    # …and on the package's path, for the staff who may see that level.
+    context = path_context(province.city_admin, mine.entry.submission)
+    (city,) = [row for row in context["path_rows"] if row.entry.pk == mine.entry_id]
+    assert [(t.item.text, t.confirmed, t.refused, t.notes) for t in city.checklist] == [
+        (title.text, 0, 1, ["00:03 片头未写学校"]),
+        (picture.text, 1, 0, []),
+    ]
+    html = render_to_string("portal/_submission_path.html", context)
+    assert f'<span class="badge text-bg-warning">0/1</span> {title.text}' in html
+    teacher = path_context(province.teacher_a, mine.entry.submission)
+    assert teacher["path_rows"] == []
 
 
 def test_api_carries_the_checklist(client, scoring):

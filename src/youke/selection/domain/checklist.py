@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from youke.campaigns.models import ChecklistItem
@@ -87,11 +88,19 @@ class ItemTally:
 
 
 def round_tallies(review_round: ReviewRound) -> dict[int, list[ItemTally]]:
-    """Per entry id: how many submitted reviews confirmed / refused each item (two queries)."""
+    """Per entry id: how many submitted reviews of the round confirmed / refused each item."""
+    return _tallies(Q(assignment__round=review_round))
+
+
+def entry_tallies(entry_ids) -> dict[int, list[ItemTally]]:
+    """The same per entry over every round that reviewed it (for the package's path)."""
+    return _tallies(Q(assignment__entry_id__in=list(entry_ids)))
+
+
+def _tallies(where: Q) -> dict[int, list[ItemTally]]:
+    """Two queries: the confirmations, then their items."""
     rows = (
-        ChecklistConfirmation.objects.filter(
-            assignment__round=review_round, assignment__state=AssignmentState.SUBMITTED
-        )
+        ChecklistConfirmation.objects.filter(where, assignment__state=AssignmentState.SUBMITTED)
         .order_by("item__requirement__order", "item__requirement_id", "item_id", "id")
         .values_list("assignment__entry_id", "item_id", "confirmed", "note")
     )
@@ -105,7 +114,7 @@ def round_tallies(review_round: ReviewRound) -> dict[int, list[ItemTally]]:
         if note:
             tally.notes.append(note)
     item_ids = {item_id for by_item in tallies.values() for item_id in by_item}
-    items = ChecklistItem.objects.in_bulk(item_ids)
+    items = ChecklistItem.objects.in_bulk(item_ids) if item_ids else {}
     out = {}
     for entry_id, by_item in tallies.items():
         for tally in by_item.values():
