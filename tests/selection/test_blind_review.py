@@ -284,3 +284,25 @@ def test_warnings_cover_body_text_and_video_tags(
     ReviewRound.objects.update(blind=False)
     html = client.get(reverse("manage_reviews:round", args=[mine.round_id])).content.decode()
     assert 'id="blind-report"' not in html
+
+
+def test_old_office_files_are_never_served_in_a_blind_round(client, province, package, reviewer_of):
+    entry, _materials = package
+    # An old Word 97 file: an OLE2 compound document (its magic is enough for the sniffer).
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024
+    old = attach(entry, entry.submission.campaign, "task_sheet", "任务单.doc", ole)
+    checks.run_check(old.pk)
+    blind_copies.make_blind_copies(old.pk)
+    assert not asset_of(old).sanitised
+    reviewer, mine = reviewer_of(entry)
+    client.force_login(reviewer)
+    html = client.get(reverse("manage_reviews:assignment", args=[mine.pk])).content.decode()
+    assert "该文件格式无法去除作者信息，匿名评审不提供此文件：如需查看，请联系组织单位。" in html
+    url = reverse("manage_reviews:material", args=[mine.pk, old.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(province.city_admin)
+    html = client.get(reverse("manage_reviews:round", args=[mine.round_id])).content.decode()
+    assert (
+        "学习任务单“任务单.doc”的格式无法去除作者信息，匿名评审不会提供给专家："
+        "请让作者另存为 docx、pptx 或 PDF 后重新上传。"
+    ) in html

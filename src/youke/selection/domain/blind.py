@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from youke.selection.models import LevelEntry, ReviewRound
 from youke.submissions.domain import blind_copies
 from youke.submissions.models import Material
@@ -44,6 +46,7 @@ class BlindReport:
     stripped: list[StrippedField] = field(default_factory=list)
     ready: int = 0
     total: int = 0
+    unavailable: list[str] = field(default_factory=list)
 
 
 def blind_report(review_round: ReviewRound, entries: list[LevelEntry]) -> list[BlindReport]:
@@ -61,9 +64,17 @@ def blind_report(review_round: ReviewRound, entries: list[LevelEntry]) -> list[B
         report.total += 1
         if blind_copies.blind_file(material, asset) is not None:
             report.ready += 1
+        elif not blind_copies.can_copy(material):
+            report.unavailable.append(
+                _(
+                    "%(where)s“%(file)s”的格式无法去除作者信息，匿名评审不会提供给专家："
+                    "请让作者另存为 docx、pptx 或 PDF 后重新上传。"
+                )
+                % {"where": material.requirement.name, "file": material.upload.filename}
+            )
         label = neutral_name(material).rsplit(".", 1)[0]
         for row in (asset.stripped_metadata if asset is not None else []) or []:
             report.stripped.append(StrippedField(label, row.get("field", ""), row.get("value", "")))
     for report in reports.values():
-        report.warnings = identity_leaks(report.entry)
+        report.warnings = report.unavailable + identity_leaks(report.entry)
     return list(reports.values())

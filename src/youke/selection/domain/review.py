@@ -413,6 +413,8 @@ class MaterialView:
     # False while a blind round's copy of this material is still being made: nothing is
     # served until it exists (never the original).
     ready: bool = True
+    # False when no blind copy can ever be made of this file type (.doc, .ppt).
+    copyable: bool = True
 
 
 @dataclass
@@ -476,6 +478,7 @@ def entry_view_for(person: Person, entry: LevelEntry, review_round: ReviewRound)
                 file_name=blind_name(m) if blind else m.upload.filename,
                 check=m.get_check_state_display(),
                 ready=not review_round.blind or blind_copies.blind_file(m, asset) is not None,
+                copyable=not review_round.blind or blind_copies.can_copy(m),
             )
         )
     view = EntryView(

@@ -91,6 +91,12 @@ def is_video(material: Material) -> bool:
     return material.requirement.kind == MaterialKind.VIDEO
 
 
+def can_copy(material: Material) -> bool:
+    """Whether a blind copy can be made at all: videos, docx/pptx/xlsx and PDF. Old binary
+    Office files (.doc, .ppt) cannot be cleaned here, so a blind round serves them never."""
+    return is_video(material) or material.upload.content_type in SANITISABLE
+
+
 def blind_file(material: Material, asset: MediaAsset | None):
     """The only file a blind reviewer may get for ``material``; None while it is missing."""
     if asset is None:
