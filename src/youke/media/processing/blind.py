@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from fractions import Fraction
 
 import av
@@ -42,8 +43,6 @@ def make_blind_rendition(
     A cut at or beyond the video's end is refused (MediaError "corrupt": nothing left to
     show) rather than producing an empty file.
     """
-    import time
-
     encoder = video_encoder("h264")
     if encoder is None:
         raise media_error(NO_ENCODER, "no H.264 encoder in this PyAV build")
