@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 import random
 from collections import Counter
+from decimal import Decimal
 
+import av
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -31,6 +33,7 @@ from youke.media.models import MediaAsset, Upload
 from youke.orgs.enums import Role, UnitKind
 from youke.orgs.models import Contact, ExpertProfile, Person, RoleGrant, Unit
 from youke.orgs.validators import validate_id_card
+from youke.selection.domain import review
 from youke.selection.domain.review import assignments_visible_to, round_results
 from youke.selection.enums import (
     AssignmentState,
@@ -458,3 +461,33 @@ def test_demo_publicity_is_open_with_one_objection(demo_output) -> None:
     objection = publicity.objections.get()
     assert objection.state == ObjectionState.OPEN and not objection.resolution
     assert objection.entry.state == EntryState.RECOMMENDED
+
+
+def test_demo_blind_round_has_its_blind_copies(demo_output, demo_media) -> None:
+    campaign = quality_campaign()
+    assert campaign.blind_cut_seconds == Decimal("0.5")
+    running = ReviewRound.objects.get(campaign=campaign, state=RoundState.OPEN)
+    assert running.blind
+    materials = Material.objects.filter(
+        submission__level_entries__in=running.entries.all()
+    ).select_related("upload__asset", "requirement")
+    kinds = Counter()
+    for material in materials:
+        asset = material.upload.asset
+        if asset.state == "failed":
+            continue
+        if material.requirement.kind == "video":
+            assert asset.blind_rendition and asset.blind_cut_seconds == Decimal("0.5")
+            with av.open(default_storage.path(asset.blind_rendition.name)) as copy:
+                assert copy.duration / av.time_base == pytest.approx(
+                    float(asset.duration_seconds) - 0.5, abs=0.05
+                )
+            kinds["video"] += 1
+        else:
+            assert asset.sanitised and asset.sanitised.read()[:5] == b"%PDF-"
+            kinds["document"] += 1
+    assert kinds["video"] > 0 and kinds["document"] > 0
+    expert = Person.objects.get(username="expert")
+    mine = assignments_visible_to(expert).filter(round=running).first()
+    page = review.entry_view_for(expert, mine.entry, running)
+    assert page.blind and all(m.ready for m in page.materials if m.material.check_state != "failed")

@@ -98,8 +98,8 @@ def test_metadata_leaks_name_material_and_field(province, campaign, lessons):
     attach(entry, campaign, teacher, "设计.docx", docx("王老师"))
     attach(entry, campaign, teacher, "课件.pdf", pdf(b"/Author (Wang)"), code="courseware")
     assert metadata_leaks(entry) == [
-        "《甲》的教学设计“设计.docx”文档属性中的作者（dc:creator）为“王老师”，含有“王老师”，"
-        "匿名评审会泄露身份：请让作者清除文档属性后重新上传，或关闭匿名评审。"
+        "《甲》的教学设计“设计.docx”文档属性中的作者（dc:creator）为“王老师”，含有“王老师”："
+        "专家下载的匿名副本已去除这些信息；如不希望保留在原文件中，请让作者清除后重新上传。"
     ]
 
 

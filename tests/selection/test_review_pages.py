@@ -2,30 +2,50 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pypdf import PdfReader, PdfWriter
 
 from tests.selection.test_review_domain import city_entry, city_round, expert, opened
-from tests.submissions.conftest import PDF, requirement, stored_upload
+from tests.submissions.conftest import requirement, stored_upload
 from youke.core.actor import Actor
 from youke.selection.domain.assignment import assign
 from youke.selection.models import Assignment, ReviewRound
+from youke.submissions.domain import blind_copies, checks
 from youke.submissions.models import Material
 
 pytestmark = pytest.mark.django_db
 
 
+def authored_pdf(author: str, title: str) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_metadata({"/Author": author, "/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 @pytest.fixture
 def setup(province, campaign, lessons, catalog):
     entry = city_entry(campaign, province.teacher_a, lessons[0], "分数的意义")
-    upload = stored_upload(province.teacher_a, "王老师-东湖区实验小学-设计.pdf", PDF)
+    upload = stored_upload(
+        province.teacher_a,
+        "王老师-东湖区实验小学-设计.pdf",
+        authored_pdf(province.teacher_a.full_name, "东湖区实验小学教学设计"),
+    )
     material = Material.objects.create(
         submission=entry.submission,
         requirement=requirement(campaign, entry.submission.category.code, "teaching_design"),
         upload=upload,
     )
+    checks.run_check(material.pk)
+    blind_copies.make_blind_copies(material.pk)
     reviewer = expert(province.city, "市专家", catalog.primary)
     other = expert(province.county_b, "西岭专家", catalog.primary, on=province.city)
     review_round = opened(province, city_round(province, campaign), reviewer, other)
@@ -62,7 +82,14 @@ def test_blind_mode_hides_identity_in_page_and_file(client, province, setup):
     disposition = response["Content-Disposition"]
     assert "%E7%8E%8B" not in disposition and "王" not in disposition  # 王 in any encoding
     assert "%E6%95%99%E5%AD%A6%E8%AE%BE%E8%AE%A1.pdf" in disposition  # 教学设计.pdf
-    assert b"".join(response.streaming_content) == PDF
+    served = b"".join(response.streaming_content)
+    asset = material.upload.asset
+    assert (
+        served
+        == asset.sanitised.read()
+        != default_storage.open(material.upload.storage_name).read()
+    )
+    assert PdfReader(io.BytesIO(served)).metadata == {"/Producer": "pypdf"}
     ReviewRound.objects.update(blind=False)
     html = client.get(reverse("manage_reviews:assignment", args=[mine.pk])).content.decode()
     assert "王老师" in html and "东湖区实验小学" in html

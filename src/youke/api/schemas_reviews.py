@@ -134,6 +134,9 @@ class MaterialViewOut(Schema):
     label: str
     file_name: str = Field(description=_lazy("匿名评审时为不含作者信息的文件名"))
     check: str
+    ready: bool = Field(
+        description=_lazy("匿名评审时，去除作者信息的版本是否已生成（未生成时不提供文件）")
+    )
 
 
 class EntryViewOut(Schema):
@@ -160,6 +163,14 @@ class ScoreOut(Schema):
     points: int
 
 
+class ChecklistOut(Schema):
+    item: int
+    text: str
+    material: str
+    confirmed: bool | None = Field(description=_lazy("true 符合，false 不符合，null 尚未确认"))
+    note: str
+
+
 class AssignmentDetailOut(AssignmentBase):
     deadline: datetime.datetime
     comment: str
@@ -167,6 +178,15 @@ class AssignmentDetailOut(AssignmentBase):
     entry: EntryViewOut
     criteria: list[CriterionOut]
     scores: list[ScoreOut]
+    checklist: list[ChecklistOut] = Field(
+        description=_lazy("人工检查项（片头、机位等）及本专家的确认；提交评分前须逐项确认")
+    )
+
+
+class ChecklistAnswerIn(Schema):
+    item: int
+    confirmed: bool | None = Field(None, description=_lazy("true 符合，false 不符合"))
+    note: str = Field("", max_length=300)
 
 
 class ScoreIn(Schema):
@@ -182,6 +202,9 @@ class ScoresIn(Schema):
     veto: bool = False
     veto_reason: Reason = ""
     submit: bool = Field(False, description=_lazy("false 为暂存，true 为提交（提交后不能修改）"))
+    checklist: list[ChecklistAnswerIn] | None = Field(
+        None, description=_lazy("人工检查项的确认；省略时保留已保存的确认")
+    )
 
 
 # --- results and conflicts ---------------------------------------------------------------------

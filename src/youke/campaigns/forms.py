@@ -79,6 +79,14 @@ class CampaignEditForm(StyledForm):
         label=_("向教师推荐无省优、部优课例的节点"), required=False
     )
     gate_blocking_spec = forms.BooleanField(label=_("视频规格不通过者不进入评分"), required=False)
+    blind_cut_seconds = forms.DecimalField(
+        label=_("匿名评审剪去片头（秒）"),
+        min_value=0,
+        max_value=60,
+        max_digits=4,
+        decimal_places=1,
+        help_text=_("匿名评审时专家看到的视频从此处开始，跳过写有教师和学校的片头。"),
+    )
 
     sections: list[tuple[str, list[str]]] = []
 
@@ -94,6 +102,7 @@ class CampaignEditForm(StyledForm):
             "node_close_award_threshold": campaign.node_close_award_threshold,
             "promote_unawarded_nodes": campaign.promote_unawarded_nodes,
             "gate_blocking_spec": campaign.gate_blocking_spec,
+            "blind_cut_seconds": campaign.blind_cut_seconds,
         }
         sections = [(_("基本设置"), list(initial))]
         extra: dict = {}

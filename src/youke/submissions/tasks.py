@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from youke.submissions.domain import checks
+from youke.submissions.domain import blind_copies, checks
 
 
 # Hard limits: a hostile file must never hold a worker (the probe has its own timeout).
@@ -25,3 +25,16 @@ def check_material(material_id: int) -> None:
 )
 def render_material(material_id: int) -> None:
     checks.run_rendition(material_id)
+
+
+@shared_task(
+    name="submissions.make_blind_copies",
+    acks_late=True,
+    time_limit=4 * 3600,
+    soft_time_limit=4 * 3600 - 60,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def make_blind_copies(material_id: int) -> None:
+    blind_copies.make_blind_copies(material_id)

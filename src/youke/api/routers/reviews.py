@@ -36,6 +36,7 @@ from youke.campaigns.models import Level
 from youke.orgs.access import access_unit
 from youke.orgs.models import Person
 from youke.selection.domain import assignment as assignment_domain
+from youke.selection.domain import checklist
 from youke.selection.domain import review as review_domain
 from youke.selection.enums import AssignmentState, RoundState
 from youke.selection.models import Assignment, ReviewRound, RoundExpert, Score
@@ -242,11 +243,13 @@ def list_assignments(request, filters: Query[AssignmentFilters]):
 
 
 def _detail_out(person: Person, assignment: Assignment) -> dict:
-    """Three queries whatever the rubric's size: materials, criteria, scores (plus
-    co-authors when the caller may see identity)."""
+    """Five queries whatever the rubric's size: materials, criteria, scores, checklist items
+    and confirmations (plus co-authors when the caller may see identity)."""
     view = review_domain.entry_view_for(person, assignment.entry, assignment.round)
     criteria = review_domain.criteria_for(assignment)
     scores = Score.objects.filter(assignment=assignment).order_by("criterion_id")
+    items = checklist.items_for(assignment)
+    answers = checklist.saved_answers(assignment)
     return {
         "id": assignment.pk,
         "round_id": assignment.round_id,
@@ -268,7 +271,7 @@ def _detail_out(person: Person, assignment: Assignment) -> dict:
             "category": view.category,
             "blind": view.blind,
             "materials": [
-                {"label": m.label, "file_name": m.file_name, "check": m.check}
+                {"label": m.label, "file_name": m.file_name, "check": m.check, "ready": m.ready}
                 for m in view.materials
             ],
             "teacher": view.teacher,
@@ -277,6 +280,16 @@ def _detail_out(person: Person, assignment: Assignment) -> dict:
         },
         "criteria": criteria,
         "scores": [{"criterion": s.criterion_id, "points": s.points} for s in scores],
+        "checklist": [
+            {
+                "item": item.pk,
+                "text": item.text,
+                "material": item.requirement.name,
+                "confirmed": answers.get(item.pk, (None, ""))[0],
+                "note": answers.get(item.pk, (None, ""))[1],
+            }
+            for item in items
+        ],
     }
 
 
@@ -309,6 +322,9 @@ def save_scores(request, assignment_id: int, payload: ScoresIn):
         if row.criterion in points:
             raise ValidationError({"scores": [_("同一评分项只能填写一次：请检查后重试。")]})
         points[row.criterion] = row.points
+    answers = None
+    if payload.checklist is not None:
+        answers = {row.item: (row.confirmed, row.note) for row in payload.checklist}
     review_domain.save_scores(
         actor(request),
         assignment,
@@ -317,6 +333,7 @@ def save_scores(request, assignment_id: int, payload: ScoresIn):
         veto=payload.veto,
         veto_reason=payload.veto_reason,
         submit=payload.submit,
+        checklist_answers=answers,
     )
     return _detail_out(person, _assignments(person).get(pk=assignment_id))
 

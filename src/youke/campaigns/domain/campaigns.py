@@ -31,7 +31,9 @@ CAMPAIGN_FIELDS = (
     "node_close_award_threshold",
     "promote_unawarded_nodes",
     "gate_blocking_spec",
+    "blind_cut_seconds",
 )
+BLIND_CUT_MAX_SECONDS = 60
 NUMERIC_RULES = {
     VideoRuleKey.MIN_WIDTH,
     VideoRuleKey.MIN_HEIGHT,
@@ -73,6 +75,12 @@ def check_settings(
         errors["max_upload_bytes"].append(
             _("单个文件上限应大于 0 且不超过平台上限 %(mb)s MB，请调整。")
             % {"mb": limit // 1024**2}
+        )
+    cut = campaign.blind_cut_seconds
+    if cut is None or not 0 <= cut <= BLIND_CUT_MAX_SECONDS:
+        errors["blind_cut_seconds"].append(
+            _("匿名评审剪去的片头应在 0 到 %(max)s 秒之间，请调整。")
+            % {"max": BLIND_CUT_MAX_SECONDS}
         )
     previous = None
     for level in sorted(levels, key=lambda lv: lv.order):

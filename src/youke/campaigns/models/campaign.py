@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +38,15 @@ class Campaign(models.Model):
         _("向教师推荐无省优、部优课例的节点"), default=False
     )
     gate_blocking_spec = models.BooleanField(_("视频规格不通过者不进入评分"), default=True)
+    # Blind review: the opening title (R3/R3a: teacher and school) is cut from what experts see.
+    blind_cut_seconds = models.DecimalField(
+        _("匿名评审剪去片头（秒）"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal(5),
+        validators=[MinValueValidator(0), MaxValueValidator(60)],
+        help_text=_("匿名评审时专家看到的视频从此处开始，跳过写有教师和学校的片头；0–60 秒。"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),

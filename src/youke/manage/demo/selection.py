@@ -32,20 +32,28 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from youke.campaigns.domain.campaigns import update_campaign
 from youke.campaigns.enums import CampaignState, LevelKey, TemplateKey
 from youke.campaigns.models import Campaign, Criterion, Level
 from youke.core.actor import Actor
+from youke.manage.demo.blind import DEMO_CUT_SECONDS, make_demo_blind_copies
 from youke.manage.demo.names import NameBook
 from youke.manage.demo.province import PROVINCE_CODE
 from youke.orgs.enums import Role, UnitKind
 from youke.orgs.models import Person, RoleGrant, Unit
+from youke.selection.domain import checklist
 from youke.selection.domain.assignment import add_expert, auto_assign, expert_pool
 from youke.selection.domain.awards import grant_awards, propose_awards
 from youke.selection.domain.entries import confirm_list, decide, ensure_entry
 from youke.selection.domain.proposal import apply_proposal
 from youke.selection.domain.publicity import file_objection, open_publicity, published_entries
 from youke.selection.domain.quotas import apply_proportional
-from youke.selection.domain.review import create_round, save_scores, set_round_state
+from youke.selection.domain.review import (
+    candidate_entries,
+    create_round,
+    save_scores,
+    set_round_state,
+)
 from youke.selection.domain.screening import record_screening
 from youke.selection.enums import (
     AssignmentState,
@@ -78,6 +86,8 @@ SCHOOL_DECLINE_SHARE = 0.15
 PARTIAL_SHARE = 0.5
 ROUND_DAYS = 10  # review rounds close this many days from now
 PUBLICITY_STARTED_DAYS_AGO = 2
+CHECKLIST_REFUSED_SHARE = 0.1
+CHECKLIST_NOTE = "02:15 处机位切换不够及时"
 PUBLICITY_DAYS = 7
 OBJECTION_IP = "198.51.100.23"  # TEST-NET-2: a documentation address, never a real one
 
@@ -230,6 +240,7 @@ class _Builder:
         self._county_quotas()
         self._county_decisions(pending_school)
         self._city_quotas()
+        self._blind_cut()
         self._closed_round()
         self._running_round()
         self._publicity()
@@ -369,6 +380,14 @@ class _Builder:
 
     # --- review rounds -----------------------------------------------------------------------
 
+    def _blind_cut(self) -> None:
+        """The demo's videos are 2-second miniatures: cut half a second, not a 5 s title."""
+        owner = self.campaign.owner_unit
+        update_campaign(
+            self._actor(owner), self.campaign, fields={"blind_cut_seconds": DEMO_CUT_SECONDS}
+        )
+        self.campaign.refresh_from_db()
+
     def _open_round(self, city: Unit, name: str, *, max_load: int) -> ReviewRound | None:
         level = self.levels[LevelKey.CITY]
         if not LevelEntry.objects.filter(level=level, unit=city).exists():
@@ -385,6 +404,9 @@ class _Builder:
             blind=True,
             exclude_same_county=True,
             ranking_method=RankingMethod.TRIMMED_MEAN,
+        )
+        self.counts["blind_copies"] += make_demo_blind_copies(
+            candidate_entries(review_round).values_list("submission_id", flat=True)
         )
         set_round_state(actor, review_round, RoundState.OPEN)
         for person in expert_pool(review_round):
@@ -433,7 +455,18 @@ class _Builder:
                 points,
                 comment=self.rng.choice(REVIEW_COMMENTS) if submit else "",
                 submit=submit,
+                checklist_answers=self._checklist(assignment, submit),
             )
+
+    def _checklist(self, assignment: Assignment, complete: bool) -> dict:
+        """Most items confirmed; now and then one is not (with a note); drafts leave some open."""
+        answers = {}
+        for item in checklist.items_for(assignment):
+            if not complete and self.rng.random() < 0.5:
+                continue
+            confirmed = self.rng.random() >= CHECKLIST_REFUSED_SHARE
+            answers[item.pk] = (confirmed, "" if confirmed else CHECKLIST_NOTE)
+        return answers
 
     def _closed_round(self) -> None:
         """The second city: review, close, recommend by ranking, award, confirm."""
@@ -525,6 +558,7 @@ class _Builder:
         closed = Assignment.objects.filter(round__in=rounds.filter(state=RoundState.CLOSED))
         awards = Award.objects.filter(level__campaign=self.campaign, revoked_at__isnull=True)
         return {
+            "blind_copies": self.counts["blind_copies"],
             "selection_entries": entries.count(),
             "selection_levels": entries.values("level").distinct().count(),
             "selection_pending": entries.filter(state=EntryState.PENDING).count(),

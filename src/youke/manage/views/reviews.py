@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from youke.core.actor import Actor
 from youke.orgs.domain.units import PermissionDenied
-from youke.selection.domain import review
+from youke.selection.domain import checklist, review
 from youke.selection.enums import AssignmentState, RoundState
 from youke.selection.models import Assignment, Score
 from youke.submissions.models import Material
@@ -61,12 +61,23 @@ def _points_from(post, criteria) -> tuple[dict[int, int], list[str]]:
     return points, errors
 
 
+def _answers_from(post, items) -> checklist.Answers:
+    answers: checklist.Answers = {}
+    for item in items:
+        raw = post.get(f"k{item.pk}", "")
+        confirmed = {"1": True, "0": False}.get(raw)
+        answers[item.pk] = (confirmed, post.get(f"kn{item.pk}", "").strip())
+    return answers
+
+
 @login_required
 def assignment_detail(request, assignment_id):
     assignment = review.access_assignment(request.user, assignment_id)
     criteria = review.criteria_for(assignment)
+    items = checklist.items_for(assignment)
     if request.method == "POST":
         points, errors = _points_from(request.POST, criteria)
+        answers = _answers_from(request.POST, items)
         if not errors:
             try:
                 review.save_scores(
@@ -77,6 +88,7 @@ def assignment_detail(request, assignment_id):
                     veto=request.POST.get("veto") == "1",
                     veto_reason=request.POST.get("veto_reason", ""),
                     submit="submit" in request.POST,
+                    checklist_answers=answers,
                 )
             except ValidationError as exc:
                 errors = exc.messages
@@ -97,6 +109,7 @@ def assignment_detail(request, assignment_id):
             "veto_reason": request.POST.get("veto_reason", ""),
         }
     else:
+        answers = checklist.saved_answers(assignment)
         entered = dict(
             Score.objects.filter(assignment=assignment).values_list("criterion_id", "points")
         )
@@ -130,13 +143,16 @@ def assignment_detail(request, assignment_id):
             and assignment.round.state == RoundState.OPEN,
             "others": others,
             "typed": typed,
+            "checklist": [(item, *answers.get(item.pk, (None, ""))) for item in items],
         },
     )
 
 
 @login_required
 def material_download(request, assignment_id, material_id):
-    """Serve a material to its reviewer; in blind mode under a neutral name."""
+    """Serve a material to its reviewer. A blind round's expert only ever gets the blind
+    copy (videos without the opening title, documents without author fields), under a
+    neutral name; while it is being made there is nothing to serve (404)."""
     assignment = review.access_assignment(request.user, assignment_id)
     material = (
         Material.objects.filter(pk=material_id, submission_id=assignment.entry.submission_id)
@@ -145,9 +161,10 @@ def material_download(request, assignment_id, material_id):
     )
     if material is None or material.upload.state != "complete":
         raise Http404("material")
-    blind = assignment.round.blind
+    found = review.expert_file(assignment, material)
+    if found is None:
+        raise Http404("blind copy not ready")
+    storage_name, filename = found
     return FileResponse(
-        default_storage.open(material.upload.storage_name, "rb"),
-        as_attachment=True,
-        filename=review.neutral_name(material) if blind else material.upload.filename,
+        default_storage.open(storage_name, "rb"), as_attachment=True, filename=filename
     )

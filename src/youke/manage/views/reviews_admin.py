@@ -19,7 +19,7 @@ from youke.manage.views.common import admin_required, scope_roots
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Person, Unit
 from youke.selection.domain import assignment as assignment_domain
-from youke.selection.domain import review
+from youke.selection.domain import blind, checklist, review
 from youke.selection.enums import AssignmentState, RoundState
 from youke.selection.models import Assignment, ReviewRound, RoundExpert
 
@@ -136,7 +136,7 @@ def round_detail(request, round_id):
             "submission__teacher", "submission__unit"
         )
     )
-    leaks = [w for e in entries if review_round.blind for w in review.identity_leaks(e)]
+    blind_reports = blind.blind_report(review_round, entries) if review_round.blind else []
     assignments = (
         Assignment.objects.filter(round=review_round)
         .select_related("entry__submission", "expert")
@@ -153,7 +153,7 @@ def round_detail(request, round_id):
             "entries": entries,
             "assignments": assignments,
             "pool": pool,
-            "leaks": leaks,
+            "blind_reports": blind_reports,
             "report": report,
         },
     )
@@ -163,8 +163,14 @@ def round_detail(request, round_id):
 def round_results(request, round_id):
     review_round = review.access_round(request.user, round_id)
     results, experts = review.round_results(review_round)
+    tallies = checklist.round_tallies(review_round)
     return render(
         request,
         "manage/review_results.html",
-        {"round": review_round, "results": results, "experts": experts},
+        {
+            "round": review_round,
+            "results": results,
+            "rows": [(r, tallies.get(r.entry.pk, [])) for r in results],
+            "experts": experts,
+        },
     )

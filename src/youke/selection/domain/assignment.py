@@ -23,6 +23,7 @@ from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.enums import Role, UnitKind
 from youke.orgs.models import Person, RoleGrant, Unit
 from youke.selection.domain import notices
+from youke.selection.domain.blind import prepare_blind_copies
 from youke.selection.domain.review import _require_admin, candidate_entries
 from youke.selection.enums import AssignmentState, RoundState
 from youke.selection.models import Assignment, Conflict, LevelEntry, ReviewRound, RoundExpert
@@ -204,6 +205,7 @@ def assign(
             after={"entry": entry.pk, "expert": expert.pk},
         )
         notices.on_assignments_created([created], actor)
+        prepare_blind_copies(locked, [entry.pk])
     return created
 
 
@@ -279,6 +281,7 @@ def auto_assign(actor: Actor, review_round: ReviewRound) -> AutoAssignReport:
             ],
         )
         notices.on_assignments_created(new, actor)
+        prepare_blind_copies(locked, {a.entry_id for a in new})
         problems = []
         for entry in entries:
             missing = locked.reviews_per_entry - len(have[entry.pk])

@@ -1,11 +1,13 @@
-"""Author fields inside documents (issue 4 item 6): blind-mode warnings beyond file names.
+"""Author traces inside files (issue 4 item 6, issue 7 item 4): blind-mode warnings beyond
+file names — document properties, document body text and video tags.
 
 ``document_authors(path, content_type)`` reads only what it needs: for OOXML (docx, pptx,
 xlsx) the ``docProps/core.xml`` member, refused when oversized or suspiciously compressed;
 for PDF the first and last 64 KB, where the document information dictionary lives in real
 files (classic trailer or an incremental update at the end). Nothing else is parsed.
-``metadata_leaks(entry)`` turns author fields naming the teacher, a co-author or the school
-into the same kind of Chinese warning as ``review.identity_leaks``.
+``metadata_leaks(entry)`` turns author fields, body text (``blind_copies.document_text``,
+bounded and cached by content hash) and MP4 tags (mutagen) naming the teacher, a co-author
+or the school into the same kind of Chinese warning as ``review.identity_leaks``.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from xml.etree import ElementTree
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from youke.orgs.models import Unit
+from youke.media.processing.documents import video_tags
 from youke.selection.models import LevelEntry
+from youke.submissions.domain.blind_copies import document_text, identity_names
 from youke.submissions.domain.checks import local_file
-from youke.submissions.models import CoAuthor, Material
+from youke.submissions.models import Material
 
 PDF_WINDOW = 64 * 1024
 CORE_XML = "docProps/core.xml"
@@ -194,19 +197,7 @@ def _decode_text(raw: bytes) -> str:
 
 
 def _identity_names(entry: LevelEntry) -> list[str]:
-    submission = entry.submission
-    names = [submission.teacher.full_name]
-    names += list(
-        CoAuthor.objects.filter(submission=submission).values_list("person__full_name", flat=True)
-    )
-    unit_path = submission.unit.path
-    prefixes = [unit_path[:i] for i in range(4, len(unit_path) + 1, 4)]
-    names += list(
-        Unit.objects.filter(path__in=prefixes, kind__in=["school", "teaching_point"]).values_list(
-            "name", flat=True
-        )
-    )
-    return list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+    return identity_names(entry.submission)
 
 
 def _fields(path: Path, content_type: str) -> list[tuple[str, str]]:
@@ -225,12 +216,36 @@ FIELD_LABELS = {
     "lastModifiedBy": _lazy("最后修改者（cp:lastModifiedBy）"),
     "Author": _lazy("作者（/Author）"),
     "Creator": _lazy("创建程序（/Creator）"),
+    "title": _lazy("标题（©nam）"),
+    "artist": _lazy("艺术家（©ART）"),
+    "album_artist": _lazy("专辑艺术家（aART）"),
+    "album": _lazy("专辑（©alb）"),
+    "comment": _lazy("注释（©cmt）"),
+    "copyright": _lazy("版权（cprt）"),
+    "composer": _lazy("作曲（©wrt）"),
+    "description": _lazy("描述（desc）"),
+    "long_description": _lazy("详细描述（ldes）"),
+    "date": _lazy("日期（©day）"),
+    "encoder": _lazy("编码程序（©too）"),
 }
+VIDEO_TYPES = ("video/mp4", "video/quicktime")
+EXCERPT_CHARS = 12
+
+
+def _excerpt(text: str, name: str) -> str:
+    at = text.find(name)
+    start = max(0, at - EXCERPT_CHARS)
+    end = min(len(text), at + len(name) + EXCERPT_CHARS)
+    piece = " ".join(text[start:end].split())
+    return ("…" if start else "") + piece + ("…" if end < len(text) else "")
 
 
 def metadata_leaks(entry: LevelEntry) -> list[str]:
-    """Chinese warnings for author fields in the entry's documents that name its author,
-    a co-author or their school (one per material, field and name)."""
+    """Chinese warnings for the teacher's, a co-author's or their school's name in the
+    entry's files: document properties, document body text (docx, pptx, PDF) and video tags.
+
+    Properties and tags are removed from the copies blind experts get; body text is not, so
+    its warning asks for a new upload."""
     submission = entry.submission
     names = _identity_names(entry)
     if not names:
@@ -242,11 +257,20 @@ def metadata_leaks(entry: LevelEntry) -> list[str]:
     for material in materials:
         upload = material.upload
         content_type = upload.content_type or ""
-        if not upload.storage_name or not (_is_ooxml(content_type) or content_type == PDF_TYPE):
+        is_document = _is_ooxml(content_type) or content_type == PDF_TYPE
+        is_video = content_type in VIDEO_TYPES
+        if not upload.storage_name or not (is_document or is_video):
             continue
+        where = {"title": submission.title, "where": material.requirement.name}
+        where["file"] = upload.filename
         try:
             with local_file(upload.storage_name) as path:
-                fields = _fields(path, content_type)
+                if is_video:
+                    fields = [(t.field, t.value) for t in video_tags(path)]
+                    text = ""
+                else:
+                    fields = _fields(path, content_type)
+                    text = document_text(upload, path)
         except OSError:
             continue
         for field, value in fields:
@@ -254,17 +278,26 @@ def metadata_leaks(entry: LevelEntry) -> list[str]:
                 if name in value:
                     found.append(
                         _(
-                            "《%(title)s》的%(where)s“%(file)s”文档属性中的%(field)s为"
-                            "“%(value)s”，含有“%(name)s”，匿名评审会泄露身份："
-                            "请让作者清除文档属性后重新上传，或关闭匿名评审。"
+                            "《%(title)s》的%(where)s“%(file)s”%(kind)s中的%(field)s为"
+                            "“%(value)s”，含有“%(name)s”：专家下载的匿名副本已去除这些信息；"
+                            "如不希望保留在原文件中，请让作者清除后重新上传。"
                         )
                         % {
-                            "title": submission.title,
-                            "where": material.requirement.name,
-                            "file": upload.filename,
+                            **where,
+                            "kind": _("视频标签") if is_video else _("文档属性"),
                             "field": FIELD_LABELS.get(field, field),
                             "value": value,
                             "name": name,
                         }
                     )
+        for name in names:
+            if name in text:
+                found.append(
+                    _(
+                        "《%(title)s》的%(where)s“%(file)s”正文中出现“%(name)s”（%(excerpt)s），"
+                        "匿名评审会泄露身份：请让作者删去正文中的姓名和学校后重新上传，"
+                        "或关闭匿名评审。"
+                    )
+                    % {**where, "name": name, "excerpt": _excerpt(text, name)}
+                )
     return found

@@ -5,7 +5,8 @@ confirmation of the level's list and every logged change of the entry; teachers 
 plain sentence. Both are derived from ``LevelEntry``, ``LevelList`` and the audit log, never
 stored, so they cannot drift from the decisions themselves.
 
-Query budget (independent of the number of levels): entries 1, lists 1, audit 1.
+Query budget (independent of the number of levels): entries 1, lists 1, audit 1,
+checklist confirmations 1 (and their items 1 when experts confirmed any).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from youke.core.models import AuditEvent
 from youke.orgs.models import Person
 from youke.selection import rules
+from youke.selection.domain.checklist import ItemTally, entry_tallies
 from youke.selection.enums import EntryState, ListState
 from youke.selection.models import LevelEntry, LevelList
 from youke.submissions.enums import SubmissionState
@@ -48,6 +50,8 @@ class PathRow:
     override_reason: str
     list_confirmed_at: datetime.datetime | None
     history: list[PathEvent] = field(default_factory=list)
+    # Expert confirmations of the checklist items (R3) at this level's review rounds.
+    checklist: list[ItemTally] = field(default_factory=list)
 
 
 def _entries(submission: Submission) -> list[LevelEntry]:
@@ -98,11 +102,13 @@ def _history(entries: list[LevelEntry]) -> dict[str, list[PathEvent]]:
 
 
 def staff_path(submission: Submission, *, entries: list[LevelEntry] | None = None) -> list[PathRow]:
-    """One row per level reached, lowest level first (three queries)."""
+    """One row per level reached, lowest level first (three queries, plus the checklist
+    confirmations when experts reviewed it)."""
     if entries is None:
         entries = _entries(submission)
     confirmed = _confirmed_lists(entries)
     history = _history(entries)
+    tallies = entry_tallies([e.pk for e in entries])
     return [
         PathRow(
             entry=entry,
@@ -116,6 +122,7 @@ def staff_path(submission: Submission, *, entries: list[LevelEntry] | None = Non
             override_reason=entry.override_reason,
             list_confirmed_at=confirmed.get((entry.level_id, entry.unit_id)),
             history=history.get(str(entry.pk), []),
+            checklist=tallies.get(entry.pk, []),
         )
         for entry in entries
     ]

@@ -22,9 +22,12 @@ from youke.campaigns.models import Campaign, Criterion, Level
 from youke.core.actor import Actor
 from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
+from youke.media.models import MediaAsset
 from youke.orgs import rules as org_rules
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Person, Unit
+from youke.selection.domain import checklist
+from youke.selection.domain.blind import prepare_blind_copies
 from youke.selection.domain.metadata import metadata_leaks
 from youke.selection.enums import (
     ROUND_TRANSITIONS,
@@ -34,6 +37,7 @@ from youke.selection.enums import (
     RoundState,
 )
 from youke.selection.models import Assignment, LevelEntry, ReviewRound, Score
+from youke.submissions.domain import blind_copies
 from youke.submissions.models import CoAuthor, Material
 
 ROUND_FIELDS = [
@@ -156,6 +160,7 @@ def set_round_state(actor: Actor, review_round: ReviewRound, new_state: str) -> 
             if not entry_ids:
                 raise ValidationError(_("该级别还没有待评审的作品：请等下级推荐作品后再开始评审。"))
             locked.entries.set(entry_ids)
+            prepare_blind_copies(locked, entry_ids)
         locked.state = new_state
         locked.save(update_fields=["state"])
         record(
@@ -185,8 +190,13 @@ def save_scores(
     veto: bool = False,
     veto_reason: str = "",
     submit: bool = False,
+    checklist_answers: checklist.Answers | None = None,
 ) -> Assignment:
-    """Save a draft or submit; veto criteria (R15) take 1 (violated) or 0."""
+    """Save a draft or submit; veto criteria (R15) take 1 (violated) or 0.
+
+    ``checklist_answers`` ({item id: (confirmed or None, note)}) are saved with the scores;
+    None leaves the saved confirmations as they are. Submitting needs every item answered.
+    """
     if actor.person is None or actor.person.pk != assignment.expert_id:
         raise PermissionDenied("assignment")
     with transaction.atomic():
@@ -232,6 +242,11 @@ def save_scores(
         )
         if veto and not veto_reason.strip():
             errors.append(_("一票否决须填写理由：请说明违反了哪一项要求。"))
+        items = checklist.items_for(locked)
+        answers = (
+            checklist.saved_answers(locked) if checklist_answers is None else checklist_answers
+        )
+        errors += checklist.problems(items, answers, submit=submit)
         if errors:
             raise ValidationError(errors)
         before = {"state": locked.state, "total": locked.total, "veto": locked.veto}
@@ -257,6 +272,7 @@ def save_scores(
                 "updated_at",
             ]
         )
+        confirmed = checklist.save(locked, items, answers)
         record(
             actor,
             AuditAction.UPDATE,
@@ -268,6 +284,7 @@ def save_scores(
                 "total": locked.total,
                 "veto": veto,
                 "scores": {str(k): v for k, v in points.items()},
+                "checklist": confirmed,
             },
             reason=locked.veto_reason,
         )
@@ -393,6 +410,11 @@ class MaterialView:
     label: str
     file_name: str
     check: str
+    # False while a blind round's copy of this material is still being made: nothing is
+    # served until it exists (never the original).
+    ready: bool = True
+    # False when no blind copy can ever be made of this file type (.doc, .ppt).
+    copyable: bool = True
 
 
 @dataclass
@@ -418,20 +440,47 @@ def neutral_name(material: Material) -> str:
     return f"{label}{suffix}"
 
 
+def blind_name(material: Material) -> str:
+    """The neutral name of the blind copy (a blind video copy is always MP4)."""
+    name = neutral_name(material)
+    if blind_copies.is_video(material):
+        return name.rsplit(".", 1)[0] + ".mp4"
+    return name
+
+
+def expert_file(assignment: Assignment, material: Material) -> tuple[str, str] | None:
+    """(storage name, download name) of what the assignment's expert may get for
+    ``material``; None while a blind round's copy is missing. A blind round's expert is
+    only ever given the blind copy, never the original."""
+    if not assignment.round.blind:
+        return material.upload.storage_name, material.upload.filename
+    copy = blind_copies.blind_file(
+        material, MediaAsset.objects.filter(upload=material.upload).first()
+    )
+    if copy is None:
+        return None
+    return copy.name, blind_name(material)
+
+
 def entry_view_for(person: Person, entry: LevelEntry, review_round: ReviewRound) -> EntryView:
     submission = entry.submission
     blind = review_round.blind and not org_rules.covers(person, review_round.unit)
-    materials = [
-        MaterialView(
-            material=m,
-            label=neutral_name(m).rsplit(".", 1)[0],
-            file_name=neutral_name(m) if blind else m.upload.filename,
-            check=m.get_check_state_display(),
+    rows = Material.objects.filter(submission=submission).select_related(
+        "requirement", "upload__asset"
+    )
+    materials = []
+    for m in rows:
+        asset = getattr(m.upload, "asset", None)
+        materials.append(
+            MaterialView(
+                material=m,
+                label=neutral_name(m).rsplit(".", 1)[0],
+                file_name=blind_name(m) if blind else m.upload.filename,
+                check=m.get_check_state_display(),
+                ready=not review_round.blind or blind_copies.blind_file(m, asset) is not None,
+                copyable=not review_round.blind or blind_copies.can_copy(m),
+            )
         )
-        for m in Material.objects.filter(submission=submission).select_related(
-            "requirement", "upload"
-        )
-    ]
     view = EntryView(
         title=submission.title,
         description=submission.description,

@@ -3,12 +3,20 @@ from .entry import LevelEntry
 from .level_list import LevelList
 from .publicity import Objection, Publicity, SummarySheetConfirmation
 from .quota import Quota
-from .review import Assignment, Conflict, ReviewRound, RoundExpert, Score
+from .review import (
+    Assignment,
+    ChecklistConfirmation,
+    Conflict,
+    ReviewRound,
+    RoundExpert,
+    Score,
+)
 from .screening import ScreeningRecord
 
 __all__ = [
     "Assignment",
     "Award",
+    "ChecklistConfirmation",
     "Conflict",
     "LevelEntry",
     "LevelList",

@@ -153,3 +153,28 @@ class Conflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expert_id}: {self.entry_id or self.unit_id}"
+
+
+class ChecklistConfirmation(models.Model):
+    """An expert's answer to one checklist item (R3: opening title, camera positions…) for
+    the entry of an assignment; saved with the scores, required before they are submitted."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="checklist_confirmations"
+    )
+    item = models.ForeignKey(
+        "campaigns.ChecklistItem", on_delete=models.CASCADE, related_name="confirmations"
+    )
+    confirmed = models.BooleanField(_("符合"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("人工检查确认")
+        verbose_name_plural = _("人工检查确认")
+        ordering = ["assignment_id", "item_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "item"], name="checklist_one_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}/{self.item_id}: {self.confirmed}"

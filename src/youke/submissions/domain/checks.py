@@ -126,6 +126,7 @@ def run_check(material_id: int) -> None:
         if material.upload.content_type in OFFICE_TYPES and not asset.preview:
             _save_office_preview(asset, material)
         _finish(asset, material, AssetState.PASSED)
+        _queue_blind_copies(material)
         return
     if asset.state == AssetState.PROCESSING and asset.attempts >= MAX_ATTEMPTS:
         _finish(
@@ -192,6 +193,17 @@ def _check_video(asset: MediaAsset, material: Material) -> None:
         from youke.submissions.tasks import render_material
 
         transaction.on_commit(lambda: render_material.delay(material.pk))
+    if state != AssetState.FAILED:
+        _queue_blind_copies(material)
+
+
+def _queue_blind_copies(material: Material) -> None:
+    """Blind-review copies are made for every checked material, in their own job, so a
+    blind round never waits for them (see ``blind_copies``)."""
+    from youke.submissions.domain import blind_copies  # it reads files through this module
+
+    if blind_copies.missing(material, MediaAsset.objects.filter(upload=material.upload).first()):
+        blind_copies.queue(material.pk)
 
 
 def _save_poster(asset: MediaAsset, path: Path) -> None:
