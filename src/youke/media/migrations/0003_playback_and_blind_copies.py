@@ -6,56 +6,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('media', '0002_thumbnails_and_previews'),
+        ("media", "0002_thumbnails_and_previews"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='mediaasset',
-            name='blind_cut_seconds',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='匿名版本剪去的片头（秒）'),
+            model_name="mediaasset",
+            name="blind_cut_seconds",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=6,
+                null=True,
+                verbose_name="匿名版本剪去的片头（秒）",
+            ),
         ),
         migrations.AddField(
-            model_name='mediaasset',
-            name='blind_rendition',
-            field=models.FileField(blank=True, upload_to='media/blind/%Y/%m/', verbose_name='匿名评审播放版本'),
+            model_name="mediaasset",
+            name="blind_rendition",
+            field=models.FileField(
+                blank=True, upload_to="media/blind/%Y/%m/", verbose_name="匿名评审播放版本"
+            ),
         ),
         migrations.AddField(
-            model_name='mediaasset',
-            name='hls_heights',
-            field=models.JSONField(blank=True, default=list, verbose_name='HLS 清晰度'),
+            model_name="mediaasset",
+            name="hls_heights",
+            field=models.JSONField(blank=True, default=list, verbose_name="HLS 清晰度"),
         ),
         migrations.AddField(
-            model_name='mediaasset',
-            name='hls_master',
-            field=models.CharField(blank=True, max_length=500, verbose_name='HLS 主播放列表'),
+            model_name="mediaasset",
+            name="hls_master",
+            field=models.CharField(blank=True, max_length=500, verbose_name="HLS 主播放列表"),
         ),
         migrations.AddField(
-            model_name='mediaasset',
-            name='sanitised',
-            field=models.FileField(blank=True, upload_to='media/sanitised/%Y/%m/', verbose_name='去除作者信息的副本'),
+            model_name="mediaasset",
+            name="sanitised",
+            field=models.FileField(
+                blank=True, upload_to="media/sanitised/%Y/%m/", verbose_name="去除作者信息的副本"
+            ),
         ),
         migrations.AddField(
-            model_name='mediaasset',
-            name='stripped_metadata',
-            field=models.JSONField(blank=True, default=list, verbose_name='已去除的元数据'),
+            model_name="mediaasset",
+            name="stripped_metadata",
+            field=models.JSONField(blank=True, default=list, verbose_name="已去除的元数据"),
         ),
         migrations.CreateModel(
-            name='PlaybackPosition',
+            name="PlaybackPosition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seconds', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='播放位置（秒）')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('asset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='playback_positions', to='media.mediaasset')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='playback_positions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "seconds",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=10, verbose_name="播放位置（秒）"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "asset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="playback_positions",
+                        to="media.mediaasset",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="playback_positions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '播放位置',
-                'verbose_name_plural': '播放位置',
-                'constraints': [models.UniqueConstraint(fields=('person', 'asset'), name='playback_position_unique')],
+                "verbose_name": "播放位置",
+                "verbose_name_plural": "播放位置",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "asset"), name="playback_position_unique"
+                    )
+                ],
             },
         ),
     ]
