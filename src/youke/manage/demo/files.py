@@ -148,6 +148,7 @@ class DemoFiles:
                 heights,
                 rendition=video.rendition_local,
                 rendition_height=min(video.probe.height, 720),
+                preset="ultrafast",  # two-second clips: speed over size
             )
         return video.hls_master, video.hls_heights
 

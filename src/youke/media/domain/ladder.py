@@ -96,6 +96,7 @@ def build_ladder(
     rendition: Path | None = None,
     rendition_height: int | None = None,
     time_limit: float | None = None,
+    preset: str = hls.PRESET,
 ) -> tuple[str, list[int]]:
     """Encode and store the missing rungs of ``heights``; returns (master name, heights)."""
     done = stored_rungs(prefix, heights)
@@ -107,7 +108,9 @@ def build_ladder(
             store_rung(folder / str(REUSED_HEIGHT), prefix)
             missing.remove(REUSED_HEIGHT)
         if missing:
-            for rung in hls.encode_rungs(source, folder, missing, time_limit=time_limit):
+            for rung in hls.encode_rungs(
+                source, folder, missing, time_limit=time_limit, preset=preset
+            ):
                 done[rung.height] = rung
         for height in missing:
             store_rung(folder / str(height), prefix)

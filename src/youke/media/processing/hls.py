@@ -77,8 +77,12 @@ def encode_rungs(
     *,
     progress: ProgressCallback | None = None,
     time_limit: float | None = None,
+    preset: str = PRESET,
 ) -> list[Rung]:
-    """Encode the given rungs from ``path`` in one decode pass into ``out_dir/<height>/``."""
+    """Encode the given rungs from ``path`` in one decode pass into ``out_dir/<height>/``.
+
+    ``preset`` is x264's speed/size trade-off: ``veryfast`` for uploads, ``ultrafast`` for
+    the demo's throwaway clips."""
     heights = sorted(set(heights))
     if not heights:
         return []
@@ -88,7 +92,7 @@ def encode_rungs(
     out_dir = Path(out_dir)
     deadline = time.monotonic() + time_limit if time_limit else None
     with _pipeline.open_input(path) as source:
-        job = _Ladder(source, out_dir, encoder, heights)
+        job = _Ladder(source, out_dir, encoder, heights, preset)
         last_report = 0.0
         try:
             for done in job.run():
@@ -209,7 +213,7 @@ class _Output:
         rate = vin.average_rate or vin.guessed_rate or 25
         gop = max(1, round(float(rate) * GOP_SECONDS))
         maxrate = int(width * height * MAX_BITS_PER_PIXEL_SECOND)
-        options = {"preset": PRESET}
+        options = {"preset": self.ladder.preset}
         if self.ladder.encoder == "libx264":
             options.update(
                 {
@@ -258,8 +262,9 @@ class _Output:
 
 
 class _Ladder:
-    def __init__(self, source, out_dir: Path, encoder: str, heights: list[int]):
+    def __init__(self, source, out_dir: Path, encoder: str, heights: list[int], preset: str):
         self.source = source
+        self.preset = preset
         self.out_dir = out_dir
         self.encoder = encoder
         self.vin = _pipeline.video_stream(source)
