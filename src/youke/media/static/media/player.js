@@ -80,7 +80,8 @@
     }
     video.dataset.source = "";
     if (chapter.hls && window.Hls && window.Hls.isSupported()) {
-      var hls = new window.Hls({ startPosition: this.resumeAt(chapter) });
+      // No worker: hls.js would start it from a blob: URL, which the strict CSP forbids.
+      var hls = new window.Hls({ startPosition: this.resumeAt(chapter), enableWorker: false });
       this.hls = hls;
       video.dataset.source = "hls.js";
       hls.on(window.Hls.Events.ERROR, function (event, data) {
