@@ -10,8 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login, screenshot
-from tests.submissions.conftest import requirement, stored_upload
-from tests.submissions.conftest import campaign, catalog  # noqa: F401  (fixtures)
+from tests.submissions.conftest import campaign, catalog, requirement, stored_upload  # noqa: F401  (fixtures)
 from youke.media.models import MediaAsset, PlaybackPosition
 from youke.media.processing.samples import make_video
 from youke.submissions.domain import checks
