@@ -113,3 +113,15 @@ def test_playlists_are_answered_as_text(storage):
     response = serving.serve_text("m/master.m3u8", storage=storage)
     assert response["Content-Type"] == "application/vnd.apple.mpegurl"
     assert response.content == b"#EXTM3U\n360/index.m3u8\n"
+
+
+def test_csp_lets_the_player_load_from_the_bucket_only_when_s3_is_used():
+    from youke.core.middleware import CSP, site_csp
+
+    assert site_csp([]) == CSP
+    policy = site_csp(["https://s3.example.cn", "https://youke-media.s3.example.cn"])
+    origins = "https://s3.example.cn https://youke-media.s3.example.cn"
+    for directive in ("connect-src 'self'", "media-src 'self' blob:", "img-src 'self' data:"):
+        assert f"{directive} {origins}" in policy
+    assert policy.endswith(f"frame-src 'self' {origins}")
+    assert "script-src 'self';" in policy
