@@ -77,6 +77,11 @@ def test_ladder_reuses_the_rendition_and_computes_only_what_is_missing(hd_lesson
     with av.open(default_storage.path("media/hls/t/720/seg_00000.ts")) as segment:
         first_segment_packet = bytes(next(segment.demux(video=0)))
     assert first_segment_packet.endswith(first_rendition_packet[-64:])
+    # Each cut segment decodes on its own (SPS/PPS repeated at every keyframe): a player
+    # that resumes mid-lesson starts with that segment.
+    for index in range(3):
+        with av.open(default_storage.path(f"media/hls/t/720/seg_{index:05d}.ts")) as segment:
+            assert next(segment.decode(video=0)).key_frame
 
     # A rung whose marker is gone is computed again; the finished one is left alone.
     kept = default_storage.path("media/hls/t/720/seg_00000.ts")

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import av
+from av.bitstream import BitStreamFilterContext
 
 from youke.media.processing import _pipeline
 from youke.media.processing.codecs import video_encoder
@@ -118,14 +119,28 @@ def remux_rung(rendition: str | os.PathLike, out_dir: str | os.PathLike, height:
     try:
         with _pipeline.open_input(rendition) as source:
             out = _open_muxer(folder)
+            video = source.streams.video[0]
             pairs = {}
-            for stream in [*source.streams.video[:1], *source.streams.audio[:1]]:
+            for stream in [video, *source.streams.audio[:1]]:
                 pairs[stream.index] = out.add_stream_from_template(stream)
+            # MP4 keeps SPS/PPS in the header only; every segment must carry them at its
+            # keyframe, or a player that starts (or seeks) mid-lesson cannot decode it.
+            headers = BitStreamFilterContext(
+                "h264_mp4toannexb,dump_extra=freq=keyframe", video, pairs[video.index]
+            )
             for packet in source.demux(*[s for s in source.streams if s.index in pairs]):
                 if packet.dts is None:
                     continue  # the empty packet that ends each stream
-                packet.stream = pairs[packet.stream_index]
-                out.mux(packet)
+                if packet.stream is video:
+                    for filtered in headers.filter(packet):
+                        filtered.stream = pairs[video.index]
+                        out.mux(filtered)
+                else:
+                    packet.stream = pairs[packet.stream_index]
+                    out.mux(packet)
+            for filtered in headers.filter(None):
+                filtered.stream = pairs[video.index]
+                out.mux(filtered)
             out.close()
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
