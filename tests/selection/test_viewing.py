@@ -193,3 +193,16 @@ def test_teacher_page_has_player_and_documents(client, province, package):
     html = client.get(url).content.decode()
     assert 'id="package-viewer"' in html and "media/player.js" in html
     assert reverse("portal:material_file", args=[package["document"].pk]) in html
+
+
+def test_download_is_an_attachment_and_pdf_is_framed_inline(client, province, package):
+    client.force_login(province.county_a_admin)
+    urls = routes(package)
+    response = client.get(urls["download"])
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=UTF-8''%E7%8E%8B%E8%80%81%E5%B8%88-%E5%88%86%E6%95%B0%E7%9A%84%E6%84%8F%E4%B9%89.mp4"
+    )
+    response = client.get(urls["document"])
+    assert response["Content-Disposition"].startswith("inline; ")
+    assert response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'self'"
+    assert b"".join(response.streaming_content) == PDF

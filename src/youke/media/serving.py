@@ -17,9 +17,11 @@ import mimetypes
 import os
 import re
 from collections.abc import Iterator
+from urllib.parse import quote
 
 from django.core.files.storage import Storage, default_storage
 from django.http import (
+    Http404,
     HttpResponse,
     HttpResponseRedirect,
     StreamingHttpResponse,
@@ -106,18 +108,22 @@ def serve(
     content_type: str | None = None,
     filename: str | None = None,
     framed: bool = False,
+    attachment: bool = False,
 ):
-    """Answer a GET for the stored file ``name`` (ranges locally, presigned URL remotely)."""
+    """Answer a GET for the stored file ``name`` (ranges locally, presigned URL remotely).
+
+    ``filename`` names the file for the browser (inline, or a download with ``attachment``);
+    ``framed`` lets our own pages show it in an iframe and nothing else."""
     storage = storage or default_storage
     content_type = content_type or content_type_for(filename or name)
     if not is_local(storage):
-        return HttpResponseRedirect(presigned_url(storage, name, content_type, filename))
+        return HttpResponseRedirect(
+            presigned_url(storage, name, content_type, filename, attachment=attachment)
+        )
     path = storage.path(name)
     try:
         stat = os.stat(path)
     except FileNotFoundError:
-        from django.http import Http404
-
         raise Http404("file") from None
     size = stat.st_size
     try:
@@ -141,17 +147,20 @@ def serve(
     response["Cache-Control"] = "private, max-age=3600"
     if status == 206:
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    _disposition(response, filename)
+    if filename:
+        response["Content-Disposition"] = _disposition(filename, attachment)
     if framed:
         response["Content-Security-Policy"] = FRAMED_CSP
         response["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 
-def presigned_url(storage: Storage, name: str, content_type: str, filename: str | None) -> str:
+def presigned_url(
+    storage: Storage, name: str, content_type: str, filename: str | None, *, attachment=False
+) -> str:
     parameters = {"ResponseContentType": content_type}
     if filename:
-        parameters["ResponseContentDisposition"] = _inline(filename)
+        parameters["ResponseContentDisposition"] = _disposition(filename, attachment)
     try:
         return storage.url(name, parameters=parameters, expire=PRESIGNED_SECONDS)
     except TypeError:  # a remote storage other than django-storages' S3Storage
@@ -165,20 +174,12 @@ def serve_text(name: str, *, storage: Storage | None = None, content_type: str =
         with storage.open(name, "rb") as handle:
             data = handle.read()
     except FileNotFoundError:
-        from django.http import Http404
-
         raise Http404("file") from None
     response = HttpResponse(data, content_type=content_type)
     response["Cache-Control"] = "private, max-age=60"
     return response
 
 
-def _inline(filename: str) -> str:
-    from urllib.parse import quote
-
-    return f"inline; filename*=UTF-8''{quote(filename)}"
-
-
-def _disposition(response, filename: str | None) -> None:
-    if filename:
-        response["Content-Disposition"] = _inline(filename)
+def _disposition(filename: str, attachment: bool) -> str:
+    kind = "attachment" if attachment else "inline"
+    return f"{kind}; filename*=UTF-8''{quote(filename)}"

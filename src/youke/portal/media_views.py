@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from youke.campaigns.enums import MaterialKind
 from youke.media import serving
@@ -31,7 +31,7 @@ def _video(access):
 
 
 @login_required
-@require_GET
+@require_safe
 def play(request, material_id: int):
     """The progressive MP4: the rendition (or, until it exists, the original); blind
     experts get the blind rendition and nothing else."""
@@ -49,7 +49,7 @@ def play(request, material_id: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def hls(request, material_id: int, part: str):
     access = access_material(request.user, material_id)
     _video(access)
@@ -62,7 +62,7 @@ def hls(request, material_id: int, part: str):
 
 
 @login_required
-@require_GET
+@require_safe
 def document(request, material_id: int):
     """The file itself: inline for PDFs (inside our pages), a download with ``?download=1``.
     Blind experts get the sanitised copy under a neutral name."""
@@ -80,16 +80,11 @@ def document(request, material_id: int):
     else:
         name = material.upload.storage_name
         filename = material.upload.filename
-    response = serving.serve(request, name, filename=filename, framed=not download)
-    if download and response.has_header("Content-Disposition"):
-        response["Content-Disposition"] = response["Content-Disposition"].replace(
-            "inline", "attachment", 1
-        )
-    return response
+    return serving.serve(request, name, filename=filename, framed=not download, attachment=download)
 
 
 @login_required
-@require_GET
+@require_safe
 def preview(request, material_id: int):
     """LibreOffice's PDF of an office document (never for blind experts: it carries the
     original's content and metadata)."""
@@ -102,7 +97,7 @@ def preview(request, material_id: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def poster(request, material_id: int):
     access = access_material(request.user, material_id)
     _video(access)
@@ -112,7 +107,7 @@ def poster(request, material_id: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def thumbnail(request, material_id: int, index: int):
     access = access_material(request.user, material_id)
     _video(access)
