@@ -90,3 +90,44 @@ def test_ladder_reuses_the_rendition_and_computes_only_what_is_missing(hd_lesson
     assert build_ladder(hd_lesson, "media/hls/t/", [360, 720])[1] == [360, 720]
     assert default_storage.exists("media/hls/t/360/info.json")
     assert (default_storage.get_modified_time("media/hls/t/720/seg_00000.ts"), kept) == before
+
+
+def reencode(source, out, *, gop_frames: int):
+    """H.264 with a real GOP (the generated samples are all keyframes), silent."""
+    with av.open(str(source)) as src, av.open(str(out), "w") as dst:
+        stream = dst.add_stream("libx264", rate=25, options={"preset": "ultrafast"})
+        stream.width, stream.height, stream.pix_fmt = 640, 360, "yuv420p"
+        stream.codec_context.gop_size = gop_frames
+        stream.bit_rate = 800_000
+        for frame in src.decode(video=0):
+            frame.pict_type = av.video.frame.PictureType.NONE
+            dst.mux(stream.encode(frame))
+        dst.mux(stream.encode(None))
+    return out
+
+
+def test_an_upload_made_to_spec_is_its_own_top_rung(tmp_path):
+    spec = reencode(
+        samples.make_video(tmp_path / "src.mp4", width=640, height=360, seconds=9),
+        tmp_path / "spec.mp4",
+        gop_frames=50,
+    )
+    assert hls.copyable_as_rung(spec, 360) is True
+    assert hls.copyable_as_rung(spec, 720) is False  # another height needs an encode
+    long_gop = reencode(spec, tmp_path / "gop.mp4", gop_frames=25 * 8)
+    assert hls.copyable_as_rung(long_gop, 360) is False  # segments would be 8 s long
+    assert hls.copyable_as_rung(reencode(spec, tmp_path / "g2.mp4", gop_frames=50), 360) is True
+    upright = samples.make_video(
+        tmp_path / "phone.mp4", width=320, height=180, seconds=1, bitrate=300_000, rotation=-90
+    )
+    assert hls.copyable_as_rung(upright, 320) is False
+    assert hls.copyable_as_rung(upright, 180) is False
+
+    master, heights = build_ladder(spec, "media/hls/spec/", [360])
+    assert heights == [360]
+    with av.open(str(spec)) as source:
+        first_source_packet = bytes(next(source.demux(video=0)))
+    with av.open(default_storage.path("media/hls/spec/360/seg_00000.ts")) as segment:
+        first_segment_packet = bytes(next(segment.demux(video=0)))
+        assert next(segment.decode(video=0)).key_frame
+    assert first_segment_packet.endswith(first_source_packet[-64:])  # copied, not encoded

@@ -2,8 +2,9 @@
 
 ``ensure_ladder`` is the background job's body: it computes only the rungs that are not yet
 stored (a rung counts once its ``info.json`` is stored, which is uploaded last), reuses the
-720p progressive rendition for the 720p rung by a stream copy, and then (re)writes the master
-playlist from every stored rung. Video work never runs in a web request.
+720p progressive rendition for the 720p rung by a stream copy, takes the upload itself as the
+top rung when it is already what players need (``hls.copyable_as_rung``), encodes the rest in
+one decode pass, and then (re)writes the master playlist from every stored rung. Video work never runs in a web request.
 """
 
 from __future__ import annotations
@@ -107,6 +108,12 @@ def build_ladder(
             done[REUSED_HEIGHT] = hls.remux_rung(rendition, folder, REUSED_HEIGHT)
             store_rung(folder / str(REUSED_HEIGHT), prefix)
             missing.remove(REUSED_HEIGHT)
+        top = max(heights)
+        if top in missing and hls.copyable_as_rung(source, top):
+            # An upload made to the spec (1080p H.264) is its own top rung: no encode.
+            done[top] = hls.remux_rung(source, folder, top)
+            store_rung(folder / str(top), prefix)
+            missing.remove(top)
         if missing:
             for rung in hls.encode_rungs(
                 source, folder, missing, time_limit=time_limit, preset=preset

@@ -112,6 +112,47 @@ def encode_rungs(
     return [finish_rung(out_dir / str(h), h) for h in heights]
 
 
+# A source may serve as its own rung (stream copy) only when every player can take it as is.
+COPY_MAX_GOP_SECONDS = 6.0
+COPY_MAX_BITRATE = 12_000_000
+
+
+def copyable_as_rung(path: str | os.PathLike, height: int) -> bool:
+    """Whether the upload itself can be the ``height`` rung by stream copy, saving that
+    encode: H.264 4:2:0 at exactly that height, square pixels, upright, AAC (or silent),
+    at most 12 Mbit/s, and a keyframe at least every 6 s (so segments stay short). This is
+    what a lesson exported per the micro-lesson spec (1080p H.264, ~8 Mbit/s) looks like."""
+    with _pipeline.open_input(path) as container:
+        video = _pipeline.video_stream(container)
+        context = video.codec_context
+        audio = list(container.streams.audio)
+        if (
+            context.name != "h264"
+            or context.pix_fmt not in ("yuv420p", "yuvj420p")
+            or context.height != height
+            or (video.sample_aspect_ratio not in (None, 0) and video.sample_aspect_ratio != 1)
+            or (audio and audio[0].codec_context.name != "aac")
+            or (container.bit_rate or 0) > COPY_MAX_BITRATE
+            or not video.time_base
+        ):
+            return False
+        last_key = None
+        for packet in container.demux(video):
+            if packet.pts is None:
+                continue
+            at = float(packet.pts * video.time_base)
+            if packet.is_keyframe:
+                if last_key is None:
+                    for frame in packet.decode():
+                        if _pipeline.clockwise_rotation(frame):
+                            return False
+                        break
+                last_key = at
+            elif last_key is None or at - last_key > COPY_MAX_GOP_SECONDS:
+                return False
+    return last_key is not None
+
+
 def remux_rung(rendition: str | os.PathLike, out_dir: str | os.PathLike, height: int) -> Rung:
     """Cut an existing H.264/AAC MP4 (the progressive rendition) into a rung, no re-encode."""
     folder = Path(out_dir) / str(height)
@@ -259,7 +300,7 @@ class _Output:
             if picture.pts is None or (self.last_pts is not None and picture.pts <= self.last_pts):
                 continue  # broken timestamps: drop rather than abort the encoder
             self.last_pts = picture.pts
-            self.out.mux(self.vout.encode(picture))
+            self.out.mux(self.vout.encode(_pipeline.unforced(picture)))
 
     def audio(self, chunk) -> None:
         self.out.mux(self.aout.encode(chunk))
