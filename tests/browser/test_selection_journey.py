@@ -94,7 +94,7 @@ def test_expert_scores_a_blind_entry(page, site, campaign, catalog, lessons):  #
     for secret in ("王老师", "东湖区实验小学", "teachera"):
         expect(page.locator("main")).not_to_contain_text(secret)
         assert secret not in page.content()
-    expect(page.locator("main > p.text-muted")).to_have_text(
+    expect(page.locator("main .review-rubric-column > p.text-muted")).to_have_text(
         f"状态：待评；请在 {deadline} 前提交。"
     )
 
@@ -135,8 +135,10 @@ def test_expert_scores_a_blind_entry(page, site, campaign, catalog, lessons):  #
     page.get_by_role("button", name="暂存", exact=True).click()
     expect(page.get_by_role("alert")).to_have_text("评分已暂存。")
     total = sum(c.points - 1 for c in criteria)
-    expect(page.locator("main h2").nth(1)).to_have_text(f"评分 · 总分 {total}")
-    expect(page.locator("main > p.text-muted")).to_have_text(
+    expect(page.locator("main .review-rubric-column h2").nth(1)).to_have_text(
+        f"评分 · 总分 {total}"
+    )
+    expect(page.locator("main .review-rubric-column > p.text-muted")).to_have_text(
         f"状态：已暂存；请在 {deadline} 前提交。"
     )
     for criterion in criteria:
@@ -147,7 +149,7 @@ def test_expert_scores_a_blind_entry(page, site, campaign, catalog, lessons):  #
     # Submit: the rubric locks.
     page.get_by_role("button", name="提交评分", exact=True).click()
     expect(page.get_by_role("alert")).to_have_text("评分已提交。")
-    expect(page.locator("main > p.text-muted")).to_have_text(
+    expect(page.locator("main .review-rubric-column > p.text-muted")).to_have_text(
         f"状态：已提交；请在 {deadline} 前提交。"
     )
     for criterion in criteria:
