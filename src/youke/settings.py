@@ -164,6 +164,26 @@ if CONFIG["S3_BUCKET"]:
     }
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
+def _media_origins() -> list[str]:
+    """Where presigned media redirects lead: the CSP must let the player and document frames
+    load from there (path-style and virtual-hosted bucket addresses)."""
+    if not CONFIG["S3_BUCKET"]:
+        return []
+    from urllib.parse import urlsplit
+
+    endpoint = CONFIG["S3_ENDPOINT_URL"]
+    if not endpoint:
+        return [f"https://{CONFIG['S3_BUCKET']}.s3.amazonaws.com", "https://s3.amazonaws.com"]
+    parts = urlsplit(endpoint)
+    return [
+        f"{parts.scheme}://{parts.netloc}",
+        f"{parts.scheme}://{CONFIG['S3_BUCKET']}.{parts.netloc}",
+    ]
+
+
+MEDIA_ORIGINS = _media_origins()
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -135,7 +135,7 @@ def test_expert_scores_a_blind_entry(page, site, campaign, catalog, lessons):  #
     page.get_by_role("button", name="暂存", exact=True).click()
     expect(page.get_by_role("alert")).to_have_text("评分已暂存。")
     total = sum(c.points - 1 for c in criteria)
-    expect(page.locator("main h2").nth(1)).to_have_text(f"评分 · 总分 {total}")
+    expect(page.locator("#review-rubric h2")).to_have_text(f"评分 · 总分 {total}")
     expect(page.locator("#review-rubric > p.text-muted")).to_have_text(
         f"状态：已暂存；请在 {deadline} 前提交。"
     )

@@ -30,6 +30,7 @@ from youke.manage.demo.province import plan_units
 from youke.manage.demo.submissions import school_stages
 from youke.media.domain.sniff import sniff_head
 from youke.media.models import MediaAsset, Upload
+from youke.media.processing.hls import ladder_heights
 from youke.orgs.enums import Role, UnitKind
 from youke.orgs.models import Contact, ExpertProfile, Person, RoleGrant, Unit
 from youke.orgs.validators import validate_id_card
@@ -336,6 +337,11 @@ def test_demo_materials_have_real_files_and_checks(demo_output, demo_media) -> N
             assert asset.width and asset.duration_seconds and asset.checks
             assert default_storage.exists(asset.poster.name)
             assert bool(asset.rendition) == (asset.state != "failed")
+            # Every playable demo video has its HLS ladder, capped by its height.
+            assert bool(asset.hls_master) == (asset.state != "failed")
+            if asset.hls_master:
+                assert default_storage.exists(asset.hls_master)
+                assert asset.hls_heights == ladder_heights(asset.height)
             outcomes = {check["outcome"] for check in asset.checks}
             assert ("fail" in outcomes) == (asset.state == "failed")
         if material.requirement.kind == "document" and asset.state == "failed":

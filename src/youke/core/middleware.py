@@ -8,10 +8,27 @@ CSP = (
 )
 
 
+def site_csp(media_origins: list[str]) -> str:
+    """The site's CSP; media served by presigned redirects (S3) adds its origins where the
+    player (hls.js fetches, <video>), thumbnails and document frames load them."""
+    if not media_origins:
+        return CSP
+    extra = " ".join(media_origins)
+    return (
+        CSP.replace("img-src 'self' data:", f"img-src 'self' data: {extra}")
+        .replace("connect-src 'self'", f"connect-src 'self' {extra}")
+        .replace("media-src 'self' blob:", f"media-src 'self' blob: {extra}")
+        + f"; frame-src 'self' {extra}"
+    )
+
+
 class ContentSecurityPolicyMiddleware(MiddlewareMixin):
     def process_response(self, request, response):
+        from django.conf import settings
+
         if not request.path.startswith("/api/v1/docs"):
-            response.headers.setdefault("Content-Security-Policy", CSP)
+            policy = site_csp(getattr(settings, "MEDIA_ORIGINS", []))
+            response.headers.setdefault("Content-Security-Policy", policy)
         return response
 
 

@@ -15,9 +15,11 @@ urlpatterns = [
     path("rounds/<int:round_id>/awards/", proposal_views.awards, name="awards"),
 ]
 
+from youke.manage.views import selection_entry as entry_views  # noqa: E402
 from youke.manage.views import selection_import as import_views  # noqa: E402
 
 urlpatterns += [
+    path("entries/<int:entry_id>/", entry_views.entry_detail, name="entry"),
     path("quotas/import/", import_views.quota_import, name="quota_import"),
     path("quotas/import/template/", import_views.quota_template, name="quota_template"),
 ]

@@ -31,7 +31,9 @@ from youke.media.validators import human_size
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Person
 from youke.portal.forms import SubmissionForm, WithdrawForm
+from youke.portal.player import player_context
 from youke.selection.domain.path import path_context
+from youke.selection.domain.viewing import FULL
 from youke.submissions import rules
 from youke.submissions.domain import packages
 from youke.submissions.models import Material, Submission
@@ -225,6 +227,8 @@ def detail(request, submission_id: int):
             "withdraw_form": WithdrawForm(),
             "is_author": submission.teacher_id == request.user.pk,
             **path_context(request.user, submission),
+            # Everyone who sees this page sees the package itself (submissions_visible_to).
+            **player_context(request.user, submission, FULL),
         },
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from youke.portal import catalog_views, submission_views, views  # noqa: I001
+from youke.portal import catalog_views, media_views, submission_views, views  # noqa: I001
 
 app_name = "portal"
 urlpatterns = [
@@ -73,4 +73,15 @@ urlpatterns = [
         submission_views.cancel_upload,
         name="upload_cancel",
     ),
+    path("materials/<int:material_id>/play.mp4", media_views.play, name="material_play"),
+    path("materials/<int:material_id>/hls/<path:part>", media_views.hls, name="material_hls"),
+    path("materials/<int:material_id>/file", media_views.document, name="material_file"),
+    path("materials/<int:material_id>/preview.pdf", media_views.preview, name="material_preview"),
+    path("materials/<int:material_id>/poster.jpg", media_views.poster, name="material_poster"),
+    path(
+        "materials/<int:material_id>/thumbs/<int:index>.jpg",
+        media_views.thumbnail,
+        name="material_thumbnail",
+    ),
+    path("materials/<int:material_id>/position", media_views.position, name="material_position"),
 ]

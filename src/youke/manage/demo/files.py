@@ -3,7 +3,7 @@
 Hundreds of demo materials share them: every material gets its own ``Upload`` row, but the
 rows point at these few stored files, so the demo costs seconds and a few megabytes. Each
 video is probed, given a poster and (when some material may play it) a playback rendition
-once, exactly as the media job would.
+and an HLS ladder once, exactly as the media jobs would.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from pathlib import Path
 from django.core.files import File
 from django.core.files.storage import default_storage
 
+from youke.media.domain.ladder import build_ladder
 from youke.media.domain.sniff import sniff_file
+from youke.media.processing import hls
 from youke.media.processing import spec as video_spec
 from youke.media.processing.poster import extract_poster
 from youke.media.processing.probe import ProbeResult, probe
@@ -57,7 +59,10 @@ class StoredFile:
     probe: ProbeResult | None = None
     poster: str = ""
     rendition: str = ""
+    hls_master: str = ""
+    hls_heights: list[int] = field(default_factory=list)
     local: Path | None = None  # the generated copy, while the library is open
+    rendition_local: Path | None = None
 
 
 @dataclass
@@ -128,7 +133,24 @@ class DemoFiles:
             out = video.local.with_suffix(".web.mp4")
             make_rendition(video.local, out, max_height=720)
             video.rendition = _store(out, f"{STORAGE_DIR}/renditions/{key}.mp4").name
+            video.rendition_local = out
         return video.rendition
+
+    def ladder(self, key: str) -> tuple[str, list[int]]:
+        """The HLS ladder of video ``key`` (after its rendition, whose 720p rung it reuses)."""
+        video = self.videos[key]
+        if not video.hls_master:
+            self.rendition(key)
+            heights = hls.ladder_heights(video.probe.height)
+            video.hls_master, video.hls_heights = build_ladder(
+                video.local,
+                f"{STORAGE_DIR}/hls/{key}/",
+                heights,
+                rendition=video.rendition_local,
+                rendition_height=min(video.probe.height, 720),
+                preset="ultrafast",  # two-second clips: speed over size
+            )
+        return video.hls_master, video.hls_heights
 
 
 def _store(path: Path, name: str) -> StoredFile:

@@ -409,6 +409,7 @@ class _Planner:
         }
         if outcome.state != AssetState.FAILED:
             asset["rendition"] = self.files.rendition(key)
+            asset["hls_master"], asset["hls_heights"] = self.files.ladder(key)
         return PlannedMaterial(requirement, period, video, filename, outcome.state, asset)
 
     def _showcase(self, chosen: list[PlannedMaterial]) -> None:

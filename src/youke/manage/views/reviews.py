@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from youke.core.actor import Actor
 from youke.orgs.domain.units import PermissionDenied
+from youke.portal.player import player_context
 from youke.selection.domain import checklist, review
+from youke.selection.domain.viewing import viewing_mode
 from youke.selection.enums import AssignmentState, RoundState
 from youke.selection.models import Assignment, Score
 from youke.submissions.models import Material
@@ -144,6 +146,12 @@ def assignment_detail(request, assignment_id):
             "others": others,
             "typed": typed,
             "checklist": [(item, *answers.get(item.pk, (None, ""))) for item in items],
+            # Player and documents; blind rounds get only the blind copies.
+            **player_context(
+                request.user,
+                assignment.entry.submission,
+                viewing_mode(request.user, assignment.entry.submission_id),
+            ),
         },
     )
 

@@ -122,17 +122,22 @@ def inbox(request):
         entries = entries.filter(submission__title__icontains=g["q"].strip())
     lists = level.lists.filter(unit=unit).first()
     page = paginate(request, entries.order_by("submission__node__path", "id"))
-    # Failed checks are counted for the shown page only, not grouped over the whole inbox.
-    failed = dict(
-        Material.objects.filter(
-            submission_id__in=[e.submission_id for e in page], check_state=CheckState.FAILED
-        )
-        .values("submission_id")
+    # Check states are counted for the shown page only, not grouped over the whole inbox.
+    # Warnings count too: a video far too short only warns, and must not read "无问题".
+    counts: dict[int, dict[str, int]] = {}
+    for submission_id, state, n in (
+        Material.objects.filter(submission_id__in=[e.submission_id for e in page])
+        .exclude(check_state=CheckState.PASSED)
+        .values("submission_id", "check_state")
         .annotate(n=Count("id"))
-        .values_list("submission_id", "n")
-    )
+        .values_list("submission_id", "check_state", "n")
+    ):
+        counts.setdefault(submission_id, {})[state] = n
     for entry in page:
-        entry.failed = failed.get(entry.submission_id, 0)
+        found = counts.get(entry.submission_id, {})
+        entry.failed = found.get(CheckState.FAILED, 0)
+        entry.warned = found.get(CheckState.WARNED, 0)
+        entry.checking = found.get(CheckState.QUEUED, 0) + found.get(CheckState.PROCESSING, 0)
         entry.actions = _row_actions(entry.state)
     context.update(
         {

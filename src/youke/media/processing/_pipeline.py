@@ -130,3 +130,11 @@ def decode_error(exc: Exception):
     if isinstance(exc, av.error.ExitError):
         return media_error(TIMEOUT)
     return media_error(CORRUPT, str(exc))
+
+
+def unforced(picture):
+    """The picture with its frame type cleared before encoding. Decoded (and generated)
+    frames carry their own type; libx264 turns every frame typed I into a keyframe, so an
+    all-intra source would give an all-intra, double-size output and segments cut anywhere."""
+    picture.pict_type = av.video.frame.PictureType.NONE
+    return picture

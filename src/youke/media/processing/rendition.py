@@ -150,7 +150,7 @@ class _Transcode:
             if picture.pts is None or (self.last_pts is not None and picture.pts <= self.last_pts):
                 continue  # broken timestamps: drop rather than abort the encoder
             self.last_pts = picture.pts
-            self.out.mux(self.vout.encode(picture))
+            self.out.mux(self.vout.encode(_pipeline.unforced(picture)))
 
     def _encode_audio(self, frame) -> None:
         if self.vout is None:
@@ -190,7 +190,7 @@ class _Transcode:
         for picture in _pipeline.drain(self.graph):
             if self.last_pts is None or (picture.pts is not None and picture.pts > self.last_pts):
                 self.last_pts = picture.pts
-                self.out.mux(self.vout.encode(picture))
+                self.out.mux(self.vout.encode(_pipeline.unforced(picture)))
         self.out.mux(self.vout.encode(None))
         if self.aout is not None:
             self._encode_audio(None)

@@ -6,20 +6,18 @@ The browser's pre-check is a courtesy; this is the gate (issue 3 item 8).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import shutil
 import tempfile
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from youke.campaigns.enums import MaterialKind
+from youke.media.domain.ladder import local_file
 from youke.media.enums import AssetState
 from youke.media.models import MediaAsset, MediaThumbnail
 from youke.media.processing import spec as video_spec
@@ -71,24 +69,6 @@ def queue_check(material_id: int) -> None:
     from youke.submissions.tasks import check_material
 
     check_material.delay(material_id)
-
-
-@contextlib.contextmanager
-def local_file(name: str) -> Iterator[Path]:
-    """A local path for a stored file: the file itself on disk storage, else a temp copy."""
-    try:
-        local = Path(default_storage.path(name))
-    except NotImplementedError:  # remote storage (S3) has no local path
-        local = None
-    if local is not None:
-        # Outside the try: an error in the caller's block must not be mistaken for it.
-        yield local
-        return
-    with tempfile.NamedTemporaryFile(suffix=Path(name).suffix) as handle:
-        with default_storage.open(name, "rb") as source:
-            shutil.copyfileobj(source, handle, 8 * 1024 * 1024)
-        handle.flush()
-        yield Path(handle.name)
 
 
 def _set_state(material: Material, state: str) -> None:
@@ -189,7 +169,7 @@ def _check_video(asset: MediaAsset, material: Material) -> None:
         if not asset.thumbnails.exists():
             _save_thumbnails(asset, path)
     _finish(asset, material, state)
-    if state != AssetState.FAILED and not asset.rendition:
+    if state != AssetState.FAILED and not (asset.rendition and asset.hls_master):
         from youke.submissions.tasks import render_material
 
         transaction.on_commit(lambda: render_material.delay(material.pk))
@@ -251,11 +231,21 @@ def run_rendition(material_id: int) -> None:
     if material is None:
         return
     asset = MediaAsset.objects.filter(upload=material.upload).first()
-    if asset is None or asset.rendition or asset.state == AssetState.FAILED:
-        return  # idempotent: nothing missing
-    with local_file(material.upload.storage_name) as path, tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "rendition.mp4"
-        make_rendition(path, out, max_height=720)
-        with open(out, "rb") as handle:
-            asset.rendition.save(f"{asset.upload_id}.mp4", File(handle), save=False)
-    MediaAsset.objects.filter(pk=asset.pk).update(rendition=asset.rendition.name)
+    if asset is None or asset.state == AssetState.FAILED:
+        return
+    if not asset.rendition:
+        with (
+            local_file(material.upload.storage_name) as path,
+            tempfile.TemporaryDirectory() as tmp,
+        ):
+            out = Path(tmp) / "rendition.mp4"
+            make_rendition(path, out, max_height=720)
+            with open(out, "rb") as handle:
+                asset.rendition.save(f"{asset.upload_id}.mp4", File(handle), save=False)
+        MediaAsset.objects.filter(pk=asset.pk).update(rendition=asset.rendition.name)
+    if not asset.hls_master:
+        # A separate job: the fallback MP4 is playable while the ladder is being cut, and
+        # the ladder reuses the rendition for its 720p rung.
+        from youke.media.tasks import build_hls
+
+        transaction.on_commit(lambda: build_hls.delay(asset.pk))

@@ -1,0 +1,34 @@
+"""Template context for the lesson player and the document panel (``portal/_player.html``).
+
+Used by every page where a lesson is judged: the teacher's package page, the admins' entry
+page and the expert's scoring page. What may be shown comes from
+``selection.domain.viewing``; this module only turns it into URLs for the browser.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from youke.selection.domain.viewing import PackageMedia, package_media
+
+
+def _chapter(item) -> dict:
+    pk = item.material.pk
+    return {
+        "label": item.label,
+        "hls": reverse("portal:material_hls", args=[pk, "master.m3u8"]) if item.hls else "",
+        "mp4": reverse("portal:material_play", args=[pk]),
+        "poster": reverse("portal:material_poster", args=[pk]) if item.poster else "",
+        "position": reverse("portal:material_position", args=[pk]),
+        "resume": item.resume,
+        "duration": item.duration,
+        "thumbs": [reverse("portal:material_thumbnail", args=[pk, i]) for i in item.thumbnails],
+    }
+
+
+def player_context(person, submission, mode: str) -> dict:
+    media: PackageMedia = package_media(person, submission, mode)
+    return {
+        "media": media,
+        "player_chapters": [_chapter(item) for item in media.playable],
+    }
