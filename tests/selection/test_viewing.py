@@ -162,7 +162,10 @@ def test_entry_page_shows_package_player_documents_checks_and_path(client, provi
 
 def test_blind_expert_gets_only_blind_copies(client, province, package):
     ReviewRound.objects.update(blind=True)
+    # The check job made the blind copies already; start from before they exist.
+    MediaAsset.objects.update(blind_rendition="", sanitised="")
     reviewer, asset = package["reviewer"], package["asset"]
+    asset.refresh_from_db()
     urls = routes(package)
     assert statuses(client, reviewer, urls) == dict.fromkeys(urls, 404)
     page = reverse("manage_reviews:assignment", args=[reviewer.review_assignments.get().pk])
@@ -180,7 +183,10 @@ def test_blind_expert_gets_only_blind_copies(client, province, package):
     assert b"".join(response.streaming_content) == PDF
     assert "%E7%8E%8B" not in response["Content-Disposition"]  # no 王 in the name
     still_hidden = {n: s for n, s in statuses(client, reviewer, urls).items() if s == 404}
-    assert sorted(still_hidden) == ["download", "master", "poster", "segment", "thumb", "variant"]
+    # Downloading the video gives the blind copy too; nothing made from the original is served.
+    assert sorted(still_hidden) == ["master", "poster", "segment", "thumb", "variant"]
+    response = client.get(urls["download"])
+    assert b"".join(response.streaming_content) == b"blind-video-bytes"
     # The teacher still gets the original's rendition, never the blind copy.
     client.force_login(province.teacher_a)
     response = client.get(urls["play"])
