@@ -184,9 +184,9 @@ class AssignmentDetailOut(AssignmentBase):
 
 
 class ChecklistAnswerIn(Schema):
-    item: int
+    item: Id
     confirmed: bool | None = Field(None, description=_lazy("true 符合，false 不符合"))
-    note: str = Field("", max_length=300)
+    note: Text(300) = ""
 
 
 class ScoreIn(Schema):

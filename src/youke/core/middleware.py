@@ -26,9 +26,8 @@ class ContentSecurityPolicyMiddleware(MiddlewareMixin):
     def process_response(self, request, response):
         from django.conf import settings
 
-        if not request.path.startswith("/api/v1/docs"):
-            policy = site_csp(getattr(settings, "MEDIA_ORIGINS", []))
-            response.headers.setdefault("Content-Security-Policy", policy)
+        policy = site_csp(getattr(settings, "MEDIA_ORIGINS", []))
+        response.headers.setdefault("Content-Security-Policy", policy)
         return response
 
 

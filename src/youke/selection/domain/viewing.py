@@ -198,12 +198,13 @@ def package_media(person, submission: Submission, mode: str) -> PackageMedia:
 
 
 def _video(item: MaterialItem, asset: MediaAsset | None, blind: bool) -> None:
+    if blind:
+        item.progressive = blind_copies.blind_file(item.material, asset) is not None
+        item.waiting = not item.progressive
     if asset is None:
         return
     item.duration = float(asset.duration_seconds) if asset.duration_seconds else None
     if blind:
-        item.progressive = blind_copies.blind_file(item.material, asset) is not None
-        item.waiting = not item.progressive
         return
     item.hls = bool(asset.hls_master)
     # Without a rendition yet, the original may still play (most uploads are H.264 MP4).
