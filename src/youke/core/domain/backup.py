@@ -138,7 +138,9 @@ def _encode(value):
 
 def _line(value) -> bytes:
     return (
-        json.dumps(value, default=_encode, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        json.dumps(
+            value, default=_encode, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
         + "\n"
     ).encode()
 
@@ -173,14 +175,33 @@ def _rows(model: type[models.Model]) -> Iterator[list]:
         yield list(row)
 
 
+# Storage names kept in plain text columns: the finished upload, and the HLS master
+# playlist, whose segments and variant playlists sit in the same storage folder.
+NAME_COLUMNS = {"media.upload": ("storage_name", False), "media.mediaasset": ("hls_master", True)}
+
+
 def _file_names(model: type[models.Model], columns: list[models.Field], row: list) -> list[str]:
     names = [
-        row[i] for i, column in enumerate(columns) if isinstance(column, models.FileField) and row[i]
+        row[i]
+        for i, column in enumerate(columns)
+        if isinstance(column, models.FileField) and row[i]
     ]
-    if label(model) == "media.upload":
-        stored = row[[c.attname for c in columns].index("storage_name")]
-        if stored:
+    if label(model) in NAME_COLUMNS:
+        column, whole_folder = NAME_COLUMNS[label(model)]
+        stored = row[[c.attname for c in columns].index(column)]
+        if stored and whole_folder and PurePosixPath(stored).parent.parts:
+            names += _folder(str(PurePosixPath(stored).parent))
+        elif stored:
             names.append(stored)
+    return names
+
+
+def _folder(folder: str) -> list[str]:
+    """Every file under ``folder`` in default storage (listdir works on S3 too)."""
+    subfolders, files = default_storage.listdir(folder)
+    names = [f"{folder}/{name}" for name in files]
+    for sub in subfolders:
+        names += _folder(f"{folder}/{sub}")
     return names
 
 
@@ -304,7 +325,7 @@ def backup(out: Path, *, include_keys: bool = False, progress: Progress = print)
 
 def _lines(model, columns, files: set[str]) -> Iterator[bytes]:
     yield _line(_header(model))
-    scan = any(isinstance(c, models.FileField) for c in columns) or label(model) == "media.upload"
+    scan = any(isinstance(c, models.FileField) for c in columns) or label(model) in NAME_COLUMNS
     for row in _rows(model):
         if scan:
             files.update(_file_names(model, columns, row))
@@ -370,7 +391,9 @@ def restore(archive: Path, *, progress: Progress = print) -> Report:
         )
     if filled := nonempty_tables():
         raise BackupError(
-            "目标数据库已有数据（" + "、".join(filled[:5]) + ("等" if len(filled) > 5 else "")
+            "目标数据库已有数据（"
+            + "、".join(filled[:5])
+            + ("等" if len(filled) > 5 else "")
             + "）；恢复只写入空数据库：请将 DATABASE_URL 指向新的空数据库并运行 "
             "`youke migrate` 后再恢复。"
         )
@@ -401,9 +424,7 @@ def _load(model: type[models.Model], path: Path) -> int:
     with path.open("rb") as handle:
         header = json.loads(handle.readline())
         if header["columns"] != [c.attname for c in columns]:
-            raise BackupError(
-                f"{label(model)} 的列与备份不同；请用写出该备份的 youke 版本恢复。"
-            )
+            raise BackupError(f"{label(model)} 的列与备份不同；请用写出该备份的 youke 版本恢复。")
         batch = []
         for raw in handle:
             batch.append(_instance(model, columns, json.loads(raw)))
