@@ -46,6 +46,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import ExpressionWrapper, F, TextField, Value
 from django.db.models.base import ModelState
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from youke.core.fields import EncryptedTextField
 
@@ -237,7 +238,9 @@ def nonempty_tables() -> list[str]:
 def safe_name(name: str) -> PurePosixPath:
     path = PurePosixPath(name)
     if not name or path.is_absolute() or ".." in path.parts or "\\" in name or "\x00" in name:
-        raise BackupError(f"存储文件名不安全：{name!r}；该备份不可信，请使用原始备份。")
+        raise BackupError(
+            _("存储文件名不安全：{name}；该备份不可信，请使用原始备份。").format(name=repr(name))
+        )
     return path
 
 
@@ -264,7 +267,9 @@ def file_digest(opener: Callable[[], object]) -> tuple[int, str]:
 def backup(out: Path, *, include_keys: bool = False, progress: Progress = print) -> dict:
     """Write the archive directory ``out`` (new or empty) and return its manifest."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise BackupError(f"{out} 已存在且不是空目录；请指定一个新的目录作为备份位置。")
+        raise BackupError(
+            _("{out} 已存在且不是空目录；请指定一个新的目录作为备份位置。").format(out=out)
+        )
     (out / "db").mkdir(parents=True, exist_ok=True)
     manifest: dict = {
         "format": FORMAT_VERSION,
@@ -300,7 +305,7 @@ def backup(out: Path, *, include_keys: bool = False, progress: Progress = print)
                     "sha256": digest.hexdigest(),
                 }
             )
-            progress(f"{label(model)}: {count - 1} 行")
+            progress(_("{model}: {rows} 行").format(model=label(model), rows=count - 1))
     total = 0
     for name in sorted(files):
         target = out / "files" / safe_name(name)
@@ -310,7 +315,7 @@ def backup(out: Path, *, include_keys: bool = False, progress: Progress = print)
             size = _copy(source, handle, digest)
         manifest["files"].append({"name": name, "size": size, "sha256": digest.hexdigest()})
         total += size
-    progress(f"文件：{len(files)} 个，共 {total} 字节")
+    progress(_("文件：{count} 个，共 {size} 字节").format(count=len(files), size=total))
     if include_keys:
         (out / "keys").mkdir(mode=0o700)
         for key in KEY_NAMES:
@@ -338,12 +343,17 @@ def _lines(model, columns, files: set[str]) -> Iterator[bytes]:
 def read_manifest(archive: Path) -> dict:
     path = archive / MANIFEST
     if not path.is_file():
-        raise BackupError(f"{archive} 中没有 {MANIFEST}；请指定 `youke backup` 写出的备份目录。")
+        raise BackupError(
+            _("{archive} 中没有 {manifest}；请指定 `youke backup` 写出的备份目录。").format(
+                archive=archive, manifest=MANIFEST
+            )
+        )
     manifest = json.loads(path.read_text())
     if manifest.get("format") != FORMAT_VERSION:
         raise BackupError(
-            f"备份格式版本 {manifest.get('format')} 与本程序的 {FORMAT_VERSION} 不同；"
-            "请用写出该备份的 youke 版本恢复。"
+            _(
+                "备份格式版本 {there} 与本程序的 {here} 不同；请用写出该备份的 youke 版本恢复。"
+            ).format(there=manifest.get("format"), here=FORMAT_VERSION)
         )
     return manifest
 
@@ -352,7 +362,9 @@ def migration_differences(manifest: dict) -> list[str]:
     here = migration_state()
     there = manifest["migrations"]
     return [
-        f"{app}：备份为 {there.get(app, '（无）')}，本数据库为 {here.get(app, '（无）')}"
+        _("{app}：备份为 {there}，本数据库为 {here}").format(
+            app=app, there=there.get(app, _("（无）")), here=here.get(app, _("（无）"))
+        )
         for app in sorted(set(here) | set(there))
         if here.get(app) != there.get(app)
     ]
@@ -364,20 +376,32 @@ def check_archive(archive: Path, manifest: dict, progress: Progress = print) -> 
     for entry in manifest["models"]:
         path = archive / entry["path"]
         if not path.is_file():
-            problems.append(f"缺少数据文件 {entry['path']}")
+            problems.append(_("缺少数据文件 {path}").format(path=entry["path"]))
             continue
         _size, sha = file_digest(lambda path=path: path.open("rb"))
         if sha != entry["sha256"]:
-            problems.append(f"数据文件 {entry['path']} 的 SHA-256 与清单不符（被改动或损坏）")
+            problems.append(
+                _("数据文件 {path} 的 SHA-256 与清单不符（被改动或损坏）").format(
+                    path=entry["path"]
+                )
+            )
     for entry in manifest["files"]:
         path = archive / "files" / safe_name(entry["name"])
         if not path.is_file():
-            problems.append(f"缺少文件 {entry['name']}")
+            problems.append(_("缺少文件 {name}").format(name=entry["name"]))
             continue
         size, sha = file_digest(lambda path=path: path.open("rb"))
         if (size, sha) != (entry["size"], entry["sha256"]):
-            problems.append(f"文件 {entry['name']} 的大小或 SHA-256 与清单不符（被改动或损坏）")
-    progress(f"备份自检：{len(manifest['models'])} 个数据文件，{len(manifest['files'])} 个文件")
+            problems.append(
+                _("文件 {name} 的大小或 SHA-256 与清单不符（被改动或损坏）").format(
+                    name=entry["name"]
+                )
+            )
+    progress(
+        _("备份自检：{tables} 个数据文件，{files} 个文件").format(
+            tables=len(manifest["models"]), files=len(manifest["files"])
+        )
+    )
     return problems
 
 
@@ -386,34 +410,37 @@ def restore(archive: Path, *, progress: Progress = print) -> Report:
     manifest = read_manifest(archive)
     if differences := migration_differences(manifest):
         raise BackupError(
-            "数据库的迁移状态与备份不同：" + "；".join(differences) + "。请安装与备份相同版本的 "
-            "youke，在空数据库上运行 `youke migrate` 后再恢复。"
+            _(
+                "数据库的迁移状态与备份不同：{differences}。请安装与备份相同版本的 youke，"
+                "在空数据库上运行 `youke migrate` 后再恢复。"
+            ).format(differences="；".join(differences))
         )
     if filled := nonempty_tables():
         raise BackupError(
-            "目标数据库已有数据（"
-            + "、".join(filled[:5])
-            + ("等" if len(filled) > 5 else "")
-            + "）；恢复只写入空数据库：请将 DATABASE_URL 指向新的空数据库并运行 "
-            "`youke migrate` 后再恢复。"
+            _(
+                "目标数据库已有数据（{tables}）；恢复只写入空数据库：请将 DATABASE_URL 指向新的"
+                "空数据库并运行 `youke migrate` 后再恢复。"
+            ).format(tables="、".join(filled[:5]) + (_("等") if len(filled) > 5 else ""))
         )
     if problems := check_archive(archive, manifest, progress):
         return Report(problems=problems)
     known = {label(model): model for model in data_models()}
     if missing := sorted(set(known) - {e["model"] for e in manifest["models"]}):
-        raise BackupError(f"备份缺少这些表：{'、'.join(missing)}；请使用完整的备份。")
+        raise BackupError(
+            _("备份缺少这些表：{tables}；请使用完整的备份。").format(tables="、".join(missing))
+        )
     with transaction.atomic():
         for entry in manifest["models"]:
             model = known[entry["model"]]
             loaded = _load(model, archive / entry["path"])
-            progress(f"{entry['model']}: {loaded} 行")
+            progress(_("{model}: {rows} 行").format(model=entry["model"], rows=loaded))
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), list(known.values())):
                     cursor.execute(sql)
     for entry in manifest["files"]:
         _put(archive, entry)
-    progress(f"文件：{len(manifest['files'])} 个已写入存储")
+    progress(_("文件：{count} 个已写入存储").format(count=len(manifest["files"])))
     _restore_keys(archive, manifest, progress)
     return verify(archive, progress=progress, manifest=manifest)
 
@@ -424,7 +451,11 @@ def _load(model: type[models.Model], path: Path) -> int:
     with path.open("rb") as handle:
         header = json.loads(handle.readline())
         if header["columns"] != [c.attname for c in columns]:
-            raise BackupError(f"{label(model)} 的列与备份不同；请用写出该备份的 youke 版本恢复。")
+            raise BackupError(
+                _("{model} 的列与备份不同；请用写出该备份的 youke 版本恢复。").format(
+                    model=label(model)
+                )
+            )
         batch = []
         for raw in handle:
             batch.append(_instance(model, columns, json.loads(raw)))
@@ -459,19 +490,27 @@ def _put(archive: Path, entry: dict) -> None:
         if (size, sha) == (entry["size"], entry["sha256"]):
             return
         raise BackupError(
-            f"存储中已有不同内容的文件 {name}；请使用空的文件存储（媒体目录或存储桶）再恢复。"
+            _(
+                "存储中已有不同内容的文件 {name}；请使用空的文件存储（媒体目录或存储桶）再恢复。"
+            ).format(name=name)
         )
     with source.open("rb") as handle:
         stored = default_storage.save(name, File(handle, name=name))
     if stored != name:
-        raise BackupError(f"存储把 {name} 保存成了 {stored}；请使用空的文件存储再恢复。")
+        raise BackupError(
+            _("存储把 {name} 保存成了 {stored}；请使用空的文件存储再恢复。").format(
+                name=name, stored=stored
+            )
+        )
 
 
 def _restore_keys(archive: Path, manifest: dict, progress: Progress) -> None:
     if not manifest["keys"]:
         progress(
-            "备份不含密钥：身份证号只有用原安装的 field_key（YOUKE_FIELD_KEY 或数据目录中的 "
-            "field_key 文件）才能读出。"
+            _(
+                "备份不含密钥：身份证号只有用原安装的 field_key（YOUKE_FIELD_KEY 或数据目录中的 "
+                "field_key 文件）才能读出。"
+            )
         )
         return
     for key in manifest["keys"]:
@@ -479,12 +518,16 @@ def _restore_keys(archive: Path, manifest: dict, progress: Progress) -> None:
         env = f"YOUKE_{key.upper()}"
         if os.environ.get(env):
             if os.environ[env] != value:
-                progress(f"环境变量 {env} 与备份中的密钥不同：请把它改为备份中 keys/{key} 的值。")
+                progress(
+                    _(
+                        "环境变量 {env} 与备份中的密钥不同：请把它改为备份中 keys/{key} 的值。"
+                    ).format(env=env, key=key)
+                )
             continue
         path = Path(settings.DATA_DIR) / key
         path.write_text(value)
         path.chmod(0o600)
-        progress(f"密钥 {key} 已写入 {path}；重启服务后生效。")
+        progress(_("密钥 {key} 已写入 {path}；重启服务后生效。").format(key=key, path=path))
 
 
 def verify(archive: Path, *, progress: Progress = print, manifest: dict | None = None) -> Report:
@@ -494,30 +537,45 @@ def verify(archive: Path, *, progress: Progress = print, manifest: dict | None =
     report.problems += migration_differences(manifest)
     known = {label(model): model for model in data_models()}
     for name in sorted(set(known) - {e["model"] for e in manifest["models"]}):
-        report.problems.append(f"备份中没有表 {name}")
+        report.problems.append(_("备份中没有表 {model}").format(model=name))
     for entry in manifest["models"]:
         model = known.get(entry["model"])
         if model is None:
-            report.problems.append(f"本程序没有备份中的表 {entry['model']}")
+            report.problems.append(_("本程序没有备份中的表 {model}").format(model=entry["model"]))
             continue
         count, sha = table_digest(model)
         report.rows[entry["model"]] = count
         if count != entry["rows"]:
-            report.problems.append(f"{entry['model']}：备份 {entry['rows']} 行，数据库 {count} 行")
+            report.problems.append(
+                _("{model}：备份 {there} 行，数据库 {here} 行").format(
+                    model=entry["model"], there=entry["rows"], here=count
+                )
+            )
         elif sha != entry["sha256"]:
-            report.problems.append(f"{entry['model']}：行数相同但内容与备份不同")
+            report.problems.append(
+                _("{model}：行数相同但内容与备份不同").format(model=entry["model"])
+            )
     for entry in manifest["files"]:
         name = entry["name"]
         if not default_storage.exists(name):
-            report.problems.append(f"存储中缺少文件 {name}")
+            report.problems.append(_("存储中缺少文件 {name}").format(name=name))
             continue
         size, sha = file_digest(lambda name=name: default_storage.open(name, "rb"))
         report.files += 1
         report.bytes += size
         if (size, sha) != (entry["size"], entry["sha256"]):
-            report.problems.append(f"存储中的文件 {name} 与备份不同（大小或 SHA-256）")
+            report.problems.append(
+                _("存储中的文件 {name} 与备份不同（大小或 SHA-256）").format(name=name)
+            )
     progress(
-        f"核对：{len(report.rows)} 张表共 {sum(report.rows.values())} 行，"
-        f"{report.files} 个文件共 {report.bytes} 字节，{len(report.problems)} 处不同"
+        _(
+            "核对：{tables} 张表共 {rows} 行，{files} 个文件共 {size} 字节，{problems} 处不同"
+        ).format(
+            tables=len(report.rows),
+            rows=sum(report.rows.values()),
+            files=report.files,
+            size=report.bytes,
+            problems=len(report.problems),
+        )
     )
     return report

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from youke.core.domain import backup
 
@@ -36,7 +37,11 @@ class Command(BaseCommand):
         rows = sum(entry["rows"] for entry in manifest["models"])
         self.stdout.write(
             self.style.SUCCESS(
-                f"备份完成：{len(manifest['models'])} 张表共 {rows} 行，"
-                f"{len(manifest['files'])} 个文件 → {options['out']}"
+                _("备份完成：{tables} 张表共 {rows} 行，{files} 个文件 → {out}").format(
+                    tables=len(manifest["models"]),
+                    rows=rows,
+                    files=len(manifest["files"]),
+                    out=options["out"],
+                )
             )
         )

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from youke.core.domain import backup
 
@@ -34,5 +35,7 @@ class Command(BaseCommand):
         for problem in report.problems:
             self.stderr.write(problem)
         if not report.ok:
-            raise CommandError(f"与备份不一致：{len(report.problems)} 处（见上）。")
-        self.stdout.write(self.style.SUCCESS("与备份一致。"))
+            raise CommandError(
+                _("与备份不一致：{count} 处（见上）。").format(count=len(report.problems))
+            )
+        self.stdout.write(self.style.SUCCESS(_("与备份一致。")))
