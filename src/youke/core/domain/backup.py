@@ -33,6 +33,7 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -264,6 +265,29 @@ def file_digest(opener: Callable[[], object]) -> tuple[int, str]:
 # --- backup ----------------------------------------------------------------------------
 
 
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """One read-only view of every table, so rows written meanwhile are all in or all out.
+
+    On SQLite, ``atomic()`` would ``BEGIN IMMEDIATE`` and lock the site's writers out for the
+    whole dump; a deferred read transaction in WAL mode is a snapshot that blocks nobody.
+    """
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("COMMIT")
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
 def backup(out: Path, *, include_keys: bool = False, progress: Progress = print) -> dict:
     """Write the archive directory ``out`` (new or empty) and return its manifest."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
@@ -281,11 +305,7 @@ def backup(out: Path, *, include_keys: bool = False, progress: Progress = print)
         "keys": [],
     }
     files: set[str] = set()
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # One snapshot for every table: rows written meanwhile are all in or all out.
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    with snapshot():
         manifest["migrations"] = migration_state()
         for model in data_models():
             columns = _columns(model)
@@ -538,23 +558,8 @@ def verify(archive: Path, *, progress: Progress = print, manifest: dict | None =
     known = {label(model): model for model in data_models()}
     for name in sorted(set(known) - {e["model"] for e in manifest["models"]}):
         report.problems.append(_("备份中没有表 {model}").format(model=name))
-    for entry in manifest["models"]:
-        model = known.get(entry["model"])
-        if model is None:
-            report.problems.append(_("本程序没有备份中的表 {model}").format(model=entry["model"]))
-            continue
-        count, sha = table_digest(model)
-        report.rows[entry["model"]] = count
-        if count != entry["rows"]:
-            report.problems.append(
-                _("{model}：备份 {there} 行，数据库 {here} 行").format(
-                    model=entry["model"], there=entry["rows"], here=count
-                )
-            )
-        elif sha != entry["sha256"]:
-            report.problems.append(
-                _("{model}：行数相同但内容与备份不同").format(model=entry["model"])
-            )
+    with snapshot():
+        _verify_tables(manifest, known, report)
     for entry in manifest["files"]:
         name = entry["name"]
         if not default_storage.exists(name):
@@ -579,3 +584,23 @@ def verify(archive: Path, *, progress: Progress = print, manifest: dict | None =
         )
     )
     return report
+
+
+def _verify_tables(manifest: dict, known: dict, report: Report) -> None:
+    for entry in manifest["models"]:
+        model = known.get(entry["model"])
+        if model is None:
+            report.problems.append(_("本程序没有备份中的表 {model}").format(model=entry["model"]))
+            continue
+        count, sha = table_digest(model)
+        report.rows[entry["model"]] = count
+        if count != entry["rows"]:
+            report.problems.append(
+                _("{model}：备份 {there} 行，数据库 {here} 行").format(
+                    model=entry["model"], there=entry["rows"], here=count
+                )
+            )
+        elif sha != entry["sha256"]:
+            report.problems.append(
+                _("{model}：行数相同但内容与备份不同").format(model=entry["model"])
+            )
