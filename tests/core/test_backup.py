@@ -191,6 +191,19 @@ def test_migration_mismatch_is_refused_naming_the_app(world, tmp_path):
         backup.restore(archive, progress=lambda line: None)
 
 
+def test_a_missing_stored_file_is_listed_and_the_rest_restores(world, tmp_path):
+    poster = world["asset"].poster.name
+    default_storage.delete(poster)
+    lines: list[str] = []
+    manifest = backup.backup(tmp_path / "archive", progress=lines.append)
+    assert manifest["missing"] == [poster]
+    assert [entry["name"] for entry in manifest["files"]] == [world["upload"].storage_name]
+    assert f"存储中缺少被引用的文件，未能备份：{poster}" in lines
+    empty_install()
+    report = backup.restore(tmp_path / "archive", progress=lambda line: None)
+    assert (report.problems, report.files) == ([], 1)
+
+
 def test_backup_refuses_a_used_folder_and_keys_only_on_request(world, tmp_path):
     (tmp_path / "used").mkdir()
     (tmp_path / "used" / "x").write_text("x")

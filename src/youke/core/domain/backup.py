@@ -302,6 +302,7 @@ def backup(out: Path, *, include_keys: bool = False, progress: Progress = print)
         "migrations": {},
         "models": [],
         "files": [],
+        "missing": [],
         "keys": [],
     }
     files: set[str] = set()
@@ -331,10 +332,25 @@ def backup(out: Path, *, include_keys: bool = False, progress: Progress = print)
         target = out / "files" / safe_name(name)
         target.parent.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
-        with default_storage.open(name, "rb") as source, target.open("wb") as handle:
+        try:
+            source = default_storage.open(name, "rb")
+        except FileNotFoundError:
+            # A row names a file storage no longer has: the backup still goes on (the site
+            # is as broken without it), and the manifest says which files were missing.
+            manifest["missing"].append(name)
+            continue
+        with source, target.open("wb") as handle:
             size = _copy(source, handle, digest)
         manifest["files"].append({"name": name, "size": size, "sha256": digest.hexdigest()})
         total += size
+    for name in manifest["missing"][:10]:
+        progress(_("存储中缺少被引用的文件，未能备份：{name}").format(name=name))
+    if manifest["missing"]:
+        progress(
+            _("共 {count} 个被引用的文件在存储中缺失（见 manifest.json 的 missing）。").format(
+                count=len(manifest["missing"])
+            )
+        )
     progress(_("文件：{count} 个，共 {size} 字节").format(count=len(files), size=total))
     if include_keys:
         (out / "keys").mkdir(mode=0o700)
