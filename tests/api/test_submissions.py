@@ -197,7 +197,8 @@ def test_draft_detail_payload(province, campaign, catalog, both, api_as):
         "period": 1,
         "state": "missing",
         "state_label": "未上传",
-        "blocks_submission": True,
+        "blocks_submission": False,  # design first: the video is filmed after screening
+        "due_after_screening": True,
         "upload": None,
         "media": None,
     }
@@ -237,6 +238,7 @@ def test_material_slot_shows_probe_values_and_checks(
         "state": "warned",
         "state_label": "有警告",
         "blocks_submission": False,
+        "due_after_screening": True,
         "upload": {
             "id": str(upload.pk),
             "filename": "微课.mp4",
@@ -366,7 +368,7 @@ def test_whole_flow_over_the_api(province, campaign, catalog, api_as, run_on_com
     unconfirmed = client.post(f"/submissions/{sid}/submit")
     assert (unconfirmed.status_code, unconfirmed.json()) == (
         422,
-        {"detail": {"__all__": ["请先阅读并确认原创声明（R14）。"]}},
+        {"detail": {"__all__": ["请先阅读并确认原创声明。"]}},
     )
     cited = put(
         client,

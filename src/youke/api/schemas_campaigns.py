@@ -438,6 +438,9 @@ class SlotOut(Schema):
     state: str = Field(description=_lazy("missing、queued、processing、passed、warned 或 failed"))
     state_label: str
     blocks_submission: bool = Field(description=_lazy("此项是否阻止提交"))
+    due_after_screening: bool = Field(
+        description=_lazy("视频在初选（试讲）通过后按通知拍摄提交，不随作品一并提交")
+    )
     upload: UploadOut | None
     media: MediaOut | None
 

@@ -168,7 +168,6 @@ class ScreeningIn(Schema):
     panel: str | None = Field(None, max_length=300)
     trial_result: PassFail | None = None
     comments: str | None = Field(None, max_length=2000)
-    filming_done: bool | None = None
 
 
 class ScreeningOut(Schema):
@@ -179,5 +178,4 @@ class ScreeningOut(Schema):
     panel: str
     trial_result: str
     comments: str
-    filming_done: bool
     passed: bool

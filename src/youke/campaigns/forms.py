@@ -18,6 +18,7 @@ from youke.campaigns.enums import (
     Severity,
     TemplateKey,
     TrainingEvent,
+    VideoDue,
     VideoRuleKey,
 )
 from youke.core.forms import StyledForm
@@ -78,7 +79,13 @@ class CampaignEditForm(StyledForm):
     promote_unawarded_nodes = forms.BooleanField(
         label=_("向教师推荐无省优、部优课例的节点"), required=False
     )
-    gate_blocking_spec = forms.BooleanField(label=_("视频规格不通过者不进入评分"), required=False)
+    video_due = forms.ChoiceField(label=_("视频提交时间"), choices=VideoDue.choices)
+    filming_days = forms.IntegerField(
+        label=_("拍摄期限（天）"),
+        min_value=1,
+        max_value=90,
+        help_text=_("初选通过后，教师在多少天内拍摄并提交视频。"),
+    )
 
     sections: list[tuple[str, list[str]]] = []
 
@@ -93,7 +100,8 @@ class CampaignEditForm(StyledForm):
             "node_close_award_level": campaign.node_close_award_level,
             "node_close_award_threshold": campaign.node_close_award_threshold,
             "promote_unawarded_nodes": campaign.promote_unawarded_nodes,
-            "gate_blocking_spec": campaign.gate_blocking_spec,
+            "video_due": campaign.video_due,
+            "filming_days": campaign.filming_days,
         }
         sections = [(_("基本设置"), list(initial))]
         extra: dict = {}

@@ -28,6 +28,7 @@ from youke.media.models import MediaAsset, Upload
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Person
 from youke.portal.forms import SubmissionForm, WithdrawForm
+from youke.selection.domain import filming
 from youke.selection.domain.path import path_context
 from youke.submissions import rules
 from youke.submissions.domain import packages
@@ -221,6 +222,8 @@ def detail(request, submission_id: int):
             "deadline": packages.teacher_deadline_for(submission.campaign, submission.unit),
             "withdraw_form": WithdrawForm(),
             "is_author": submission.teacher_id == request.user.pk,
+            "filming": filming.latest_request(submission),
+            "videos_later": filming.videos_after_screening(submission.campaign),
             **path_context(request.user, submission),
         },
     )
@@ -264,6 +267,18 @@ def submit(request, submission_id: int):
         submission,
         lambda: packages.submit(Actor.from_request(request), submission),
         _("已提交。学校审核前您仍可修改。"),
+    )
+
+
+@login_required
+@require_POST
+def deliver_video(request, submission_id: int):
+    submission = access_submission(request.user, submission_id)
+    return _act(
+        request,
+        submission,
+        lambda: filming.deliver_video(Actor.from_request(request), submission),
+        _("视频已提交，县级管理员确认名单后作品将报送上一级。"),
     )
 
 

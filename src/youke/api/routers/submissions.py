@@ -69,6 +69,7 @@ class SlotRow:
     period: int
     state: str
     blocks_submission: bool
+    due_after_screening: bool
     material: Material | None
     asset: MediaAsset | None
 
@@ -83,6 +84,7 @@ def _slots(submission: Submission) -> list[SlotRow]:
             period=slot.period,
             state=slot.state,
             blocks_submission=slot.blocks_submission,
+            due_after_screening=slot.deferred,
             material=slot.material,
             asset=assets.get(slot.material.upload_id) if slot.material else None,
         )

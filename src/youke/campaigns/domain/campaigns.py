@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from youke.campaigns import rules
-from youke.campaigns.enums import CAMPAIGN_TRANSITIONS, CampaignState, VideoRuleKey
+from youke.campaigns.enums import CAMPAIGN_TRANSITIONS, CampaignState, VideoDue, VideoRuleKey
 from youke.campaigns.models import Campaign, Criterion, Level, UploadWindow, VideoRule
 from youke.core.actor import Actor
 from youke.core.domain.audit import record, snapshot
@@ -30,7 +30,8 @@ CAMPAIGN_FIELDS = (
     "node_close_award_level",
     "node_close_award_threshold",
     "promote_unawarded_nodes",
-    "gate_blocking_spec",
+    "video_due",
+    "filming_days",
 )
 NUMERIC_RULES = {
     VideoRuleKey.MIN_WIDTH,
@@ -74,6 +75,15 @@ def check_settings(
             _("单个文件上限应大于 0 且不超过平台上限 %(mb)s MB，请调整。")
             % {"mb": limit // 1024**2}
         )
+    if campaign.video_due == VideoDue.AFTER_SCREENING:
+        if not any(level.has_trial_lecture for level in levels):
+            errors["video_due"].append(
+                _(
+                    "“初选通过后拍摄提交”需要一个含试讲的初选级别，本活动没有：请改为随作品一并提交。"
+                )
+            )
+        if not 1 <= campaign.filming_days <= 90:
+            errors["filming_days"].append(_("拍摄期限应为 1 到 90 天，请调整。"))
     previous = None
     for level in sorted(levels, key=lambda lv: lv.order):
         if previous is not None and level.deadline <= previous.deadline:

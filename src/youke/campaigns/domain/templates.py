@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from youke.campaigns import rules
-from youke.campaigns.enums import KIND_ORDER, CriterionGroup, LevelKey, TemplateKey
+from youke.campaigns.enums import KIND_ORDER, CriterionGroup, LevelKey, TemplateKey, VideoDue
 from youke.campaigns.models import (
     AwardGrade,
     Campaign,
@@ -185,6 +185,8 @@ def create_campaign_from_template(
         node_close_award_level=node_rules["award_level"],
         node_close_award_threshold=node_rules["threshold"],
         promote_unawarded_nodes=node_rules["promote_unawarded_nodes"],
+        video_due=data.get("video_due", VideoDue.AT_SUBMISSION),
+        filming_days=data.get("filming_days", 14),
         created_by=actor.person,
     )
     _create_categories(campaign, data)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from youke.campaigns.enums import AwardLevel, CampaignState, TemplateKey
+from youke.campaigns.enums import AwardLevel, CampaignState, TemplateKey, VideoDue
 
 GIB = 1024**3
 
@@ -34,7 +34,16 @@ class Campaign(models.Model):
     promote_unawarded_nodes = models.BooleanField(
         _("向教师推荐无省优、部优课例的节点"), default=False
     )
-    gate_blocking_spec = models.BooleanField(_("视频规格不通过者不进入评分"), default=True)
+    # Design first, filming later (精品课): teachers submit the design and materials, the
+    # level with trial lectures screens them, and only a passed entry is asked for its video.
+    video_due = models.CharField(
+        _("视频提交时间"), max_length=16, choices=VideoDue.choices, default=VideoDue.AT_SUBMISSION
+    )
+    filming_days = models.PositiveSmallIntegerField(
+        _("拍摄期限（天）"),
+        default=14,
+        help_text=_("初选通过后，教师在多少天内拍摄并提交视频。"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),

@@ -27,6 +27,7 @@ from youke.orgs.enums import CHILD_KINDS
 from youke.orgs.models import Unit
 from youke.selection import rules
 from youke.selection.domain import entries as entries_domain
+from youke.selection.domain import filming
 from youke.selection.domain import quotas as quotas_domain
 from youke.selection.domain.screening import FIELDS, record_screening
 from youke.selection.enums import EntryState, ListState
@@ -110,8 +111,10 @@ def inbox(request):
         .annotate(n=Count("id"))
         .values_list("submission_id", "n")
     )
+    waiting = filming.waiting_labels(list(page))
     for entry in page:
         entry.failed = failed.get(entry.submission_id, 0)
+        entry.waiting = waiting.get(entry.pk, "")
     context.update(
         {
             "levels": Level.objects.filter(campaign=campaign, unit_kind=unit.kind),
@@ -304,8 +307,8 @@ class ScreeningForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            css = "form-check-input" if name == "filming_done" else "form-control"
+        for field in self.fields.values():
+            css = "form-control"
             if isinstance(field.widget, forms.Select):
                 css = "form-select"
             field.widget.attrs.setdefault("class", css)

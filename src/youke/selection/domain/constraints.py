@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from youke.campaigns.enums import TemplateKey
 from youke.campaigns.models import Campaign
+from youke.selection.domain import filming
 from youke.selection.enums import EntryState
 from youke.selection.models import LevelEntry, Quota, ScreeningRecord
 
@@ -149,6 +150,7 @@ def list_problems(campaign: Campaign, entries: list[LevelEntry], quotas: list[Qu
                 )
     for entry in entries:
         problems += screening_problems(entry)
+    problems += filming.waiting_problems(campaign, entries)
     return problems
 
 

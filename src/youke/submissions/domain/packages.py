@@ -251,7 +251,7 @@ def set_citations(actor: Actor, submission: Submission, rows: list[tuple[str, st
             raise ValidationError(
                 {
                     "citations": _(
-                        "第 %(i)s 条引用须同时填写出处和作者（R14：引用的材料须注明来源和作者）。"
+                        "第 %(i)s 条引用须同时填写出处和作者（引用的材料须注明来源和作者）。"
                     )
                     % {"i": index}
                 }
@@ -347,9 +347,19 @@ def attach_material(
     Changing a file of a submitted package takes it back to draft: the new file must pass
     its checks and the teacher submits again.
     """
-    _check_author(actor, submission)
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    guard_editable(submission)
+    # Design first, filming later: a video asked for after screening goes into the package
+    # the school already took, without taking the package back to draft.
+    filming = submission.school_acted_at is not None and _filming_video(submission, requirement)
+    if filming:
+        from youke.selection.domain.filming import guard_video_upload
+
+        if actor.person is None or submission.teacher_id != actor.person.pk:
+            raise PermissionDenied
+        guard_video_upload(submission, requirement)
+    else:
+        _check_author(actor, submission)
+        guard_editable(submission)
     if requirement.category_id != submission.category_id:
         raise ValidationError(_("该材料不属于此作品的类别。"))
     if not 1 <= period <= (submission.periods if requirement.per_period else 1):
@@ -383,7 +393,7 @@ def attach_material(
     )
     from youke.submissions.domain.checks import queue_check
 
-    if submission.state == SubmissionState.SUBMITTED:
+    if submission.state == SubmissionState.SUBMITTED and not filming:
         set_submission_state(
             submission,
             SubmissionState.DRAFT,
@@ -394,6 +404,12 @@ def attach_material(
     return material
 
 
+def _filming_video(submission: Submission, requirement: MaterialRequirement) -> bool:
+    from youke.selection.domain.filming import is_deferred
+
+    return is_deferred(submission.campaign, requirement)
+
+
 @dataclass(frozen=True)
 class Slot:
     """One line of the package checklist: a material (per period) and its state."""
@@ -401,6 +417,8 @@ class Slot:
     requirement: MaterialRequirement
     period: int
     material: Material | None
+    # A video filmed after screening (design first): not part of the first submission.
+    deferred: bool = False
 
     @property
     def state(self) -> str:
@@ -409,7 +427,11 @@ class Slot:
     @property
     def blocks_submission(self) -> bool:
         if self.material is None:
-            return self.requirement.required and not self.requirement.required_from_level
+            return (
+                self.requirement.required
+                and not self.requirement.required_from_level
+                and not self.deferred
+            )
         return self.material.check_state in (
             CheckState.FAILED,
             CheckState.QUEUED,
@@ -417,7 +439,16 @@ class Slot:
         )
 
 
+def slot_label(slot: Slot) -> str:
+    if not slot.requirement.per_period:
+        return slot.requirement.name
+    return slot.requirement.name + _("（第 %(p)s 课时）") % {"p": slot.period}
+
+
 def checklist(submission: Submission) -> list[Slot]:
+    from youke.selection.domain.filming import is_deferred
+
+    campaign = submission.campaign
     requirements = list(submission.category.materials.order_by("order", "pk"))
     materials = {
         (m.requirement_id, m.period): m for m in submission.materials.select_related("upload")
@@ -426,7 +457,14 @@ def checklist(submission: Submission) -> list[Slot]:
     for requirement in requirements:
         periods = submission.periods if requirement.per_period else 1
         for period in range(1, periods + 1):
-            slots.append(Slot(requirement, period, materials.get((requirement.pk, period))))
+            slots.append(
+                Slot(
+                    requirement,
+                    period,
+                    materials.get((requirement.pk, period)),
+                    deferred=is_deferred(campaign, requirement),
+                )
+            )
     return slots
 
 
@@ -439,13 +477,11 @@ def submit(actor: Actor, submission: Submission, *, now: datetime.datetime | Non
     _guard_window(submission.campaign, submission.unit, submission.node, now)
     problems = []
     if submission.originality_confirmed_at is None:
-        problems.append(_("请先阅读并确认原创声明（R14）。"))
+        problems.append(_("请先阅读并确认原创声明。"))
     for slot in checklist(submission):
         if not slot.blocks_submission:
             continue
-        label = slot.requirement.name + (
-            _("（第 %(p)s 课时）") % {"p": slot.period} if slot.requirement.per_period else ""
-        )
+        label = slot_label(slot)
         if slot.material is None:
             problems.append(_("缺少必交材料：%(m)s。") % {"m": label})
         elif slot.state == CheckState.FAILED:
