@@ -177,6 +177,10 @@ class CampaignDetailOut(CampaignOut):
     node_close_award_level: str
     node_close_award_threshold: int
     promote_unawarded_nodes: bool
+    video_due: str = Field(
+        description=_lazy("at_submission：视频随作品提交；after_screening：初选通过后拍摄提交")
+    )
+    filming_days: int = Field(description=_lazy("初选通过后提交视频的期限（天）"))
     categories: list[CategoryOut]
     levels: list[LevelOut] = Field(
         description=_lazy("遴选级别，按顺序；第一级的截止时间即教师申报截止时间")
