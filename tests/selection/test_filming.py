@@ -208,3 +208,21 @@ def test_video_with_the_package_asks_for_nothing_after_screening(province, campa
     decide(county, at_county, EntryState.RECOMMENDED)
     confirm_list(county, campaign, level(campaign, "county"), province.county_a)
     assert LevelEntry.objects.filter(level__key="city").count() == 1
+
+
+def test_deliver_over_the_api(client, province, at_county, design, filmed):
+    passed(Actor(province.county_a_admin), at_county)
+    client.force_login(province.teacher_a)
+    url = f"/api/v1/submissions/{design.pk}/deliver-video"
+    response = client.post(url)
+    assert (response.status_code, response.json()) == (
+        422,
+        {"detail": {"__all__": ["还没有上传微课视频（第 1 课时）。"]}},
+    )
+    film(design, filmed, deliver=False)
+    response = client.post(url)
+    assert response.status_code == 200
+    assert response.json()["materials"][0]["state"] in ("passed", "warned")
+    assert FilmingRequest.objects.get(entry=at_county).state == "delivered"
+    client.force_login(province.teacher_b)
+    assert client.post(url).status_code == 404
