@@ -113,13 +113,13 @@ def test_wrong_extension_refused_before_attach(run_on_commit, draft):
 
 def test_video_probe_and_spec(run_on_commit, draft, tmp_path):
     wide = tmp_path / "wide.mp4"
-    make_video(wide, width=320, height=180, seconds=1)
+    make_video(wide, width=1280, height=720, bitrate=2_000_000, seconds=1)
     square = tmp_path / "square.mp4"
     make_video(square, width=240, height=240, seconds=1)
     warned = Material.objects.get(pk=attach(run_on_commit, draft, "micro_video", "a.mp4", wide).pk)
     assert warned.check_state == "warned"  # 16:9 and mp4 pass; 1920×1080 etc. only warn
     asset = warned.upload.asset
-    assert (asset.width, asset.height, asset.video_codec) == (320, 180, "h264")
+    assert (asset.width, asset.height, asset.video_codec) == (1280, 720, "h264")
     assert any("1080" in c["message"] for c in asset.checks if c["outcome"] == "warn")
     assert asset.poster.name.endswith(".jpg")
     assert asset.rendition.name.endswith(".mp4")
@@ -128,14 +128,17 @@ def test_video_probe_and_spec(run_on_commit, draft, tmp_path):
     )
     assert failed.pk == warned.pk  # the slot was replaced, the first upload is kept
     assert failed.check_state == "failed"
+    # 240 wide and high is also under the 1280×720 floor: refused, not only warned.
     assert [c["rule"] for c in failed.upload.asset.checks if c["outcome"] == "fail"] == [
-        "aspect_ratio"
+        "aspect_ratio",
+        "exact_width",
+        "exact_height",
     ]
 
 
 def test_full_package_submits_then_withdraws(run_on_commit, draft, tmp_path):
     video = tmp_path / "v.mp4"
-    make_video(video, width=320, height=180, seconds=1)
+    make_video(video, width=1280, height=720, bitrate=2_000_000, seconds=1)
     attach(run_on_commit, draft, "micro_video", "v.mp4", video)
     for code in ("teaching_design", "task_sheet", "courseware", "exercises"):
         attach(run_on_commit, draft, code, f"{code}.pdf", PDF)
@@ -171,7 +174,7 @@ def test_citations_need_source_and_author(draft):
 
 def test_replacing_a_file_of_a_submitted_package_reopens_it(run_on_commit, draft, tmp_path):
     video = tmp_path / "v.mp4"
-    make_video(video, width=320, height=180, seconds=1)
+    make_video(video, width=1280, height=720, bitrate=2_000_000, seconds=1)
     attach(run_on_commit, draft, "micro_video", "v.mp4", video)
     for code in ("teaching_design", "task_sheet", "courseware", "exercises"):
         attach(run_on_commit, draft, code, f"{code}.pdf", PDF)
@@ -209,7 +212,7 @@ def test_withdrawn_package_cannot_be_edited(draft):
 
 def test_video_gets_thumbnails(run_on_commit, draft, tmp_path):
     video = tmp_path / "v.mp4"
-    make_video(video, width=320, height=180, seconds=2)
+    make_video(video, width=1280, height=720, bitrate=2_000_000, seconds=2)
     material = attach(run_on_commit, draft, "micro_video", "v.mp4", video)
     thumbs = list(material.upload.asset.thumbnails.all())
     assert [t.index for t in thumbs] == [1, 2, 3, 4]
@@ -221,7 +224,7 @@ def test_interrupted_checks_end_failed_after_three_attempts(run_on_commit, draft
     from youke.submissions.domain import checks
 
     video = tmp_path / "v.mp4"
-    make_video(video, width=320, height=180, seconds=1)
+    make_video(video, width=1280, height=720, bitrate=2_000_000, seconds=1)
     material = attach(run_on_commit, draft, "micro_video", "v.mp4", video)
     # As if a worker had been killed mid-job three times:
     MediaAsset.objects.filter(upload=material.upload).update(state="processing", attempts=3)

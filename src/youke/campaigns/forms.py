@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from youke.campaigns.domain.campaigns import FLOOR_RULES
 from youke.campaigns.enums import (
     AwardLevel,
     CriterionGroup,
@@ -152,6 +153,14 @@ class CampaignEditForm(StyledForm):
             add(names, f"rule_{rule.pk}", forms.CharField(label=label, max_length=32), rule.value)
             severity = forms.ChoiceField(label=_("不符合时"), choices=Severity.choices)
             add(names, f"rule_{rule.pk}_severity", severity, rule.severity)
+            if rule.rule in FLOOR_RULES:
+                floor = forms.CharField(
+                    label=_("最低要求（低于即不通过）"),
+                    max_length=32,
+                    required=False,
+                    help_text=_("低于此值的视频不能提交；介于最低要求和要求值之间的只警告。"),
+                )
+                add(names, f"rule_{rule.pk}_floor", floor, rule.floor)
         if names:
             sections.append((_("视频规则"), names))
         form_class = type("CampaignEditFormBound", (cls,), {**extra, "sections": sections})
@@ -172,7 +181,11 @@ class CampaignEditForm(StyledForm):
             },
             "criterion_points": {c.pk: data[f"criterion_{c.pk}"] for c in criteria},
             "video_rules": {
-                r.pk: (data[f"rule_{r.pk}"].strip(), data[f"rule_{r.pk}_severity"])
+                r.pk: (
+                    data[f"rule_{r.pk}"].strip(),
+                    data[f"rule_{r.pk}_severity"],
+                    data.get(f"rule_{r.pk}_floor", r.floor).strip(),
+                )
                 for r in video_rules
             },
         }

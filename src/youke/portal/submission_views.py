@@ -179,7 +179,10 @@ def upload_spec(requirement: MaterialRequirement, campaign: Campaign) -> dict:
         if key is None:
             continue
         spec[key] = rule.value if key == "aspect_ratio" else float(rule.value)
-        if rule.severity == "warns":
+        if rule.floor and key in ("min_width", "min_height"):
+            # Under the floor the server refuses the file: the browser stops it before upload.
+            spec[key] = float(rule.floor)
+        elif rule.severity == "warns":
             warn_only.append(key)
     spec["warn_only"] = warn_only
     return spec

@@ -22,6 +22,14 @@ from youke.orgs.domain.units import PermissionDenied
 
 GIB = 1024**3
 RUBRIC_TOTAL = 100
+# Rules that may carry a hard floor under their target (``media.processing.spec.FLOOR_RULES``).
+FLOOR_RULES = {
+    VideoRuleKey.MIN_WIDTH,
+    VideoRuleKey.MIN_HEIGHT,
+    VideoRuleKey.EXACT_WIDTH,
+    VideoRuleKey.EXACT_HEIGHT,
+    VideoRuleKey.MIN_VIDEO_BITRATE,
+}
 CAMPAIGN_FIELDS = (
     "name",
     "opens_at",
@@ -156,6 +164,22 @@ def _check_rule_value(rule: VideoRule) -> str:
         return _("画面比例应写成“宽:高”，例如 16:9，请修改。")
     if not value:
         return _("“%(rule)s”不能为空，请填写。") % {"rule": rule.get_rule_display()}
+    floor = rule.floor.strip()
+    if floor:
+        if rule.rule not in FLOOR_RULES:
+            return _("“%(rule)s”不能设置最低要求，只有分辨率和视频码率可以：请清空最低要求。") % {
+                "rule": rule.get_rule_display()
+            }
+        if not re.fullmatch(r"\d+(\.\d+)?", floor):
+            return _("“%(rule)s”的最低要求应填写正数，例如 1280，请修改。") % {
+                "rule": rule.get_rule_display()
+            }
+        if float(floor) > float(value):
+            return _("“%(rule)s”的最低要求 %(floor)s 高于要求值 %(value)s：请调低最低要求。") % {
+                "rule": rule.get_rule_display(),
+                "floor": floor,
+                "value": value,
+            }
     return ""
 
 
@@ -202,7 +226,7 @@ def update_campaign(
     level_deadlines: dict[int, datetime.datetime] | None = None,
     windows: dict[int, tuple[datetime.date, datetime.date]] | None = None,
     criterion_points: dict[int, int] | None = None,
-    video_rules: dict[int, tuple[str, str]] | None = None,
+    video_rules: dict[int, tuple[str, str, str]] | None = None,
 ) -> Campaign:
     """Change settings and child rows together; nothing is saved unless everything is valid."""
     if not rules.can_manage_campaign(actor.person, campaign):
@@ -220,7 +244,7 @@ def update_campaign(
         "levels": _changes(levels, level_deadlines or {}, ("deadline",)),
         "windows": _changes(window_rows, windows or {}, ("opens_on", "closes_on")),
         "criteria": _changes(criteria, criterion_points or {}, ("points",)),
-        "rules": _changes(rule_rows, video_rules or {}, ("value", "severity")),
+        "rules": _changes(rule_rows, video_rules or {}, ("value", "severity", "floor")),
     }
     errors = check_settings(campaign, levels, window_rows, criteria, rule_rows)
     if errors:
@@ -229,7 +253,7 @@ def update_campaign(
     Level.objects.bulk_update(changed["levels"], ["deadline"])
     UploadWindow.objects.bulk_update(changed["windows"], ["opens_on", "closes_on"])
     Criterion.objects.bulk_update(changed["criteria"], ["points"])
-    VideoRule.objects.bulk_update(changed["rules"], ["value", "severity"])
+    VideoRule.objects.bulk_update(changed["rules"], ["value", "severity", "floor"])
     after = snapshot(campaign, CAMPAIGN_FIELDS)
     after["changed"] = {key: [str(row) for row in rows] for key, rows in changed.items() if rows}
     record(

@@ -87,9 +87,16 @@ def _create_categories(campaign: Campaign, data: dict) -> None:
                 max_bytes=mat.get("max_bytes", campaign.max_upload_bytes),
                 order=m_order,
             )
+            # [rule, value, severity] or [rule, value, severity, floor]
             rules_rows += [
-                VideoRule(requirement=material, rule=rule, value=value, severity=severity)
-                for rule, value, severity in spec.get("rules", [])
+                VideoRule(
+                    requirement=material,
+                    rule=row[0],
+                    value=row[1],
+                    severity=row[2],
+                    floor=row[3] if len(row) > 3 else "",
+                )
+                for row in spec.get("rules", [])
             ]
             checklist_rows += [
                 ChecklistItem(requirement=material, text=text) for text in spec.get("checklist", [])
