@@ -179,7 +179,7 @@ def upload_spec(requirement: MaterialRequirement, campaign: Campaign) -> dict:
         if key is None:
             continue
         spec[key] = rule.value if key == "aspect_ratio" else float(rule.value)
-        if rule.floor and key in ("min_width", "min_height"):
+        if rule.severity == "warns" and rule.floor and key in ("min_width", "min_height"):
             # Under the floor the server refuses the file: the browser stops it before upload.
             spec[key] = float(rule.floor)
         elif rule.severity == "warns":
