@@ -177,6 +177,7 @@ def test_detail_lists_materials_rules_checklist_and_rubric(province, campaign, a
     assert {c["group_label"] for c in criteria if c["is_veto"]} == {"一票否决"}
     assert body["windows"] == []
     assert (body["node_close_award_level"], body["node_close_award_threshold"]) == ("ministry", 1)
+    assert (body["video_due"], body["filming_days"]) == ("after_screening", 14)
 
 
 def test_levels_show_the_deadline_of_the_callers_unit(province, campaign, api_as):

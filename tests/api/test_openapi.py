@@ -19,6 +19,7 @@ OPERATIONS = {
     "confirm_originality",
     "attach_material",
     "submit_submission",
+    "deliver_video",
     "withdraw_submission",
     "reopen_submission",
     "create_upload",

@@ -247,7 +247,6 @@ def test_screening_gates_county_recommendation(province, campaign, lessons, api_
         "panel": "",
         "trial_result": "pass",
         "comments": "",
-        "filming_done": False,
         "passed": True,
     }
     assert client.post(f"/selection/entries/{upper.pk}/recommend").status_code == 200

@@ -59,7 +59,7 @@ def both(province, campaign, catalog):
 @pytest.fixture
 def video(tmp_path):
     path = tmp_path / "微课.mp4"
-    make_video(path, width=320, height=180, seconds=1)
+    make_video(path, width=1280, height=720, bitrate=2_000_000, seconds=1)
     return path
 
 
@@ -197,7 +197,8 @@ def test_draft_detail_payload(province, campaign, catalog, both, api_as):
         "period": 1,
         "state": "missing",
         "state_label": "未上传",
-        "blocks_submission": True,
+        "blocks_submission": False,  # design first: the video is filmed after screening
+        "due_after_screening": True,
         "upload": None,
         "media": None,
     }
@@ -237,6 +238,7 @@ def test_material_slot_shows_probe_values_and_checks(
         "state": "warned",
         "state_label": "有警告",
         "blocks_submission": False,
+        "due_after_screening": True,
         "upload": {
             "id": str(upload.pk),
             "filename": "微课.mp4",
@@ -252,8 +254,8 @@ def test_material_slot_shows_probe_values_and_checks(
         "container": asset.container,
         "video_codec": "h264",
         "audio_codec": "aac",
-        "width": 320,
-        "height": 180,
+        "width": 1280,
+        "height": 720,
         "aspect_ratio": "16:9",
         "video_bitrate": asset.video_bitrate,
         "audio_bitrate": asset.audio_bitrate,
@@ -346,7 +348,7 @@ def test_whole_flow_over_the_api(province, campaign, catalog, api_as, run_on_com
     detail = client.get(f"/submissions/{sid}").json()
     video_slot = detail["materials"][0]
     assert (video_slot["state"], video_slot["upload"]["id"]) == ("warned", str(upload.pk))
-    assert (video_slot["media"]["width"], video_slot["media"]["height"]) == (320, 180)
+    assert (video_slot["media"]["width"], video_slot["media"]["height"]) == (1280, 720)
 
     # Documents uploaded earlier are attached by id.
     for code in DOCUMENTS:

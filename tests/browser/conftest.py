@@ -75,6 +75,9 @@ def page(browser, site: Site) -> Iterator:
         "requestfailed",
         lambda req: (
             not _is_favicon(req.url)
+            # The pre-check reads a video's metadata from an object URL and then revokes it;
+            # Chromium reports the rest of that local read as aborted. Not a network failure.
+            and not (req.url.startswith("blob:") and "ERR_ABORTED" in (req.failure or ""))
             and site.problems.append(f"request failed: {req.url} {req.failure}")
         ),
     )

@@ -31,7 +31,7 @@ DOCUMENTS = {
     "courseware": "课件.pdf",
     "exercises": "作业练习.pdf",
 }
-LOW_RESOLUTION = "视频分辨率为 320×180，低于要求的 1920×1080，请用 1080p 重新导出后再上传。"
+LOW_RESOLUTION = "视频分辨率为 1280×720，低于要求的 1920×1080，请用 1080p 重新导出后再上传。"
 
 
 def set_resolution_severity(campaign, severity: str) -> None:  # noqa: F811
@@ -83,7 +83,9 @@ def upload_into(page, code: str, path, count: int) -> None:
 
 
 def test_teacher_uploads_checks_and_submits_a_package(page, site, campaign, tmp_path):  # noqa: F811
-    video = make_video(tmp_path / "微课第1课时.mp4", width=320, height=180, seconds=1)
+    video = make_video(
+        tmp_path / "微课第1课时.mp4", width=1280, height=720, bitrate=2_000_000, seconds=1
+    )
     teacher = site.province.teacher_a
 
     # 我的申报 → 新建作品: search the lesson, pick category and node, save the draft.
@@ -113,7 +115,7 @@ def test_teacher_uploads_checks_and_submits_a_package(page, site, campaign, tmp_
     expect(page.locator("#material-table [data-check-state]")).to_have_text(["未上传"] * 5)
     screenshot(page, "submission-02-draft")
 
-    # The campaign makes 1920×1080 a blocking rule: the browser refuses the 320×180 file.
+    # The campaign makes 1920×1080 a blocking rule: the browser refuses the 1280×720 file.
     set_resolution_severity(campaign, "blocks")
     page.reload()
     sent = record_upload_requests(page)
@@ -157,8 +159,8 @@ def test_teacher_uploads_checks_and_submits_a_package(page, site, campaign, tmp_
     expect(badge).to_have_attribute("data-check-state", "warned")
     expect(badge).to_have_text("有警告")
     expect(row.get_by_role("link", name=video.name)).to_be_visible()
-    expect(row.get_by_text(re.compile(r"^320×180 · "))).to_be_visible()
-    expect(row).to_contain_text("320×180")
+    expect(row.get_by_text(re.compile(r"^1280×720 · "))).to_be_visible()
+    expect(row).to_contain_text("1280×720")
     expect(row).to_contain_text("宽度应为 1920 像素")
     expect(row.locator("li.text-danger")).to_have_count(0)  # nothing that blocks
     expect(page.locator("#submission-checks")).not_to_have_attribute("hx-get", re.compile(".+"))
@@ -214,7 +216,7 @@ def draft(site, campaign, catalog):  # noqa: F811
 
 
 def test_progress_bar_is_visible_while_the_video_uploads(page, site, draft, tmp_path):
-    video = make_video(tmp_path / "微课.mp4", width=320, height=180, seconds=1)
+    video = make_video(tmp_path / "微课.mp4", width=1280, height=720, bitrate=2_000_000, seconds=1)
     login(page, site, "teachera")
     page.goto(site(f"/my/submissions/{draft.pk}/"))
     held = []  # the PATCH carrying the bytes waits here while we look at the page
@@ -237,7 +239,7 @@ def test_progress_bar_is_visible_while_the_video_uploads(page, site, draft, tmp_
 
 
 def test_checklist_shows_the_check_result_without_a_reload(page, site, draft, tmp_path):
-    video = make_video(tmp_path / "微课.mp4", width=320, height=180, seconds=1)
+    video = make_video(tmp_path / "微课.mp4", width=1280, height=720, bitrate=2_000_000, seconds=1)
     login(page, site, "teachera")
     page.goto(site(f"/my/submissions/{draft.pk}/"))
     widget = slot(page, "micro_video").locator("[data-upload]")

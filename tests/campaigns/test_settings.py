@@ -89,7 +89,7 @@ def test_upload_limit_and_rule_values(quality, province, settings):
             Actor(province.province_admin),
             quality,
             fields={"max_upload_bytes": 3 * 1024**3},
-            video_rules={rule.pk: ("快", "warns")},
+            video_rules={rule.pk: ("快", "warns", "")},
         )
     assert exc.value.message_dict == {
         "max_upload_bytes": ["单个文件上限应大于 0 且不超过平台上限 2048 MB，请调整。"],

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import pytest
 
@@ -49,10 +50,12 @@ RULE_TABLE = [
 
 
 def _computed_texts(rule: str, value: str, failing) -> list[str]:
+    # A failing measure is rounded towards the failure (never across the limit).
     if rule in ("min_video_bitrate", "max_video_bitrate"):
-        return [format_bitrate(failing.video_bitrate), format_bitrate(int(value))]
+        towards = math.floor if rule.startswith("min") else math.ceil
+        return [format_bitrate(failing.video_bitrate, towards), format_bitrate(int(value))]
     if rule == "min_audio_bitrate":
-        return [format_bitrate(failing.audio_bitrate), format_bitrate(int(value))]
+        return [format_bitrate(failing.audio_bitrate, math.floor), format_bitrate(int(value))]
     return [format_size(failing.size_bytes), "200 KB"]
 
 

@@ -70,3 +70,35 @@ def submitted(camp, teacher, node, title, category=None):
 
 def level(camp, key):
     return Level.objects.get(campaign=camp, key=key)
+
+
+@pytest.fixture(scope="session")
+def filmed(tmp_path_factory):
+    """A real (short) 16:9 H.264 mp4 at 720p and 2 Mbit/s, as a teacher films it."""
+    from youke.media.processing.samples import make_video
+
+    return make_video(
+        tmp_path_factory.mktemp("filming") / "filmed.mp4",
+        width=1280,
+        height=720,
+        seconds=1,
+        bitrate=2_000_000,
+    )
+
+
+def film(submission, video, *, deliver=True):
+    """The teacher uploads the video(s) asked for after screening and delivers them."""
+    from tests.submissions.conftest import stored_upload
+    from youke.selection.domain.filming import deliver_video
+    from youke.submissions.domain import checks, packages
+
+    for requirement in submission.category.materials.filter(kind="video"):
+        for period in range(1, (submission.periods if requirement.per_period else 1) + 1):
+            upload = stored_upload(submission.teacher, "filmed.mp4", video)
+            material = packages.attach_material(
+                Actor(submission.teacher), submission, requirement, period, upload
+            )
+            checks.run_check(material.pk)
+    if deliver:
+        return deliver_video(Actor(submission.teacher), submission)
+    return None

@@ -11,7 +11,7 @@ from youke.core.actor import Actor
 from youke.selection.domain.entries import confirm_list, decide
 from youke.selection.domain.quotas import allocate_quota
 from youke.selection.enums import EntryState
-from youke.selection.models import LevelEntry
+from youke.selection.models import LevelEntry, Quota
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
@@ -63,3 +63,22 @@ def test_two_admins_confirm_at_once(province, campaign, lessons):
     )
     assert sum(1 for r in results if isinstance(r, ValidationError)) == 1
     assert LevelEntry.objects.filter(level__key="county", level__campaign=campaign).count() == 1
+
+
+def test_sibling_quotas_at_once_never_exceed_the_parent(province, campaign):
+    allocate_quota(
+        Actor(province.province_admin), campaign, level(campaign, "city"), province.city, 5
+    )
+    county = level(campaign, "county")
+    actor = Actor(province.city_admin)
+    results = run_all(
+        [
+            lambda u=u: allocate_quota(actor, campaign, county, u, 3)
+            for u in (province.county_a, province.county_b) * 4
+        ]
+    )
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert all("还剩" in r.messages[0] for r in refused)
+    quotas = Quota.objects.filter(level=county)
+    assert [q.allowed for q in quotas] == [3]
+    assert len(refused) == 4  # the other county's four attempts; re-setting one's own 3 is fine

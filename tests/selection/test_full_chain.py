@@ -16,7 +16,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.factories import make_person
-from tests.selection.conftest import level, submitted
+from tests.selection.conftest import film, level, submitted
 from youke.campaigns.domain.campaigns import set_campaign_state
 from youke.campaigns.domain.templates import create_campaign_from_template
 from youke.campaigns.models import AwardGrade, Campaign, Criterion, Level, PastAward
@@ -98,7 +98,6 @@ def screen(actor, entry):
         panel="县教研员三人",
         trial_result="pass",
         comments="同意推荐",
-        filming_done=True,
     )
 
 
@@ -132,18 +131,18 @@ def sheet_rows(run_on_commit, person, row: LevelList) -> tuple[int, int]:
 
 
 def test_full_chain_from_teacher_to_ministry(
-    province, ministry_campaign, catalog, lessons, run_on_commit
+    province, ministry_campaign, catalog, lessons, run_on_commit, filmed
 ):
     p, camp = province, ministry_campaign
     keys = list(Level.objects.filter(campaign=camp).order_by("order").values_list("key", flat=True))
     assert keys == CHAIN
     ministry_admin = Actor(p.platform_admin)
 
-    # Quotas (R7), each set by the level above: one place per unit at every level.
+    # Quotas (R7), each set by the level above. The units below a parent can never get more
+    # than the parent's own quota in total, so the city gives its counties none here: both
+    # counties send their winner and the city's quota of one lets one of them through.
     allocate_quota(Actor(p.county_a_admin), camp, level(camp, "school"), p.school_a, 1)
     city_admin = Actor(p.city_admin)
-    allocate_quota(city_admin, camp, level(camp, "county"), p.county_a, 1)
-    allocate_quota(city_admin, camp, level(camp, "county"), p.county_b, 1)
     allocate_quota(Actor(p.province_admin), camp, level(camp, "city"), p.city, 1)
     allocate_quota(ministry_admin, camp, level(camp, "province"), p.province, 1)
 
@@ -167,11 +166,16 @@ def test_full_chain_from_teacher_to_ministry(
     county_a = Actor(p.county_a_admin)
     with pytest.raises(ValidationError, match="初选记录"):
         decide(county_a, at(camp, "county", main), RECOMMENDED)
+    # Design first: a passed screening asks the teacher for the video; the list waits for it.
     screen(county_a, at(camp, "county", main))
     decide(county_a, at(camp, "county", main), RECOMMENDED)
+    with pytest.raises(ValidationError, match="还在等待教师拍摄并提交视频"):
+        confirm_list(county_a, camp, level(camp, "county"), p.county_a)
+    film(main, filmed)
     confirm_list(county_a, camp, level(camp, "county"), p.county_a)
     screen(county_b, at(camp, "county", rival))
     decide(county_b, at(camp, "county", rival), RECOMMENDED)
+    film(rival, filmed)
     confirm_list(county_b, camp, level(camp, "county"), p.county_b)
 
     # City: an expert round ranks the two county winners; the quota lets one through.

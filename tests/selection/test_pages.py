@@ -113,7 +113,6 @@ def test_screening_form(client, province, campaign, lessons):
             "panel": "张老师、李老师",
             "trial_result": "pass",
             "comments": "教学设计清晰",
-            "filming_done": "on",
         },
     )
     assert response.status_code == 302

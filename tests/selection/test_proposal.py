@@ -38,6 +38,11 @@ def city_entry(campaign, teacher, node, title, category=None, submitted_at=None)
     school_entry = submitted(campaign, teacher, node, title, category)
     if submitted_at is not None:
         Submission.objects.filter(pk=school_entry.submission_id).update(submitted_at=submitted_at)
+    # 一师一优课 needs a checked classroom recording to go on from city level (R2).
+    from tests.selection.test_settings_take_effect import with_recording
+
+    if school_entry.submission.category.materials.filter(code="classroom_recording").exists():
+        with_recording(school_entry.submission)
     return LevelEntry.objects.create(
         submission=school_entry.submission,
         level=level(campaign, "city"),

@@ -23,7 +23,7 @@ def ready(province, campaign, catalog, run_on_commit, tmp_path):
         title="亿以内数的认识",
     )
     video = tmp_path / "v.mp4"
-    make_video(video, width=320, height=180, seconds=1)
+    make_video(video, width=1280, height=720, bitrate=2_000_000, seconds=1)
     slots = [("micro_video", "v.mp4", video)] + [
         (code, f"{code}.pdf", PDF)
         for code in ("teaching_design", "task_sheet", "courseware", "exercises")

@@ -236,11 +236,11 @@ def test_screening_gates_county_recommendation(province, campaign, lessons):
     record_screening(admin, entry, technical_check="pass", trial_result="fail", panel="张、李")
     with pytest.raises(ValidationError, match="技术审核或试讲未通过"):
         decide(admin, entry, S.RECOMMENDED)
-    record_screening(admin, entry, trial_result="pass", filming_done=True)
+    record_screening(admin, entry, trial_result="pass")
     decide(admin, entry, S.RECOMMENDED)
     entry.refresh_from_db()
     assert entry.state == S.RECOMMENDED
-    assert entry.screening.panel == "张、李" and entry.screening.filming_done
+    assert entry.screening.panel == "张、李" and entry.filming.state == "requested"
 
 
 def test_entries_visible_to(province, campaign, catalog):

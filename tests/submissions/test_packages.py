@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tests.submissions.conftest import PDF, requirement, stored_upload
 from youke.campaigns.domain.nodes import close_node
+from youke.campaigns.models import Campaign
 from youke.core.actor import Actor
 from youke.media.processing.samples import make_video
 from youke.orgs.domain.units import PermissionDenied
@@ -74,10 +75,25 @@ def test_admins_cannot_start_packages(province, campaign, catalog):
 def test_submit_lists_what_is_missing(draft):
     with pytest.raises(ValidationError) as info:
         packages.submit(Actor(draft.teacher), draft)
-    problems = info.value.messages
-    assert problems[0].startswith("请先阅读并确认原创声明")
-    assert "缺少必交材料：微课视频（第 1 课时）。" in problems
-    assert "缺少必交材料：教学设计。" in problems
+    # Everything at once; the 精品课 video is filmed after screening, so it is not listed.
+    assert info.value.messages == [
+        "请先阅读并确认原创声明。",
+        "缺少必交材料：教学设计。",
+        "缺少必交材料：学习任务单。",
+        "缺少必交材料：课件。",
+        "缺少必交材料：作业练习。",
+    ]
+
+
+def test_submit_lists_the_video_when_it_is_due_with_the_package(draft):
+    Campaign.objects.filter(pk=draft.campaign_id).update(video_due="at_submission")
+    draft.refresh_from_db()
+    with pytest.raises(ValidationError) as info:
+        packages.submit(Actor(draft.teacher), draft)
+    assert info.value.messages[:2] == [
+        "请先阅读并确认原创声明。",
+        "缺少必交材料：微课视频（第 1 课时）。",
+    ]
 
 
 def test_document_checked_by_content(run_on_commit, draft):
@@ -97,13 +113,13 @@ def test_wrong_extension_refused_before_attach(run_on_commit, draft):
 
 def test_video_probe_and_spec(run_on_commit, draft, tmp_path):
     wide = tmp_path / "wide.mp4"
-    make_video(wide, width=320, height=180, seconds=1)
+    make_video(wide, width=1280, height=720, bitrate=2_000_000, seconds=1)
     square = tmp_path / "square.mp4"
     make_video(square, width=240, height=240, seconds=1)
     warned = Material.objects.get(pk=attach(run_on_commit, draft, "micro_video", "a.mp4", wide).pk)
     assert warned.check_state == "warned"  # 16:9 and mp4 pass; 1920×1080 etc. only warn
     asset = warned.upload.asset
-    assert (asset.width, asset.height, asset.video_codec) == (320, 180, "h264")
+    assert (asset.width, asset.height, asset.video_codec) == (1280, 720, "h264")
     assert any("1080" in c["message"] for c in asset.checks if c["outcome"] == "warn")
     assert asset.poster.name.endswith(".jpg")
     assert asset.rendition.name.endswith(".mp4")
@@ -112,14 +128,17 @@ def test_video_probe_and_spec(run_on_commit, draft, tmp_path):
     )
     assert failed.pk == warned.pk  # the slot was replaced, the first upload is kept
     assert failed.check_state == "failed"
+    # 240 wide and high is also under the 1280×720 floor: refused, not only warned.
     assert [c["rule"] for c in failed.upload.asset.checks if c["outcome"] == "fail"] == [
-        "aspect_ratio"
+        "aspect_ratio",
+        "exact_width",
+        "exact_height",
     ]
 
 
 def test_full_package_submits_then_withdraws(run_on_commit, draft, tmp_path):
     video = tmp_path / "v.mp4"
-    make_video(video, width=320, height=180, seconds=1)
+    make_video(video, width=1280, height=720, bitrate=2_000_000, seconds=1)
     attach(run_on_commit, draft, "micro_video", "v.mp4", video)
     for code in ("teaching_design", "task_sheet", "courseware", "exercises"):
         attach(run_on_commit, draft, code, f"{code}.pdf", PDF)
@@ -155,7 +174,7 @@ def test_citations_need_source_and_author(draft):
 
 def test_replacing_a_file_of_a_submitted_package_reopens_it(run_on_commit, draft, tmp_path):
     video = tmp_path / "v.mp4"
-    make_video(video, width=320, height=180, seconds=1)
+    make_video(video, width=1280, height=720, bitrate=2_000_000, seconds=1)
     attach(run_on_commit, draft, "micro_video", "v.mp4", video)
     for code in ("teaching_design", "task_sheet", "courseware", "exercises"):
         attach(run_on_commit, draft, code, f"{code}.pdf", PDF)
@@ -193,7 +212,7 @@ def test_withdrawn_package_cannot_be_edited(draft):
 
 def test_video_gets_thumbnails(run_on_commit, draft, tmp_path):
     video = tmp_path / "v.mp4"
-    make_video(video, width=320, height=180, seconds=2)
+    make_video(video, width=1280, height=720, bitrate=2_000_000, seconds=2)
     material = attach(run_on_commit, draft, "micro_video", "v.mp4", video)
     thumbs = list(material.upload.asset.thumbnails.all())
     assert [t.index for t in thumbs] == [1, 2, 3, 4]
@@ -205,7 +224,7 @@ def test_interrupted_checks_end_failed_after_three_attempts(run_on_commit, draft
     from youke.submissions.domain import checks
 
     video = tmp_path / "v.mp4"
-    make_video(video, width=320, height=180, seconds=1)
+    make_video(video, width=1280, height=720, bitrate=2_000_000, seconds=1)
     material = attach(run_on_commit, draft, "micro_video", "v.mp4", video)
     # As if a worker had been killed mid-job three times:
     MediaAsset.objects.filter(upload=material.upload).update(state="processing", attempts=3)

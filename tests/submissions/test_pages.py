@@ -121,7 +121,7 @@ def test_detail_page_shows_poster_and_probe(client, province, draft, run_on_comm
     from youke.media.processing.samples import make_video
 
     video = tmp_path / "v.mp4"
-    make_video(video, width=320, height=180, seconds=1)
+    make_video(video, width=1280, height=720, bitrate=2_000_000, seconds=1)
     upload = stored_upload(province.teacher_a, "v.mp4", video)
     run_on_commit(
         packages.attach_material,
@@ -133,7 +133,7 @@ def test_detail_page_shows_poster_and_probe(client, province, draft, run_on_comm
     )
     client.force_login(province.teacher_a)
     html = client.get(reverse("portal:submission_detail", args=[draft.pk])).content.decode()
-    assert "320×180" in html
+    assert "1280×720" in html
     assert 'data-check-state="warned"' in html
     poster = client.get(reverse("portal:asset_poster", args=[upload.pk]))
     assert b"".join(poster.streaming_content)[:2] == b"\xff\xd8"  # JPEG

@@ -178,6 +178,10 @@ class CampaignDetailOut(CampaignOut):
     node_close_award_level: str
     node_close_award_threshold: int
     promote_unawarded_nodes: bool
+    video_due: str = Field(
+        description=_lazy("at_submission：视频随作品提交；after_screening：初选通过后拍摄提交")
+    )
+    filming_days: int = Field(description=_lazy("初选通过后提交视频的期限（天）"))
     categories: list[CategoryOut]
     levels: list[LevelOut] = Field(
         description=_lazy("遴选级别，按顺序；第一级的截止时间即教师申报截止时间")
@@ -439,6 +443,9 @@ class SlotOut(Schema):
     state: str = Field(description=_lazy("missing、queued、processing、passed、warned 或 failed"))
     state_label: str
     blocks_submission: bool = Field(description=_lazy("此项是否阻止提交"))
+    due_after_screening: bool = Field(
+        description=_lazy("视频在初选（试讲）通过后按通知拍摄提交，不随作品一并提交")
+    )
     upload: UploadOut | None
     media: MediaOut | None
 

@@ -166,7 +166,6 @@ class ScreeningIn(Schema):
     panel: Reason | None = Field(None)
     trial_result: PassFail | None = None
     comments: LongText | None = Field(None)
-    filming_done: bool | None = None
 
 
 class ScreeningOut(Schema):
@@ -177,5 +176,4 @@ class ScreeningOut(Schema):
     panel: str
     trial_result: str
     comments: str
-    filming_done: bool
     passed: bool

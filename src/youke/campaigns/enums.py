@@ -27,6 +27,13 @@ CAMPAIGN_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+class VideoDue(models.TextChoices):
+    """When the package's video(s) are due: with the package, or once the design passed."""
+
+    AT_SUBMISSION = "at_submission", pgettext_lazy("video due", "随作品一并提交")
+    AFTER_SCREENING = "after_screening", pgettext_lazy("video due", "初选通过后拍摄提交")
+
+
 class MaterialKind(models.TextChoices):
     VIDEO = "video", pgettext_lazy("material kind", "视频")
     DOCUMENT = "document", pgettext_lazy("material kind", "文档")

@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from youke.campaigns.domain.campaigns import FLOOR_RULES
 from youke.campaigns.enums import (
     AwardLevel,
     CriterionGroup,
@@ -18,6 +19,7 @@ from youke.campaigns.enums import (
     Severity,
     TemplateKey,
     TrainingEvent,
+    VideoDue,
     VideoRuleKey,
 )
 from youke.core.forms import StyledForm
@@ -78,7 +80,6 @@ class CampaignEditForm(StyledForm):
     promote_unawarded_nodes = forms.BooleanField(
         label=_("向教师推荐无省优、部优课例的节点"), required=False
     )
-    gate_blocking_spec = forms.BooleanField(label=_("视频规格不通过者不进入评分"), required=False)
     blind_cut_seconds = forms.DecimalField(
         label=_("匿名评审剪去片头（秒）"),
         min_value=0,
@@ -86,6 +87,13 @@ class CampaignEditForm(StyledForm):
         max_digits=4,
         decimal_places=1,
         help_text=_("匿名评审时专家看到的视频从此处开始，跳过写有教师和学校的片头。"),
+    )
+    video_due = forms.ChoiceField(label=_("视频提交时间"), choices=VideoDue.choices)
+    filming_days = forms.IntegerField(
+        label=_("拍摄期限（天）"),
+        min_value=1,
+        max_value=90,
+        help_text=_("初选通过后，教师在多少天内拍摄并提交视频。"),
     )
 
     sections: list[tuple[str, list[str]]] = []
@@ -101,8 +109,9 @@ class CampaignEditForm(StyledForm):
             "node_close_award_level": campaign.node_close_award_level,
             "node_close_award_threshold": campaign.node_close_award_threshold,
             "promote_unawarded_nodes": campaign.promote_unawarded_nodes,
-            "gate_blocking_spec": campaign.gate_blocking_spec,
             "blind_cut_seconds": campaign.blind_cut_seconds,
+            "video_due": campaign.video_due,
+            "filming_days": campaign.filming_days,
         }
         sections = [(_("基本设置"), list(initial))]
         extra: dict = {}
@@ -153,6 +162,14 @@ class CampaignEditForm(StyledForm):
             add(names, f"rule_{rule.pk}", forms.CharField(label=label, max_length=32), rule.value)
             severity = forms.ChoiceField(label=_("不符合时"), choices=Severity.choices)
             add(names, f"rule_{rule.pk}_severity", severity, rule.severity)
+            if rule.rule in FLOOR_RULES:
+                floor = forms.CharField(
+                    label=_("最低要求（低于即不通过）"),
+                    max_length=32,
+                    required=False,
+                    help_text=_("低于此值的视频不能提交；介于最低要求和要求值之间的只警告。"),
+                )
+                add(names, f"rule_{rule.pk}_floor", floor, rule.floor)
         if names:
             sections.append((_("视频规则"), names))
         form_class = type("CampaignEditFormBound", (cls,), {**extra, "sections": sections})
@@ -173,7 +190,11 @@ class CampaignEditForm(StyledForm):
             },
             "criterion_points": {c.pk: data[f"criterion_{c.pk}"] for c in criteria},
             "video_rules": {
-                r.pk: (data[f"rule_{r.pk}"].strip(), data[f"rule_{r.pk}_severity"])
+                r.pk: (
+                    data[f"rule_{r.pk}"].strip(),
+                    data[f"rule_{r.pk}_severity"],
+                    data.get(f"rule_{r.pk}_floor", r.floor).strip(),
+                )
                 for r in video_rules
             },
         }

@@ -32,6 +32,7 @@ from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Person
 from youke.portal.forms import SubmissionForm, WithdrawForm
 from youke.portal.player import player_context
+from youke.selection.domain import filming
 from youke.selection.domain.path import path_context
 from youke.selection.domain.viewing import FULL
 from youke.submissions import rules
@@ -183,7 +184,10 @@ def upload_spec(requirement: MaterialRequirement, campaign: Campaign) -> dict:
         if key is None:
             continue
         spec[key] = rule.value if key == "aspect_ratio" else float(rule.value)
-        if rule.severity == "warns":
+        if rule.severity == "warns" and rule.floor and key in ("min_width", "min_height"):
+            # Under the floor the server refuses the file: the browser stops it before upload.
+            spec[key] = float(rule.floor)
+        elif rule.severity == "warns":
             warn_only.append(key)
     spec["warn_only"] = warn_only
     return spec
@@ -226,6 +230,8 @@ def detail(request, submission_id: int):
             "deadline": packages.teacher_deadline_for(submission.campaign, submission.unit),
             "withdraw_form": WithdrawForm(),
             "is_author": submission.teacher_id == request.user.pk,
+            "filming": filming.latest_request(submission),
+            "videos_later": filming.videos_after_screening(submission.campaign),
             **path_context(request.user, submission),
             # Everyone who sees this page sees the package itself (submissions_visible_to).
             **player_context(request.user, submission, FULL),
@@ -271,6 +277,18 @@ def submit(request, submission_id: int):
         submission,
         lambda: packages.submit(Actor.from_request(request), submission),
         _("已提交。学校审核前您仍可修改。"),
+    )
+
+
+@login_required
+@require_POST
+def deliver_video(request, submission_id: int):
+    submission = access_submission(request.user, submission_id)
+    return _act(
+        request,
+        submission,
+        lambda: filming.deliver_video(Actor.from_request(request), submission),
+        _("视频已提交，县级管理员确认名单后作品将报送上一级。"),
     )
 
 

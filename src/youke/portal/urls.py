@@ -27,6 +27,11 @@ urlpatterns = [
         name="submission_submit",
     ),
     path(
+        "my/submissions/<int:submission_id>/deliver-video/",
+        submission_views.deliver_video,
+        name="submission_deliver_video",
+    ),
+    path(
         "my/submissions/<int:submission_id>/withdraw/",
         submission_views.withdraw,
         name="submission_withdraw",

@@ -42,6 +42,21 @@ class PassFail(models.TextChoices):
     FAIL = "fail", pgettext_lazy("screening result", "不通过")
 
 
+class FilmingState(models.TextChoices):
+    REQUESTED = "requested", pgettext_lazy("filming state", "待拍摄")
+    DELIVERED = "delivered", pgettext_lazy("filming state", "视频已提交")
+    CANCELLED = "cancelled", pgettext_lazy("filming state", "已取消")
+
+
+# A passed screening requests the video; the teacher delivers it; a screening changed to
+# "not passed" cancels an undelivered request, and passing again requests it again.
+FILMING_TRANSITIONS: dict[str, frozenset[str]] = {
+    FilmingState.REQUESTED: frozenset({FilmingState.DELIVERED, FilmingState.CANCELLED}),
+    FilmingState.DELIVERED: frozenset(),
+    FilmingState.CANCELLED: frozenset({FilmingState.REQUESTED}),
+}
+
+
 class RoundState(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("review round state", "准备中")
     OPEN = "open", pgettext_lazy("review round state", "评审中")

@@ -149,7 +149,7 @@ def record_screening(request, entry_id: int, payload: ScreeningIn):
     values = payload.model_dump(exclude_unset=True)
     for name, value in list(values.items()):
         if value is None and name != "trial_date":
-            values[name] = False if name == "filming_done" else ""
+            values[name] = ""
     screening = record_screening_domain(actor(request), entry, **values)
     screening.entry_id = entry.pk
     return screening

@@ -38,6 +38,7 @@ from youke.media.models import MediaAsset
 from youke.orgs import rules as org_rules
 from youke.orgs.access import access_unit
 from youke.orgs.models import Person, Unit
+from youke.selection.domain import filming
 from youke.submissions import rules
 from youke.submissions.domain import packages
 from youke.submissions.domain.stats import counts_by_child_unit
@@ -70,6 +71,7 @@ class SlotRow:
     period: int
     state: str
     blocks_submission: bool
+    due_after_screening: bool
     material: Material | None
     asset: MediaAsset | None
 
@@ -84,6 +86,7 @@ def _slots(submission: Submission) -> list[SlotRow]:
             period=slot.period,
             state=slot.state,
             blocks_submission=slot.blocks_submission,
+            due_after_screening=slot.deferred,
             material=slot.material,
             asset=assets.get(slot.material.upload_id) if slot.material else None,
         )
@@ -292,6 +295,19 @@ def submit_submission(request, submission_id: int):
     """Submit before the teacher's deadline; every problem is listed under ``__all__``."""
     submission = access_submission(viewer(request), submission_id)
     packages.submit(actor(request), submission)
+    return _detail(request, submission_id)
+
+
+@router.post(
+    "/submissions/{submission_id}/deliver-video",
+    response={200: SubmissionDetailOut, **WRITE_ERRORS},
+    operation_id="deliver_video",
+)
+def deliver_video(request, submission_id: int):
+    """Hand in the video(s) asked for after a passed screening (design first, filming later);
+    every missing or unchecked video is listed under ``__all__``."""
+    submission = access_submission(viewer(request), submission_id)
+    filming.deliver_video(actor(request), submission)
     return _detail(request, submission_id)
 
 

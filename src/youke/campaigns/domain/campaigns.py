@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from youke.campaigns import rules
-from youke.campaigns.enums import CAMPAIGN_TRANSITIONS, CampaignState, VideoRuleKey
+from youke.campaigns.enums import CAMPAIGN_TRANSITIONS, CampaignState, VideoDue, VideoRuleKey
 from youke.campaigns.models import Campaign, Criterion, Level, UploadWindow, VideoRule
 from youke.core.actor import Actor
 from youke.core.domain.audit import record, snapshot
@@ -22,6 +22,14 @@ from youke.orgs.domain.units import PermissionDenied
 
 GIB = 1024**3
 RUBRIC_TOTAL = 100
+# Rules that may carry a hard floor under their target (``media.processing.spec.FLOOR_RULES``).
+FLOOR_RULES = {
+    VideoRuleKey.MIN_WIDTH,
+    VideoRuleKey.MIN_HEIGHT,
+    VideoRuleKey.EXACT_WIDTH,
+    VideoRuleKey.EXACT_HEIGHT,
+    VideoRuleKey.MIN_VIDEO_BITRATE,
+}
 CAMPAIGN_FIELDS = (
     "name",
     "opens_at",
@@ -30,8 +38,9 @@ CAMPAIGN_FIELDS = (
     "node_close_award_level",
     "node_close_award_threshold",
     "promote_unawarded_nodes",
-    "gate_blocking_spec",
     "blind_cut_seconds",
+    "video_due",
+    "filming_days",
 )
 BLIND_CUT_MAX_SECONDS = 60
 NUMERIC_RULES = {
@@ -82,6 +91,15 @@ def check_settings(
             _("匿名评审剪去的片头应在 0 到 %(max)s 秒之间，请调整。")
             % {"max": BLIND_CUT_MAX_SECONDS}
         )
+    if campaign.video_due == VideoDue.AFTER_SCREENING:
+        if not any(level.has_trial_lecture for level in levels):
+            errors["video_due"].append(
+                _(
+                    "“初选通过后拍摄提交”需要一个含试讲的初选级别，本活动没有：请改为随作品一并提交。"
+                )
+            )
+        if not 1 <= campaign.filming_days <= 90:
+            errors["filming_days"].append(_("拍摄期限应为 1 到 90 天，请调整。"))
     previous = None
     for level in sorted(levels, key=lambda lv: lv.order):
         if previous is not None and level.deadline <= previous.deadline:
@@ -154,6 +172,22 @@ def _check_rule_value(rule: VideoRule) -> str:
         return _("画面比例应写成“宽:高”，例如 16:9，请修改。")
     if not value:
         return _("“%(rule)s”不能为空，请填写。") % {"rule": rule.get_rule_display()}
+    floor = rule.floor.strip()
+    if floor:
+        if rule.rule not in FLOOR_RULES:
+            return _("“%(rule)s”不能设置最低要求，只有分辨率和视频码率可以：请清空最低要求。") % {
+                "rule": rule.get_rule_display()
+            }
+        if not re.fullmatch(r"\d+(\.\d+)?", floor):
+            return _("“%(rule)s”的最低要求应填写正数，例如 1280，请修改。") % {
+                "rule": rule.get_rule_display()
+            }
+        if float(floor) > float(value):
+            return _("“%(rule)s”的最低要求 %(floor)s 高于要求值 %(value)s：请调低最低要求。") % {
+                "rule": rule.get_rule_display(),
+                "floor": floor,
+                "value": value,
+            }
     return ""
 
 
@@ -200,7 +234,7 @@ def update_campaign(
     level_deadlines: dict[int, datetime.datetime] | None = None,
     windows: dict[int, tuple[datetime.date, datetime.date]] | None = None,
     criterion_points: dict[int, int] | None = None,
-    video_rules: dict[int, tuple[str, str]] | None = None,
+    video_rules: dict[int, tuple[str, str, str]] | None = None,
 ) -> Campaign:
     """Change settings and child rows together; nothing is saved unless everything is valid."""
     if not rules.can_manage_campaign(actor.person, campaign):
@@ -218,7 +252,7 @@ def update_campaign(
         "levels": _changes(levels, level_deadlines or {}, ("deadline",)),
         "windows": _changes(window_rows, windows or {}, ("opens_on", "closes_on")),
         "criteria": _changes(criteria, criterion_points or {}, ("points",)),
-        "rules": _changes(rule_rows, video_rules or {}, ("value", "severity")),
+        "rules": _changes(rule_rows, video_rules or {}, ("value", "severity", "floor")),
     }
     errors = check_settings(campaign, levels, window_rows, criteria, rule_rows)
     if errors:
@@ -227,7 +261,7 @@ def update_campaign(
     Level.objects.bulk_update(changed["levels"], ["deadline"])
     UploadWindow.objects.bulk_update(changed["windows"], ["opens_on", "closes_on"])
     Criterion.objects.bulk_update(changed["criteria"], ["points"])
-    VideoRule.objects.bulk_update(changed["rules"], ["value", "severity"])
+    VideoRule.objects.bulk_update(changed["rules"], ["value", "severity", "floor"])
     after = snapshot(campaign, CAMPAIGN_FIELDS)
     after["changed"] = {key: [str(row) for row in rows] for key, rows in changed.items() if rows}
     record(

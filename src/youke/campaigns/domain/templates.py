@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from youke.campaigns import rules
-from youke.campaigns.enums import KIND_ORDER, CriterionGroup, LevelKey, TemplateKey
+from youke.campaigns.enums import KIND_ORDER, CriterionGroup, LevelKey, TemplateKey, VideoDue
 from youke.campaigns.models import (
     AwardGrade,
     Campaign,
@@ -87,9 +87,16 @@ def _create_categories(campaign: Campaign, data: dict) -> None:
                 max_bytes=mat.get("max_bytes", campaign.max_upload_bytes),
                 order=m_order,
             )
+            # [rule, value, severity] or [rule, value, severity, floor]
             rules_rows += [
-                VideoRule(requirement=material, rule=rule, value=value, severity=severity)
-                for rule, value, severity in spec.get("rules", [])
+                VideoRule(
+                    requirement=material,
+                    rule=row[0],
+                    value=row[1],
+                    severity=row[2],
+                    floor=row[3] if len(row) > 3 else "",
+                )
+                for row in spec.get("rules", [])
             ]
             checklist_rows += [
                 ChecklistItem(requirement=material, text=text) for text in spec.get("checklist", [])
@@ -185,6 +192,8 @@ def create_campaign_from_template(
         node_close_award_level=node_rules["award_level"],
         node_close_award_threshold=node_rules["threshold"],
         promote_unawarded_nodes=node_rules["promote_unawarded_nodes"],
+        video_due=data.get("video_due", VideoDue.AT_SUBMISSION),
+        filming_days=data.get("filming_days", 14),
         created_by=actor.person,
     )
     _create_categories(campaign, data)

@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from youke.campaigns.enums import AwardLevel, CampaignState, TemplateKey
+from youke.campaigns.enums import AwardLevel, CampaignState, TemplateKey, VideoDue
 
 GIB = 1024**3
 
@@ -37,7 +37,6 @@ class Campaign(models.Model):
     promote_unawarded_nodes = models.BooleanField(
         _("向教师推荐无省优、部优课例的节点"), default=False
     )
-    gate_blocking_spec = models.BooleanField(_("视频规格不通过者不进入评分"), default=True)
     # Blind review: the opening title (R3/R3a: teacher and school) is cut from what experts see.
     blind_cut_seconds = models.DecimalField(
         _("匿名评审剪去片头（秒）"),
@@ -46,6 +45,16 @@ class Campaign(models.Model):
         default=Decimal(5),
         validators=[MinValueValidator(0), MaxValueValidator(60)],
         help_text=_("匿名评审时专家看到的视频从此处开始，跳过写有教师和学校的片头；0–60 秒。"),
+    )
+    # Design first, filming later (精品课): teachers submit the design and materials, the
+    # level with trial lectures screens them, and only a passed entry is asked for its video.
+    video_due = models.CharField(
+        _("视频提交时间"), max_length=16, choices=VideoDue.choices, default=VideoDue.AT_SUBMISSION
+    )
+    filming_days = models.PositiveSmallIntegerField(
+        _("拍摄期限（天）"),
+        default=14,
+        help_text=_("初选通过后，教师在多少天内拍摄并提交视频。"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

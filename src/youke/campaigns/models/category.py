@@ -71,6 +71,9 @@ class VideoRule(models.Model):
     rule = models.CharField(_("规则"), max_length=32, choices=VideoRuleKey.choices)
     value = models.CharField(_("要求值"), max_length=32)
     severity = models.CharField(_("不符合时"), max_length=8, choices=Severity.choices)
+    # Below the floor a video is refused even when missing the target only warns (dimensions
+    # and video bitrate): between floor and target it warns.
+    floor = models.CharField(_("最低要求（低于即不通过）"), max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("视频规则")

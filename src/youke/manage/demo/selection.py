@@ -41,13 +41,14 @@ from youke.manage.demo.names import NameBook
 from youke.manage.demo.province import PROVINCE_CODE
 from youke.orgs.enums import Role, UnitKind
 from youke.orgs.models import Person, RoleGrant, Unit
-from youke.selection.domain import checklist
+from youke.selection.domain import checklist, filming
 from youke.selection.domain.assignment import add_expert, auto_assign, expert_pool
 from youke.selection.domain.awards import grant_awards, propose_awards
 from youke.selection.domain.entries import confirm_list, decide, ensure_entry
+from youke.selection.domain.filming import deliver_video
 from youke.selection.domain.proposal import apply_proposal
 from youke.selection.domain.publicity import file_objection, open_publicity, published_entries
-from youke.selection.domain.quotas import apply_proportional
+from youke.selection.domain.quotas import allocate_quota, apply_proportional
 from youke.selection.domain.review import (
     candidate_entries,
     create_round,
@@ -80,7 +81,6 @@ NOT_RECOMMENDED = EntryState.NOT_RECOMMENDED
 RECOMMENDED = EntryState.RECOMMENDED
 # Shares of a level's entries its quotas allow (R7), and of entries a school turns down.
 COUNTY_QUOTA_SHARE = 0.6
-CITY_QUOTA_SHARE = 0.5
 SCHOOL_DECLINE_SHARE = 0.15
 # A county still deciding has decided this share of its entries.
 PARTIAL_SHARE = 0.5
@@ -239,7 +239,6 @@ class _Builder:
         self._school_decisions(pending_school)
         self._county_quotas()
         self._county_decisions(pending_school)
-        self._city_quotas()
         self._blind_cut()
         self._closed_round()
         self._running_round()
@@ -284,15 +283,18 @@ class _Builder:
             confirm_list(actor, self.campaign, level, unit, now=self.now)
 
     def _county_quotas(self) -> None:
-        """Each city splits its county quotas by the R7 proportional rule."""
+        """The province gives each city its own quota first; the city splits exactly that
+        among its counties by the R7 proportional rule (quotas below never exceed it)."""
         level = self.levels[LevelKey.COUNTY]
         counts = Counter(
             LevelEntry.objects.filter(level=level).values_list("unit__path", flat=True)
         )
+        province = self._actor(self.campaign.owner_unit)
         for city in (self.running_city, self.closed_city, *self.other_cities):
             entries = sum(n for path, n in counts.items() if path.startswith(city.path))
             if entries:
                 total = math.ceil(entries * COUNTY_QUOTA_SHARE)
+                allocate_quota(province, self.campaign, self.levels[LevelKey.CITY], city, total)
                 apply_proportional(self._actor(city), self.campaign, level, city, total)
 
     def _county_plan(self, county: Unit, pending_school: Unit | None) -> str:
@@ -323,11 +325,20 @@ class _Builder:
                 entries.sort(key=lambda e: panel.rank(e.submission.node.path))
             if plan == "partial":
                 entries = entries[: max(1, int(len(entries) * PARTIAL_SHARE))]
-            self._decide_county(county, entries, quotas.get(county.pk, len(entries)))
+            self._decide_county(
+                county, entries, quotas.get(county.pk, len(entries)), deliver_all=plan == "confirm"
+            )
             if plan == "confirm":
                 confirm_list(self._actor(county), self.campaign, level, county, now=self.now)
 
-    def _decide_county(self, county: Unit, entries: list[LevelEntry], allowed: int) -> None:
+    def _deliver(self, entry: LevelEntry) -> None:
+        """The teacher filmed after the passed screening and hands the video(s) in."""
+        if filming.open_request(entry.submission) is not None:
+            deliver_video(Actor(entry.submission.teacher), entry.submission, now=self.now)
+
+    def _decide_county(
+        self, county: Unit, entries: list[LevelEntry], allowed: int, *, deliver_all: bool
+    ) -> None:
         actor = self._actor(county)
         rng = self.rng
         used, nodes = 0, set()
@@ -336,7 +347,6 @@ class _Builder:
             trial = {
                 "trial_date": timezone.localdate() - datetime.timedelta(rng.randint(3, 12)),
                 "panel": "县教研室学科教研员、骨干教师三人",
-                "filming_done": True,
             }
             if used < allowed and node not in nodes and rng.random() > 0.1:
                 record_screening(
@@ -348,6 +358,9 @@ class _Builder:
                     **trial,
                 )
                 decide(actor, entry, RECOMMENDED, now=self.now)
+                # Design first: a county still deciding has entries waiting for their video.
+                if deliver_all or used % 2:
+                    self._deliver(entry)
                 used += 1
                 nodes.add(node)
                 continue
@@ -369,14 +382,6 @@ class _Builder:
                 decide(actor, entry, NOT_RECOMMENDED, reason=reason, now=self.now)
                 continue
             decide(actor, entry, NOT_RECOMMENDED, reason=COUNTY_QUOTA_FULL, now=self.now)
-
-    def _city_quotas(self) -> None:
-        level = self.levels[LevelKey.CITY]
-        entries = LevelEntry.objects.filter(level=level).count()
-        if entries:
-            province = self.campaign.owner_unit
-            total = math.ceil(entries * CITY_QUOTA_SHARE)
-            apply_proportional(self._actor(province), self.campaign, level, province, total)
 
     # --- review rounds -----------------------------------------------------------------------
 

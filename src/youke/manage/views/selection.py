@@ -29,6 +29,7 @@ from youke.orgs.enums import CHILD_KINDS
 from youke.orgs.models import Unit
 from youke.selection import rules
 from youke.selection.domain import entries as entries_domain
+from youke.selection.domain import filming
 from youke.selection.domain import quotas as quotas_domain
 from youke.selection.domain.screening import FIELDS, record_screening
 from youke.selection.enums import ENTRY_TRANSITIONS, NEEDS_REASON, EntryState, ListState
@@ -133,12 +134,14 @@ def inbox(request):
         .values_list("submission_id", "check_state", "n")
     ):
         counts.setdefault(submission_id, {})[state] = n
+    waiting = filming.waiting_labels(list(page))
     for entry in page:
         found = counts.get(entry.submission_id, {})
         entry.failed = found.get(CheckState.FAILED, 0)
         entry.warned = found.get(CheckState.WARNED, 0)
         entry.checking = found.get(CheckState.QUEUED, 0) + found.get(CheckState.PROCESSING, 0)
         entry.actions = _row_actions(entry.state)
+        entry.waiting = waiting.get(entry.pk, "")
     context.update(
         {
             "levels": Level.objects.filter(campaign=campaign, unit_kind=unit.kind),
@@ -397,8 +400,8 @@ class ScreeningForm(BoundedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            css = "form-check-input" if name == "filming_done" else "form-control"
+        for field in self.fields.values():
+            css = "form-control"
             if isinstance(field.widget, forms.Select):
                 css = "form-select"
             field.widget.attrs.setdefault("class", css)

@@ -83,6 +83,16 @@ _SI = {"": 1, "k": 1000, "m": 1000**2, "g": 1000**3}
 _BINARY = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 
 
+# The measure a floor is checked as: "exactly 1920 wide" has the floor "at least 1280 wide".
+FLOOR_RULES = {
+    "min_width": "min_width",
+    "exact_width": "min_width",
+    "min_height": "min_height",
+    "exact_height": "min_height",
+    "min_video_bitrate": "min_video_bitrate",
+}
+
+
 class RuleError(ValueError):
     """A rule that cannot be checked; the message names the rule and the fix for admins."""
 
@@ -94,11 +104,16 @@ class Rule:
     severity: str = BLOCKS
     # Relative (0.01 = 1 %); None means the rule's default.
     tolerance: float | None = None
+    # A hard floor under a target (dimensions, video bitrate): below it the video is refused,
+    # between floor and target it only warns. Floors are exact, no tolerance.
+    floor: str | None = None
 
     def to_dict(self) -> dict:
         data = {"rule": self.rule, "value": self.value, "severity": self.severity}
         if self.tolerance is not None:
             data["tolerance"] = self.tolerance
+        if self.floor:
+            data["floor"] = self.floor
         return data
 
     @classmethod
@@ -108,6 +123,7 @@ class Rule:
             value=str(data["value"]),
             severity=str(data.get("severity", BLOCKS)),
             tolerance=data.get("tolerance"),
+            floor=data.get("floor"),
         )
 
 
@@ -253,12 +269,24 @@ def parse_value(rule: Rule) -> object:
             % {"label": rule_label(rule.rule)}
         )
     try:
-        return _PARSERS[rule.rule](rule.value)
+        parsed = _PARSERS[rule.rule](rule.value)
     except (ValueError, ZeroDivisionError, ArithmeticError):
         raise RuleError(
             _("视频规格项“%(label)s”的取值“%(value)s”无效，请重新填写。")
             % {"label": rule_label(rule.rule), "value": rule.value}
         ) from None
+    if rule.floor:
+        if rule.rule not in FLOOR_RULES:
+            raise RuleError(
+                _("“%(label)s”不能设置最低要求，只有分辨率和视频码率可以。")
+                % {"label": rule_label(rule.rule)}
+            )
+        if parse_value(Rule(FLOOR_RULES[rule.rule], rule.floor)) > parsed:
+            raise RuleError(
+                _("“%(label)s”的最低要求不能高于要求值，请调低最低要求。")
+                % {"label": rule_label(rule.rule)}
+            )
+    return parsed
 
 
 def validate_rules(rules: Iterable[Rule]) -> None:
@@ -300,11 +328,19 @@ def _trim(number: float, digits: int) -> str:
     return f"{number:.{digits}f}".rstrip("0").rstrip(".")
 
 
-def format_bitrate(bps: float) -> str:
+def format_bitrate(bps: float, rounding: Callable[[float], float] | None = None) -> str:
+    """1.5 Mbit/s, 820 kbit/s; ``rounding`` (math.floor/ceil) rounds towards a failure, so a
+    measured 999.6 kbit/s under a 1 Mbit/s floor never reads as "1000 kbit/s"."""
+
+    def show(number: float, digits: int) -> str:
+        if rounding is not None:
+            number = rounding(number * 10**digits) / 10**digits
+        return _trim(number, digits)
+
     if bps >= 1_000_000:
-        return f"{_trim(bps / 1_000_000, 2)} Mbit/s"
+        return f"{show(bps / 1_000_000, 2)} Mbit/s"
     if bps >= 1000:
-        return f"{_trim(bps / 1000, 0 if bps >= 10_000 else 1)} kbit/s"
+        return f"{show(bps / 1000, 0 if bps >= 10_000 else 1)} kbit/s"
     return f"{int(bps)} bit/s"
 
 
@@ -438,7 +474,9 @@ def _check_video_bitrate(key: str, value: int, p: ProbeResult, tolerance: float)
         passed = p.video_bitrate >= value * (1 - tolerance)
     else:
         passed = p.video_bitrate <= value * (1 + tolerance)
-    actual = format_bitrate(p.video_bitrate)
+    actual = format_bitrate(
+        p.video_bitrate, None if passed else (math.floor if minimum else math.ceil)
+    )
     if p.video_bitrate_estimated:
         actual = _("约 %(v)s") % {"v": actual}
     result = _Outcome(passed, actual, expected)
@@ -488,7 +526,8 @@ def _check_audio_bitrate(value: int, p: ProbeResult, tolerance: float) -> _Outco
     if not p.audio_bitrate:
         return _unknown(_("音频码率"), expected)
     passed = p.audio_bitrate >= value * (1 - tolerance)
-    result = _Outcome(passed, format_bitrate(p.audio_bitrate), expected)
+    actual = format_bitrate(p.audio_bitrate, None if passed else math.floor)
+    result = _Outcome(passed, actual, expected)
     if not passed:
         params = {"actual": result.actual, "expected": format_bitrate(value)}
         result.problem = _("音频码率为 %(actual)s，低于要求的 %(expected)s。") % params
@@ -595,6 +634,16 @@ def check(
     results = []
     for rule, value in zip(rules, parsed, strict=True):
         outcome = _evaluate(rule, value, probe, values)
+        severity = rule.severity
+        if rule.floor and not outcome.passed:
+            floor = Rule(FLOOR_RULES[rule.rule], rule.floor, BLOCKS, tolerance=0.0)
+            below = _evaluate(floor, parse_value(floor), probe, values)
+            if below.passed:
+                severity = WARNS  # between floor and target
+            else:
+                severity = BLOCKS
+                outcome = below
+                outcome.problem = _("低于最低要求：") + outcome.problem
         label = rule_label(rule.rule)
         if outcome.passed:
             message = _("%(label)s：%(actual)s，符合要求。") % {
@@ -607,7 +656,7 @@ def check(
             RuleResult(
                 rule=rule.rule,
                 label=label,
-                severity=rule.severity,
+                severity=severity,
                 passed=outcome.passed,
                 actual=outcome.actual,
                 expected=outcome.expected,

@@ -13,9 +13,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from youke.campaigns.enums import TemplateKey
-from youke.campaigns.models import Campaign
+from youke.campaigns.models import Campaign, Level, MaterialRequirement
+from youke.selection.domain import filming
 from youke.selection.enums import EntryState
 from youke.selection.models import LevelEntry, Quota, ScreeningRecord
+from youke.submissions.enums import CheckState
+from youke.submissions.models import Material
 
 
 def node_key_field(campaign: Campaign) -> str:
@@ -111,6 +114,62 @@ def screening_problems(entry: LevelEntry) -> list[str]:
     return []
 
 
+def material_problems(campaign: Campaign, entries: list[LevelEntry]) -> list[str]:
+    """A material required from a level on (一师一优课: the classroom recording from city level)
+    must be in the package, checked and not failed, before an entry is sent into that level.
+
+    Entries are recommended at their level and go to the next one; three queries for a list.
+    """
+    if not entries:
+        return []
+    levels = {lv.key: lv for lv in Level.objects.filter(campaign=campaign)}
+    level = entries[0].level
+    upper = min(
+        (lv for lv in levels.values() if lv.order > level.order),
+        key=lambda lv: lv.order,
+        default=None,
+    )
+    if upper is None:
+        return []
+    needed = [
+        r
+        for r in MaterialRequirement.objects.filter(category__campaign=campaign).exclude(
+            required_from_level=""
+        )
+        if r.required_from_level in levels and levels[r.required_from_level].order <= upper.order
+    ]
+    if not needed:
+        return []
+    have = set(
+        Material.objects.filter(
+            submission_id__in=[e.submission_id for e in entries],
+            requirement__in=needed,
+            check_state__in=(CheckState.PASSED, CheckState.WARNED),
+        ).values_list("submission_id", "requirement_id", "period")
+    )
+    problems = []
+    for entry in entries:
+        submission = entry.submission
+        for requirement in needed:
+            if requirement.category_id != submission.category_id:
+                continue
+            periods = submission.periods if requirement.per_period else 1
+            if all((submission.pk, requirement.pk, p) in have for p in range(1, periods + 1)):
+                continue
+            problems.append(
+                _(
+                    "《%(title)s》没有通过检查的%(material)s：报送“%(level)s”及以上须提交%(material)s。"
+                    "请改为不推荐，或请教师补交后由学校重新报送。"
+                )
+                % {
+                    "title": submission.title,
+                    "material": requirement.name,
+                    "level": levels[requirement.required_from_level].name,
+                }
+            )
+    return problems
+
+
 def _title(entry: LevelEntry) -> dict:
     return {"title": entry.submission.title}
 
@@ -149,6 +208,8 @@ def list_problems(campaign: Campaign, entries: list[LevelEntry], quotas: list[Qu
                 )
     for entry in entries:
         problems += screening_problems(entry)
+    problems += material_problems(campaign, entries)
+    problems += filming.waiting_problems(campaign, entries)
     return problems
 
 

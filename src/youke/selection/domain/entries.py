@@ -174,7 +174,11 @@ def decide(
         if _guard_deadline(actor, campaign, level, unit, override_reason, now):
             overrode.append("deadline")
         if decision == EntryState.RECOMMENDED and decision in ENTRY_TRANSITIONS[entry.state]:
-            problems = constraints.quota_problems(entry) + constraints.screening_problems(entry)
+            problems = (
+                constraints.quota_problems(entry)
+                + constraints.screening_problems(entry)
+                + constraints.material_problems(campaign, [entry])
+            )
             if problems:
                 raise ValidationError(problems)
             rule_problems = constraints.rule_problems(entry, campaign)

@@ -18,7 +18,7 @@ from youke.core.enums import AuditAction
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Unit
 from youke.selection import rules
-from youke.selection.domain.lists import lock_list, refuse_if_confirmed
+from youke.selection.domain.lists import deciding_unit, lock_list, next_level, refuse_if_confirmed
 from youke.selection.enums import EntryState, QuotaBasis
 from youke.selection.models import LevelEntry, Quota
 from youke.submissions.enums import SubmissionState
@@ -50,8 +50,16 @@ def allocate_quota(
     if allowed < 0:
         raise ValidationError({"allowed": _("名额不能为负数，请填写 0 或更大的整数。")})
     with transaction.atomic():
+        # The parent's list row first (siblings serialise on it), then the unit's own: the
+        # same order everywhere, so two allocations never wait on each other in a circle.
+        parent = _parent_quota_holder(level, unit)
+        if parent is not None:
+            lock_list(campaign, parent[0], parent[1])
         # Same lock as decisions: a quota never changes under a running recommendation.
         refuse_if_confirmed(lock_list(campaign, level, unit))
+        if parent is not None:
+            _refuse_over_parent(level, unit, category, allowed, parent[0], parent[1])
+        _refuse_under_children(level, unit, category, allowed)
         existing = Quota.objects.filter(level=level, unit=unit, category=category).first()
         before = {"allowed": existing.allowed, "basis": existing.basis} if existing else None
         if existing is None:
@@ -76,6 +84,89 @@ def allocate_quota(
             },
         )
     return quota
+
+
+def _parent_quota_holder(level: Level, unit: Unit) -> tuple[Level, Unit] | None:
+    """The level above and the unit deciding there for ``unit`` (whose quota bounds it)."""
+    upper = next_level(level)
+    if upper is None or upper.unit_kind == unit.kind:
+        return None
+    try:
+        return upper, deciding_unit(unit, upper.unit_kind)
+    except ValidationError:
+        return None
+
+
+def _children_total(level: Level, parent: Unit, category: Category | None, *, but: Unit | None):
+    given = Quota.objects.filter(
+        level=level, unit__path__under=parent.path, unit__depth__gt=parent.depth
+    )
+    given = given.filter(category=category) if category else given.filter(category__isnull=True)
+    if but is not None:
+        given = given.exclude(unit=but)
+    return sum(given.values_list("allowed", flat=True))
+
+
+def _scope_label(category: Category | None) -> str:
+    return _("“%(c)s”类别") % {"c": category.name} if category else _("总")
+
+
+def _refuse_over_parent(
+    level: Level, unit: Unit, category: Category | None, allowed: int, upper: Level, parent: Unit
+) -> None:
+    """Quotas given to the units below can never add up to more than the parent's own (R7)."""
+    own = Quota.objects.filter(level=upper, unit=parent, category=category).first()
+    if own is None:
+        return  # the parent has no quota of its own (e.g. the campaign's owner): nothing bounds
+    others = _children_total(level, parent, category, but=unit)
+    if others + allowed > own.allowed:
+        raise ValidationError(
+            {
+                "allowed": _(
+                    "“%(parent)s”本身的%(scope)s名额为 %(own)s 件，已分给其他下级 %(given)s 件，"
+                    "还剩 %(left)s 件，不能给“%(unit)s”分配 %(allowed)s 件。"
+                    "请减少该单位或其他单位的名额，或请上级单位增加“%(parent)s”的名额。"
+                )
+                % {
+                    "parent": parent.name,
+                    "scope": _scope_label(category),
+                    "own": own.allowed,
+                    "given": others,
+                    "left": max(own.allowed - others, 0),
+                    "unit": unit.name,
+                    "allowed": allowed,
+                }
+            }
+        )
+
+
+def _refuse_under_children(
+    level: Level, unit: Unit, category: Category | None, allowed: int
+) -> None:
+    """A unit's own quota cannot drop below what it already gave to the units below it."""
+    lower = (
+        Level.objects.filter(campaign_id=level.campaign_id, order__lt=level.order)
+        .order_by("-order")
+        .first()
+    )
+    if lower is None:
+        return
+    given = _children_total(lower, unit, category, but=None)
+    if given > allowed:
+        raise ValidationError(
+            {
+                "allowed": _(
+                    "“%(unit)s”已把%(scope)s名额 %(given)s 件分给下级单位，自身名额不能少于此数。"
+                    "请先减少下级单位的名额，再调低为 %(allowed)s 件。"
+                )
+                % {
+                    "unit": unit.name,
+                    "scope": _scope_label(category),
+                    "given": given,
+                    "allowed": allowed,
+                }
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -197,8 +288,15 @@ def apply_proportional(
     bonus_per_award: int = 0,
 ) -> list[ProportionalRow]:
     rows = proportional_quotas(campaign, level, parent_unit, total, bonus_per_award=bonus_per_award)
+    current = dict(
+        Quota.objects.filter(
+            level=level, unit__in=[r.unit for r in rows], category__isnull=True
+        ).values_list("unit_id", "allowed")
+    )
     with transaction.atomic():
-        for row in rows:
+        # Lowered quotas first: every intermediate sum stays within the final one, so the
+        # parent check in ``allocate_quota`` only refuses a total that really is too large.
+        for row in sorted(rows, key=lambda r: r.allowed - current.get(r.unit.pk, 0)):
             allocate_quota(
                 actor, campaign, level, row.unit, row.allowed, basis=QuotaBasis.PROPORTIONAL
             )

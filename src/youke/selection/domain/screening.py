@@ -1,4 +1,5 @@
-"""County screening records (R8): technical check, trial lecture, filming follow-up."""
+"""County screening records (R8): technical check and trial lecture; a pass in a design-first
+campaign asks the teacher for the video (``filming``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from youke.core.domain.audit import record, snapshot
 from youke.core.enums import AuditAction
 from youke.orgs.domain.units import PermissionDenied
 from youke.selection import rules
+from youke.selection.domain import filming
 from youke.selection.domain.lists import lock_list, refuse_if_confirmed
 from youke.selection.models import LevelEntry, ScreeningRecord
 
@@ -21,7 +23,6 @@ FIELDS = (
     "panel",
     "trial_result",
     "comments",
-    "filming_done",
 )
 
 
@@ -44,6 +45,7 @@ def record_screening(actor: Actor, entry: LevelEntry, **values) -> ScreeningReco
             setattr(screening, name, value)
         screening.full_clean()
         screening.save()
+        filming.sync_after_screening(actor, entry, screening)
         record(
             actor,
             AuditAction.UPDATE if before else AuditAction.CREATE,

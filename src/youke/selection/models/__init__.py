@@ -1,5 +1,6 @@
 from .award import Award
 from .entry import LevelEntry
+from .filming import FilmingRequest
 from .level_list import LevelList
 from .publicity import Objection, Publicity, SummarySheetConfirmation
 from .quota import Quota
@@ -18,6 +19,7 @@ __all__ = [
     "Award",
     "ChecklistConfirmation",
     "Conflict",
+    "FilmingRequest",
     "LevelEntry",
     "LevelList",
     "Objection",

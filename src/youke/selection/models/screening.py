@@ -5,7 +5,7 @@ from youke.selection.enums import PassFail
 
 
 class ScreeningRecord(models.Model):
-    """County screening (R8): technical check, trial lecture and filming follow-up."""
+    """County screening (R8): technical check and trial lecture (filming: ``FilmingRequest``)."""
 
     entry = models.OneToOneField(
         "selection.LevelEntry", on_delete=models.CASCADE, related_name="screening"
@@ -20,7 +20,6 @@ class ScreeningRecord(models.Model):
         _("试讲结果"), max_length=8, choices=PassFail.choices, blank=True
     )
     comments = models.TextField(_("试讲意见"), blank=True, max_length=2000)
-    filming_done = models.BooleanField(_("已完成拍摄"), default=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:

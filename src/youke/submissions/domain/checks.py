@@ -133,6 +133,7 @@ def spec_rules(requirement) -> list[video_spec.Rule]:
             rule=r.rule,
             value=f"{r.value}k" if r.rule in KBIT_RULES else r.value,
             severity=r.severity,
+            floor=(f"{r.floor}k" if r.rule in KBIT_RULES else r.floor) if r.floor else None,
         )
         for r in requirement.video_rules.all()
     ]

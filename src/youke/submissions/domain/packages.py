@@ -349,9 +349,19 @@ def attach_material(
     Changing a file of a submitted package takes it back to draft: the new file must pass
     its checks and the teacher submits again.
     """
-    _check_author(actor, submission)
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    guard_editable(submission)
+    # Design first, filming later: a video asked for after screening goes into the package
+    # the school already took, without taking the package back to draft.
+    filming = submission.school_acted_at is not None and _filming_video(submission, requirement)
+    if filming:
+        from youke.selection.domain.filming import guard_video_upload
+
+        if actor.person is None or submission.teacher_id != actor.person.pk:
+            raise PermissionDenied
+        guard_video_upload(submission, requirement)
+    else:
+        _check_author(actor, submission)
+        guard_editable(submission)
     if requirement.category_id != submission.category_id:
         raise ValidationError(_("该材料不属于此作品的类别。"))
     if not 1 <= period <= (submission.periods if requirement.per_period else 1):
@@ -385,7 +395,7 @@ def attach_material(
     )
     from youke.submissions.domain.checks import queue_check
 
-    if submission.state == SubmissionState.SUBMITTED:
+    if submission.state == SubmissionState.SUBMITTED and not filming:
         set_submission_state(
             submission,
             SubmissionState.DRAFT,
@@ -396,6 +406,12 @@ def attach_material(
     return material
 
 
+def _filming_video(submission: Submission, requirement: MaterialRequirement) -> bool:
+    from youke.selection.domain.filming import is_deferred
+
+    return is_deferred(submission.campaign, requirement)
+
+
 @dataclass(frozen=True)
 class Slot:
     """One line of the package checklist: a material (per period) and its state."""
@@ -403,6 +419,8 @@ class Slot:
     requirement: MaterialRequirement
     period: int
     material: Material | None
+    # A video filmed after screening (design first): not part of the first submission.
+    deferred: bool = False
 
     @property
     def state(self) -> str:
@@ -411,7 +429,11 @@ class Slot:
     @property
     def blocks_submission(self) -> bool:
         if self.material is None:
-            return self.requirement.required and not self.requirement.required_from_level
+            return (
+                self.requirement.required
+                and not self.requirement.required_from_level
+                and not self.deferred
+            )
         return self.material.check_state in (
             CheckState.FAILED,
             CheckState.QUEUED,
@@ -419,7 +441,16 @@ class Slot:
         )
 
 
+def slot_label(slot: Slot) -> str:
+    if not slot.requirement.per_period:
+        return slot.requirement.name
+    return slot.requirement.name + _("（第 %(p)s 课时）") % {"p": slot.period}
+
+
 def checklist(submission: Submission) -> list[Slot]:
+    from youke.selection.domain.filming import is_deferred
+
+    campaign = submission.campaign
     requirements = list(submission.category.materials.order_by("order", "pk"))
     materials = {
         (m.requirement_id, m.period): m for m in submission.materials.select_related("upload")
@@ -428,7 +459,14 @@ def checklist(submission: Submission) -> list[Slot]:
     for requirement in requirements:
         periods = submission.periods if requirement.per_period else 1
         for period in range(1, periods + 1):
-            slots.append(Slot(requirement, period, materials.get((requirement.pk, period))))
+            slots.append(
+                Slot(
+                    requirement,
+                    period,
+                    materials.get((requirement.pk, period)),
+                    deferred=is_deferred(campaign, requirement),
+                )
+            )
     return slots
 
 
@@ -445,9 +483,7 @@ def submit(actor: Actor, submission: Submission, *, now: datetime.datetime | Non
     for slot in checklist(submission):
         if not slot.blocks_submission:
             continue
-        label = slot.requirement.name + (
-            _("（第 %(p)s 课时）") % {"p": slot.period} if slot.requirement.per_period else ""
-        )
+        label = slot_label(slot)
         if slot.material is None:
             problems.append(_("缺少必交材料：%(m)s。") % {"m": label})
         elif slot.state == CheckState.FAILED:

@@ -17,6 +17,7 @@ PURPOSE = "material"
 
 def _slot(person, metadata: dict):
     from youke.campaigns.models import MaterialRequirement
+    from youke.selection.domain.filming import is_deferred
     from youke.submissions.models import Submission
 
     try:
@@ -30,7 +31,7 @@ def _slot(person, metadata: dict):
     submission = (
         Submission.objects.select_related("category__campaign").filter(pk=submission_id).first()
     )
-    if submission is None or not rules.can_edit_submission(person, submission):
+    if submission is None or submission.teacher_id != person.pk:
         raise UploadRefused(_("找不到该作品，或您不能再修改它。"), status=404)
     if submission.state == SubmissionState.WITHDRAWN:
         raise UploadRefused(_("作品已撤回，请先恢复为草稿再上传。"))
@@ -39,16 +40,24 @@ def _slot(person, metadata: dict):
     ).first()
     if requirement is None:
         raise UploadRefused(_("该材料不属于此作品的类别，请刷新页面后重试。"), status=404)
+    if not rules.can_edit_submission(person, submission) and not is_deferred(
+        submission.campaign, requirement
+    ):
+        raise UploadRefused(_("找不到该作品，或您不能再修改它。"), status=404)
     return submission, requirement, period
 
 
 def authorize(person, metadata: dict, length: int) -> int:
+    from youke.selection.domain.filming import guard_video_upload
     from youke.submissions.domain.packages import check_material_fit, guard_editable
 
     submission, requirement, period = _slot(person, metadata)
     try:
         check_material_fit(requirement, metadata.get("filename", ""), length)
-        guard_editable(submission)
+        if rules.can_edit_submission(person, submission):
+            guard_editable(submission)
+        else:  # a video asked for after screening (design first)
+            guard_video_upload(submission, requirement)
     except ValidationError as exc:
         status = {"too_large": 413, "wrong_type": 415}.get(exc.error_list[0].code, 403)
         raise UploadRefused(exc.messages[0], status=status) from exc

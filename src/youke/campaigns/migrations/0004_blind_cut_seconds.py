@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0001_campaigns"),
+        ("campaigns", "0003_video_rule_floors"),
     ]
 
     operations = [

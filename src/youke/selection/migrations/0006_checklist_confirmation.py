@@ -6,8 +6,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0002_blind_cut_seconds"),
-        ("selection", "0004_awards"),
+        ("campaigns", "0004_blind_cut_seconds"),
+        ("selection", "0005_filming_requests_replace_filming_done"),
     ]
 
     operations = [
