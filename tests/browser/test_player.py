@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import login, screenshot
 from tests.submissions.conftest import campaign, catalog, requirement, stored_upload  # noqa: F401  (fixtures)
+from youke.campaigns.models import VideoRule
 from youke.media.models import MediaAsset, PlaybackPosition
 from youke.media.processing.samples import make_video
 from youke.submissions.domain import checks
@@ -37,6 +38,8 @@ def lesson(site, campaign, catalog, tmp_path):  # noqa: F811
         state=SubmissionState.SUBMITTED,
         submitted_at=timezone.now(),
     )
+    # 360p test clips stay under the campaign's floors: let them warn, not block.
+    VideoRule.objects.filter(requirement__category__campaign=campaign).update(floor="")
     videos = []
     for period in (1, 2):
         path = make_video(

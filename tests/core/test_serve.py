@@ -115,6 +115,25 @@ def port_can_be_bound(port: int) -> bool:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def wait_for_children(root: int, timeout: float = 60) -> tuple[dict[int, int], list[bytes]]:
+    """The process tree once every child is up: the health check can answer before Celery
+    has forked its pool and beat on a loaded machine."""
+    deadline = time.monotonic() + timeout
+    while True:
+        tree = descendants(root)
+        commands = []
+        for pid in tree:
+            try:
+                commands.append(Path(f"/proc/{pid}/cmdline").read_bytes())
+            except OSError:
+                continue
+        gunicorn = sum(b"gunicorn" in c for c in commands)
+        celery = sum(b"worker\x00--beat" in c for c in commands)
+        if (gunicorn, celery) == (3, 4) or time.monotonic() > deadline:
+            return tree, commands
+        time.sleep(0.5)
+
+
 def test_serve_stops_every_child_and_frees_the_port(tmp_path, stop_signal):
     cwd = tmp_path / "elsewhere"
     cwd.mkdir()
@@ -131,8 +150,7 @@ def test_serve_stops_every_child_and_frees_the_port(tmp_path, stop_signal):
     )
     try:
         health = wait_for_health(port, server)
-        tree = descendants(server.pid)
-        commands = [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in tree]
+        tree, commands = wait_for_children(server.pid)
     finally:
         server.send_signal(stop_signal)
         out, err = server.communicate(timeout=STOP_TIMEOUT)

@@ -69,8 +69,10 @@ def attach(entry, campaign, code, filename, data, period=1):
 @pytest.fixture
 def package(province, campaign, lessons, tmp_path):
     entry = city_entry(campaign, province.teacher_a, lessons[0], "分数的意义")
-    # An 8-second clip is far from a 10-minute micro-lesson: let the spec warn, not block.
-    VideoRule.objects.filter(requirement__category__campaign=campaign).update(severity="warns")
+    # An 8-second miniature is far from a 10-minute 1080p micro-lesson: warn, never block.
+    VideoRule.objects.filter(requirement__category__campaign=campaign).update(
+        severity="warns", floor=""
+    )
     materials = {
         "video": attach(entry, campaign, "micro_video", "微课.mp4", video_bytes(tmp_path)),
         "design": attach(entry, campaign, "teaching_design", "设计.docx", design_docx()),

@@ -25,7 +25,7 @@ from youke.core.enums import JobState
 from youke.core.models import AuditEvent
 from youke.orgs.enums import Role
 from youke.orgs.models import ExpertProfile
-from youke.selection.domain import summary
+from youke.selection.domain import checklist, summary
 from youke.selection.domain.assignment import add_expert, auto_assign
 from youke.selection.domain.awards import grant_awards
 from youke.selection.domain.entries import confirm_list, decide
@@ -104,7 +104,10 @@ def screen(actor, entry):
 def score(person, assignment, share: float):
     criteria = Criterion.objects.filter(category_id=assignment.entry.submission.category_id)
     points = {c.pk: 0 if c.is_veto else round(c.points * share) for c in criteria}
-    return save_scores(Actor(person), assignment, points, comment="评语", submit=True)
+    answers = {item.pk: (True, "") for item in checklist.items_for(assignment)}
+    return save_scores(
+        Actor(person), assignment, points, comment="评语", submit=True, checklist_answers=answers
+    )
 
 
 def sheet_lines(run_on_commit, person, row: LevelList) -> list[tuple]:
