@@ -114,7 +114,6 @@ def port_can_be_bound(port: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
-@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def wait_for_children(root: int, timeout: float = 60) -> tuple[dict[int, int], list[bytes]]:
     """The process tree once every child is up: the health check can answer before Celery
     has forked its pool and beat on a loaded machine."""
@@ -134,6 +133,7 @@ def wait_for_children(root: int, timeout: float = 60) -> tuple[dict[int, int], l
         time.sleep(0.5)
 
 
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_serve_stops_every_child_and_frees_the_port(tmp_path, stop_signal):
     cwd = tmp_path / "elsewhere"
     cwd.mkdir()
