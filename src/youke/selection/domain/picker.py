@@ -81,5 +81,6 @@ def candidates(review_round: ReviewRound) -> list[Candidate]:
                 mismatch=mismatch or not areas.get(person.pk),
             )
         )
-    result.sort(key=lambda c: (c.mismatch, c.load))
+    # Fitting experts first, then by name in code-point order (the same on every database).
+    result.sort(key=lambda c: (c.mismatch, c.expert.full_name, c.expert.pk))
     return result
