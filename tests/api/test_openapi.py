@@ -56,6 +56,7 @@ OPERATIONS = {
     "list_rounds",
     "get_round",
     "create_round",
+    "create_subject_rounds",
     "open_round",
     "close_round",
     "add_round_expert",

@@ -265,7 +265,8 @@ def test_list_query_counts_do_not_grow(province, campaign, lessons, catalog, api
 
     def grow(n):
         for _ in range(n):
-            review_round = opened(province, city_round(province, campaign), specialist)
+            named = f"市级评审{ReviewRound.objects.count() + 1}"  # round names are unique
+            review_round = opened(province, city_round(province, campaign, name=named), specialist)
             for entry in entries:
                 assign(admin, review_round, entry, specialist)
         Assignment.objects.filter(entry__in=entries[1:]).delete()

@@ -50,12 +50,12 @@ def city_entry(campaign, teacher, node, title):
 def city_round(province, campaign, **settings):
     settings.setdefault("deadline", timezone.now() + datetime.timedelta(days=5))
     settings.setdefault("reviews_per_entry", 2)
+    settings.setdefault("name", "市级评审")
     return create_round(
         Actor(province.city_admin),
         campaign,
         level(campaign, "city"),
         province.city,
-        name="市级评审",
         **settings,
     )
 

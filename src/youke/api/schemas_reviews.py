@@ -80,6 +80,33 @@ class RoundOut(Schema):
 class RoundExpertIn(Schema):
     expert: Id = Field(description=_lazy("专家（人员）id；须在本轮的专家库中"))
     max_load: Count = Field(20, ge=1, le=1000)
+    confirm_mismatch: bool = Field(
+        False, description=_lazy("专家的学段学科与本轮作品不符时，确认仍要添加")
+    )
+
+
+class SubjectRoundsIn(Schema):
+    campaign: Id
+    level: Id
+    unit: Id = Field(description=_lazy("组织评审的单位 id（须与级别的单位类型一致）"))
+    name_prefix: Text(80, min_length=1) = Field(
+        description=_lazy("名称前缀；每个轮次命名为“前缀·学段学科”")
+    )
+    reviews_per_entry: Count = Field(3, ge=1, le=20)
+    deadline: datetime.datetime
+    blind: bool = Field(True, description=_lazy("匿名评审：专家看不到作者、学校和单位"))
+    max_load: Count = Field(20, ge=1, le=1000)
+    preview: bool = Field(False, description=_lazy("只预览分组和相符专家，不创建"))
+
+
+class SubjectRoundOut(Schema):
+    round_id: int | None = Field(description=_lazy("创建的评审轮次 id；预览时为空"))
+    name: str
+    stage: str
+    subject: str
+    entry_count: int
+    experts: list[PersonRef] = Field(description=_lazy("加入本轮评审名单的专家"))
+    warning: str = Field(description=_lazy("缺少专家时的提示；为空表示专家足够"))
 
 
 class RoundExpertOut(Schema):

@@ -2,6 +2,7 @@ from django.urls import path
 
 from youke.manage.views import reviews as views
 from youke.manage.views import reviews_admin as admin_views
+from youke.manage.views import reviews_subjects as subject_views
 
 app_name = "manage_reviews"
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
         name="material",
     ),
     path("rounds/", admin_views.round_list, name="rounds"),
+    path("rounds/by-subject/", subject_views.subject_rounds_page, name="by_subject"),
     path("rounds/<int:round_id>/", admin_views.round_detail, name="round"),
     path("rounds/<int:round_id>/results/", admin_views.round_results, name="results"),
 ]

@@ -30,13 +30,15 @@ from youke.api.schemas_reviews import (
     RoundOut,
     RoundResultsOut,
     ScoresIn,
+    SubjectRoundOut,
+    SubjectRoundsIn,
 )
 from youke.campaigns.access import access_campaign
 from youke.campaigns.models import Level
 from youke.orgs.access import access_unit
 from youke.orgs.models import Person
 from youke.selection.domain import assignment as assignment_domain
-from youke.selection.domain import checklist
+from youke.selection.domain import checklist, subject_rounds
 from youke.selection.domain import review as review_domain
 from youke.selection.enums import AssignmentState, RoundState
 from youke.selection.models import Assignment, ReviewRound, RoundExpert, Score
@@ -97,6 +99,51 @@ def list_rounds(request, filters: Query[RoundFilters]):
     return rounds.order_by("-created_at", "-id")
 
 
+# Registered before /reviews/rounds/{round_id}: that path parameter matches any text.
+@router.post(
+    "/reviews/rounds/by-subject",
+    response={200: list[SubjectRoundOut], 201: list[SubjectRoundOut], **WRITE_ERRORS},
+    operation_id="create_subject_rounds",
+)
+def create_subject_rounds(request, payload: SubjectRoundsIn):
+    """One round per stage × subject of the entries at the unit's level (分学科评审), each
+    scoped to its subject, with a panel of the unit's experts whose areas match. Refused as a
+    whole when any of the names is taken; ``preview`` shows the groups without creating."""
+    person = viewer(request)
+    campaign = access_campaign(person, payload.campaign)
+    level = Level.objects.filter(pk=payload.level, campaign=campaign).first()
+    if level is None:
+        raise Http404("level")
+    unit = access_unit(person, payload.unit)
+    options = {"name_prefix": payload.name_prefix, "max_load": payload.max_load}
+    if payload.preview:
+        groups = subject_rounds.subject_groups(actor(request), campaign, level, unit, **options)
+    else:
+        groups = subject_rounds.create_subject_rounds(
+            actor(request),
+            campaign,
+            level,
+            unit,
+            deadline=payload.deadline,
+            blind=payload.blind,
+            reviews_per_entry=payload.reviews_per_entry,
+            **options,
+        )
+    body = [
+        {
+            "round_id": g.review_round.pk if g.review_round else None,
+            "name": g.name,
+            "stage": g.stage.name,
+            "subject": g.subject.name,
+            "entry_count": len(g.entry_ids),
+            "experts": g.experts,
+            "warning": g.warning(payload.reviews_per_entry),
+        }
+        for g in groups
+    ]
+    return Status(200 if payload.preview else 201, body)
+
+
 @router.get(
     "/reviews/rounds/{round_id}", response={200: RoundOut, 404: ErrorOut}, operation_id="get_round"
 )
@@ -152,15 +199,23 @@ def close_round(request, round_id: int):
     operation_id="add_round_expert",
 )
 def add_round_expert(request, round_id: int, payload: RoundExpertIn):
-    """Add an expert from the round's pool (scope, stage and subject), or change their cap."""
+    """Add an expert from the round's pool (scope, stage and subject), or change their cap.
+
+    An expert of the unit's scope whose stages and subjects fit none of the round's entries
+    is added only with ``confirm_mismatch``."""
     review_round = review_domain.access_round(viewer(request), round_id)
-    pool = {p.pk: p for p in assignment_domain.expert_pool(review_round)}
-    expert = pool.get(payload.expert)
+    expert = assignment_domain.unit_experts(review_round.unit).filter(pk=payload.expert).first()
     if expert is None:
         raise ValidationError(
             {"expert": [_("该专家不在本轮的专家库中（范围或学段学科不符）：请选择其他专家。")]}
         )
-    member = assignment_domain.add_expert(actor(request), review_round, expert, payload.max_load)
+    member = assignment_domain.add_expert(
+        actor(request),
+        review_round,
+        expert,
+        payload.max_load,
+        confirm_mismatch=payload.confirm_mismatch,
+    )
     return RoundExpert.objects.select_related("expert").get(pk=member.pk)
 
 

@@ -19,7 +19,7 @@ from youke.manage.views.common import admin_required, scope_roots
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Person, Unit
 from youke.selection.domain import assignment as assignment_domain
-from youke.selection.domain import blind, checklist, review
+from youke.selection.domain import blind, checklist, picker, review
 from youke.selection.enums import AssignmentState, RoundState
 from youke.selection.models import Assignment, ReviewRound, RoundExpert
 
@@ -46,6 +46,11 @@ class RoundForm(BoundedFormMixin, forms.ModelForm):
         for field in self.fields.values():
             css = "form-check-input" if isinstance(field, forms.BooleanField) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+
+def _int(raw, default: int) -> int:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() else default
 
 
 @admin_required
@@ -97,7 +102,11 @@ def round_detail(request, round_id):
                 if expert is None:
                     raise ValidationError(_("请选择专家。"))
                 assignment_domain.add_expert(
-                    actor, review_round, expert, int(request.POST.get("max_load") or 20)
+                    actor,
+                    review_round,
+                    expert,
+                    _int(request.POST.get("max_load"), 20),
+                    confirm_mismatch=request.POST.get("confirm_mismatch") == "1",
                 )
                 messages.success(request, _("专家已加入评审名单。"))
             elif action == "auto_assign":
@@ -142,8 +151,7 @@ def round_detail(request, round_id):
         .select_related("entry__submission", "expert")
         .order_by("entry_id", "expert_id")
     )
-    on_panel = {m.expert_id for m in panel}
-    pool = [p for p in assignment_domain.expert_pool(review_round) if p.pk not in on_panel]
+    candidates = picker.candidates(review_round) if review_round.state != RoundState.CLOSED else []
     return render(
         request,
         "manage/review_round_detail.html",
@@ -152,7 +160,7 @@ def round_detail(request, round_id):
             "panel": panel,
             "entries": entries,
             "assignments": assignments,
-            "pool": pool,
+            "candidates": candidates,
             "blind_reports": blind_reports,
             "report": report,
         },

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from youke.core.actor import Actor
@@ -45,19 +45,25 @@ def _area_paths(expert_ids) -> dict[int, list[str]]:
     return areas
 
 
+def unit_experts(unit: Unit) -> QuerySet[Person]:
+    """Active experts granted on the unit, above it or under it: who a round there may use."""
+    grants = RoleGrant.objects.filter(role=Role.EXPERT, person__is_active=True).filter(
+        Q(unit__path__in=_prefixes(unit.path)) | Q(unit__path__under=unit.path)
+    )
+    return Person.objects.filter(pk__in=grants.values("person_id")).order_by("full_name", "pk")
+
+
+def round_entries(review_round: ReviewRound) -> QuerySet[LevelEntry]:
+    """The round's entries once open, the entries it would take while still a draft."""
+    if review_round.state != RoundState.DRAFT:
+        return review_round.entries.all()
+    return candidate_entries(review_round)
+
+
 def expert_pool(review_round: ReviewRound) -> list[Person]:
     """Experts granted on the round's unit, above it or under it, whose areas fit its entries."""
-    unit_path = review_round.unit.path
-    grants = RoleGrant.objects.filter(role=Role.EXPERT, person__is_active=True).filter(
-        Q(unit__path__in=_prefixes(unit_path)) | Q(unit__path__under=unit_path)
-    )
-    people = list(
-        Person.objects.filter(pk__in=grants.values("person_id")).order_by("full_name", "pk")
-    )
-    entries = review_round.entries.all() if review_round.state != RoundState.DRAFT else None
-    if entries is None:
-        entries = candidate_entries(review_round)
-    node_paths = set(entries.values_list("submission__node__path", flat=True))
+    people = list(unit_experts(review_round.unit))
+    node_paths = set(round_entries(review_round).values_list("submission__node__path", flat=True))
     areas = _area_paths([p.pk for p in people])
     return [
         p for p in people if any(n.startswith(a) for a in areas.get(p.pk, []) for n in node_paths)
@@ -65,18 +71,34 @@ def expert_pool(review_round: ReviewRound) -> list[Person]:
 
 
 def add_expert(
-    actor: Actor, review_round: ReviewRound, expert: Person, max_load: int = 20
+    actor: Actor,
+    review_round: ReviewRound,
+    expert: Person,
+    max_load: int = 20,
+    *,
+    confirm_mismatch: bool = False,
 ) -> RoundExpert:
+    """Put an expert on the panel; one whose areas fit none of the round's entries only when
+    the admin confirms it (an expert from outside the unit's scope never)."""
     _require_admin(actor, review_round.unit)
     if review_round.state == RoundState.CLOSED:
         raise ValidationError(_("评审轮次已结束：请先重新开启再添加专家。"))
-    if expert not in expert_pool(review_round):
-        raise ValidationError(
-            _(
-                "“%(name)s”不在本轮的专家库中（范围或学段学科不符）：请先为其授予专家角色并设置学段学科。"
+    mismatched = expert not in expert_pool(review_round)
+    if mismatched:
+        if not unit_experts(review_round.unit).filter(pk=expert.pk).exists():
+            raise ValidationError(
+                _(
+                    "“%(name)s”不在本轮的专家库中（范围或学段学科不符）：请先为其授予专家角色并设置学段学科。"
+                )
+                % {"name": expert.full_name}
             )
-            % {"name": expert.full_name}
-        )
+        if not confirm_mismatch:
+            raise ValidationError(
+                _(
+                    "“%(name)s”的学段学科与本轮作品不符，不在本轮的专家库中：如确需添加，请勾选“学段学科不符仍添加”。"
+                )
+                % {"name": expert.full_name}
+            )
     if max_load < 1:
         raise ValidationError(_("评审上限至少为 1：请修改。"))
     with transaction.atomic():
@@ -86,12 +108,15 @@ def add_expert(
         if not created:
             member.max_load = max_load
             member.save(update_fields=["max_load"])
+        after = {"expert": expert.pk, "max_load": max_load}
+        if mismatched:
+            after["mismatch_confirmed"] = True
         record(
             actor,
             AuditAction.CREATE if created else AuditAction.UPDATE,
             member,
             unit=review_round.unit,
-            after={"expert": expert.pk, "max_load": max_load},
+            after=after,
         )
     return member
 
@@ -107,7 +132,17 @@ class _Eligibility:
     conflicts: dict[int, list[Conflict]] = field(default_factory=dict)
 
     def reason(self, expert_id: int, entry_id: int) -> str:
-        node_path, unit_path, authors = self.entry_info[entry_id]
+        return self.conflict_reason(expert_id, entry_id) or self.area_reason(expert_id, entry_id)
+
+    def area_reason(self, expert_id: int, entry_id: int) -> str:
+        node_path = self.entry_info[entry_id][0]
+        if not any(node_path.startswith(a) for a in self.areas.get(expert_id, [])):
+            return _("学段学科不符")
+        return ""
+
+    def conflict_reason(self, expert_id: int, entry_id: int) -> str:
+        """Authorship, own school, county/city when the round says so, declared conflicts."""
+        _node_path, unit_path, authors = self.entry_info[entry_id]
         if expert_id in authors:
             return _("本人作品")
         own = self.expert_units.get(expert_id, {})
@@ -125,8 +160,6 @@ class _Eligibility:
                 conflict.unit_id and unit_path.startswith(conflict.unit.path)
             ):
                 return _("已申报回避")
-        if not any(node_path.startswith(a) for a in self.areas.get(expert_id, [])):
-            return _("学段学科不符")
         return ""
 
 
@@ -154,9 +187,11 @@ def _eligibility(review_round: ReviewRound, expert_ids: list[int], entry_ids) ->
     ):
         entry_info[by_submission[sub_id]][2].add(person_id)
     conflicts: dict[int, list[Conflict]] = defaultdict(list)
-    for conflict in Conflict.objects.filter(
-        Q(round=review_round) | Q(round__isnull=True), expert_id__in=expert_ids
-    ).select_related("unit"):
+    # A round not yet saved (rounds by subject, before they exist) has only global conflicts.
+    which = Q(round__isnull=True)
+    if review_round.pk:
+        which |= Q(round=review_round)
+    for conflict in Conflict.objects.filter(which, expert_id__in=expert_ids).select_related("unit"):
         conflicts[conflict.expert_id].append(conflict)
     return _Eligibility(
         review_round, _area_paths(expert_ids), expert_units, entry_info, dict(conflicts)

@@ -64,7 +64,7 @@ def rounds_visible_to(person: Person) -> QuerySet[ReviewRound]:
 def access_round(person: Person, round_id: int) -> ReviewRound:
     found = (
         rounds_visible_to(person)
-        .select_related("campaign", "level", "unit")
+        .select_related("campaign", "level", "unit", "node_scope")
         .filter(pk=round_id)
         .first()
     )
@@ -106,10 +106,8 @@ def _require_admin(actor: Actor, unit: Unit) -> None:
 # --- life cycle ----------------------------------------------------------------------------
 
 
-def create_round(
-    actor: Actor, campaign: Campaign, level: Level, unit: Unit, **settings
-) -> ReviewRound:
-    _require_admin(actor, unit)
+def round_errors(campaign: Campaign, level: Level, unit: Unit, settings: dict) -> list[str]:
+    """What is wrong with these round settings (empty when a round may be created)."""
     errors = []
     if level.campaign_id != campaign.pk:
         errors.append(_("所选级别不属于该活动：请重新选择级别。"))
@@ -123,25 +121,68 @@ def create_round(
     deadline = settings.get("deadline")
     if deadline is None or deadline <= timezone.now():
         errors.append(_("评审截止时间已过：请设置一个将来的时间。"))
+    return errors
+
+
+def name_clashes(campaign: Campaign, unit: Unit, names: list[str]) -> list[str]:
+    """Which of these names the unit already uses for a round of this campaign."""
+    taken = set(
+        ReviewRound.objects.filter(campaign=campaign, unit=unit, name__in=names).values_list(
+            "name", flat=True
+        )
+    )
+    return [name for name in names if name in taken]
+
+
+def name_clash_error(names: list[str]) -> str:
+    return _("评审轮次名称已被本单位在该活动中使用：%(names)s。请换一个名称（或名称前缀）。") % {
+        "names": "、".join(f"“{n}”" for n in names)
+    }
+
+
+def create_round(
+    actor: Actor, campaign: Campaign, level: Level, unit: Unit, **settings
+) -> ReviewRound:
+    _require_admin(actor, unit)
+    errors = round_errors(campaign, level, unit, settings)
+    settings["name"] = (settings.get("name") or "").strip()
+    clashes = name_clashes(campaign, unit, [settings["name"]])
+    if clashes:
+        errors.append(name_clash_error(clashes))
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         created = ReviewRound.objects.create(
             campaign=campaign, level=level, unit=unit, created_by=actor.person, **settings
         )
-        after = {name: getattr(created, name) for name in ROUND_FIELDS}
-        after["deadline"] = str(created.deadline)
-        record(actor, AuditAction.CREATE, created, unit=unit, after=after)
+        record(actor, AuditAction.CREATE, created, unit=unit, after=round_snapshot(created))
     return created
 
 
-def candidate_entries(review_round: ReviewRound) -> QuerySet[LevelEntry]:
-    """Entries the round would review if it opened now: still in play at its level."""
+def round_snapshot(review_round: ReviewRound) -> dict:
+    after = {name: getattr(review_round, name) for name in ROUND_FIELDS}
+    after["deadline"] = str(review_round.deadline)
+    if review_round.node_scope_id:
+        after["node_scope"] = review_round.node_scope_id
+    return after
+
+
+def level_entries(level: Level, unit: Unit) -> QuerySet[LevelEntry]:
+    """Entries still in play at this level under this unit."""
     return LevelEntry.objects.filter(
-        level=review_round.level,
-        unit__path__under=review_round.unit.path,
+        level=level,
+        unit__path__under=unit.path,
         state__in=[EntryState.PENDING, EntryState.RECOMMENDED],
     ).order_by("id")
+
+
+def candidate_entries(review_round: ReviewRound) -> QuerySet[LevelEntry]:
+    """Entries the round would review if it opened now: still in play at its level and,
+    for a round by subject, with their lesson under the round's stage/subject node."""
+    entries = level_entries(review_round.level, review_round.unit)
+    if review_round.node_scope_id:
+        entries = entries.filter(submission__node__path__startswith=review_round.node_scope.path)
+    return entries
 
 
 def set_round_state(actor: Actor, review_round: ReviewRound, new_state: str) -> ReviewRound:

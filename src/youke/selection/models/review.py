@@ -29,6 +29,15 @@ class ReviewRound(models.Model):
         _("排名依据"), max_length=16, choices=RankingMethod.choices, default=RankingMethod.MEAN
     )
     disagreement_threshold = models.PositiveSmallIntegerField(_("分歧提示阈值（分）"), default=15)
+    # A round by subject reviews only the entries whose lesson lies under this catalog node.
+    node_scope = models.ForeignKey(
+        "catalog.CourseNode",
+        verbose_name=_("学段学科范围"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # Fixed when the round opens, so late recommendations do not slip into a running review.
     entries = models.ManyToManyField("selection.LevelEntry", related_name="review_rounds")
     created_by = models.ForeignKey(
