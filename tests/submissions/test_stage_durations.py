@@ -252,3 +252,13 @@ def test_settings_page_adds_a_stage_rule(client, province, campaign, catalog):
     page = response.content.decode()
     assert "初中：“最短时长（秒）”（2000）应小于“最长时长（秒）”（1200），请修改。" in page
     assert f'name="{prefix}-value" value="2000"' in page
+
+
+def test_campaign_edit_form_names_the_stage(client, province, campaign, catalog):
+    video = requirement(campaign, "subject", "micro_video")
+    rule = stage_rule(video, catalog.junior, "max_duration_seconds")
+    client.force_login(province.province_admin)
+    page = client.get(reverse("manage_campaigns:campaign_edit", args=[campaign.pk]))
+    field = page.context["form"][f"rule_{rule.pk}"]
+    assert field.label == "学科课程 · 微课视频 · 最长时长（秒） · 初中"
+    assert field.value() == "1200"
