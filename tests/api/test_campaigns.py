@@ -146,6 +146,8 @@ def test_detail_lists_materials_rules_checklist_and_rubric(province, campaign, a
             "value": "mp4",
             "severity": "blocks",
             "severity_label": "不通过",
+            "stage_code": None,
+            "stage_name": None,
         },
         {
             "rule": "aspect_ratio",
@@ -153,6 +155,8 @@ def test_detail_lists_materials_rules_checklist_and_rubric(province, campaign, a
             "value": "16:9",
             "severity": "blocks",
             "severity_label": "不通过",
+            "stage_code": None,
+            "stage_name": None,
         },
         {
             "rule": "exact_width",
@@ -160,9 +164,18 @@ def test_detail_lists_materials_rules_checklist_and_rubric(province, campaign, a
             "value": "1920",
             "severity": "warns",
             "severity_label": "警告",
+            "stage_code": None,
+            "stage_name": None,
         },
     ]
-    assert len(rules) == 12
+    # R3a: the all-stage rules, then the duration ranges of the catalog's stages.
+    assert [(r["rule"], r["value"], r["stage_name"]) for r in rules[12:]] == [
+        ("min_duration_seconds", "600", "小学"),
+        ("max_duration_seconds", "900", "小学"),
+        ("min_duration_seconds", "900", "初中"),
+        ("max_duration_seconds", "1200", "初中"),
+    ]
+    assert {r["stage_code"] for r in rules[12:]} == {"C01", "C02"}
     design = subject["materials"][1]
     assert (design["code"], design["allowed_extensions"], design["video_rules"]) == (
         "teaching_design",

@@ -386,11 +386,11 @@ def test_video_rules_and_checklist(quality, province):
     with pytest.raises(ValidationError) as exc:
         settings_domain.add_video_rule(actor, design, rule="min_width", value="1", severity="warns")
     assert exc.value.message_dict == {"rule": ["“教学设计”是文档材料，不能设置视频规则。"]}
-    longest = VideoRule.objects.get(requirement=video, rule="max_duration_seconds")
+    longest = VideoRule.objects.get(requirement=video, rule="max_duration_seconds", stage=None)
     with pytest.raises(ValidationError) as exc:
         settings_domain.update_video_rule(actor, longest, value="300", severity="warns")
     assert exc.value.message_dict == {
-        "value": ["“最短时长（秒）”（600）不能大于“最长时长（秒）”（300），请修改。"]
+        "value": ["“最短时长（秒）”（600）应小于“最长时长（秒）”（300），请修改。"]
     }
     settings_domain.remove_video_rule(actor, longest)
     rule = settings_domain.add_video_rule(

@@ -46,7 +46,7 @@ def test_quality_course_template(quality):
     assert counts(quality) == {
         "categories": 3,
         "materials": 14,
-        "video_rules": 29,
+        "video_rules": 37,
         "checklist": 7,
         "criteria": 40,
         "vetoes": 12,
@@ -76,7 +76,7 @@ def test_quality_course_template(quality):
     )
     video = subject.materials.get(code="micro_video")
     assert video.per_period and video.extensions == ["mp4"] and video.max_bytes == 1024**3
-    assert dict(video.video_rules.values_list("rule", "value")) == {
+    assert dict(video.video_rules.filter(stage=None).values_list("rule", "value")) == {
         "container": "mp4",
         "aspect_ratio": "16:9",
         "exact_width": "1920",
@@ -90,6 +90,17 @@ def test_quality_course_template(quality):
         "min_duration_seconds": "600",
         "max_duration_seconds": "1200",
     }
+    # R3a: the catalog's 小学 and 初中 get their own duration ranges; 高中 is not in it.
+    assert list(
+        video.video_rules.exclude(stage=None)
+        .order_by("stage__path", "rule")
+        .values_list("stage__name", "rule", "value", "severity")
+    ) == [
+        ("小学", "max_duration_seconds", "900", "warns"),
+        ("小学", "min_duration_seconds", "600", "warns"),
+        ("初中", "max_duration_seconds", "1200", "warns"),
+        ("初中", "min_duration_seconds", "900", "warns"),
+    ]
     assert video.video_rules.get(rule="aspect_ratio").severity == "blocks"
     assert video.video_rules.get(rule="frame_rate").severity == "warns"
     # R3b: the 2025 学科课程 indicators, 100 points.

@@ -62,6 +62,18 @@ class VideoRuleOut(Schema):
     value: str
     severity: str = Field(description=_lazy("blocks：不符合则不通过；warns：只提示"))
     severity_label: str
+    stage_code: str | None = Field(
+        None, description=_lazy("适用学段的课程节点编号；为空表示适用于所有学段")
+    )
+    stage_name: str | None = None
+
+    @staticmethod
+    def resolve_stage_code(obj) -> str | None:
+        return obj.stage.code if obj.stage_id else None
+
+    @staticmethod
+    def resolve_stage_name(obj) -> str | None:
+        return obj.stage.name if obj.stage_id else None
 
     @staticmethod
     def resolve_rule_label(obj) -> str:

@@ -22,6 +22,8 @@ from youke.campaigns.enums import (
     VideoDue,
     VideoRuleKey,
 )
+from youke.catalog.domain.nodes import stages
+from youke.catalog.models import CourseNode
 from youke.core.forms import StyledForm
 
 MB = 1024 * 1024
@@ -159,6 +161,8 @@ class CampaignEditForm(StyledForm):
         for rule in video_rules:
             material = rule.requirement
             label = f"{material.category.name} · {material.name} · {rule.get_rule_display()}"
+            if rule.stage_id:
+                label = f"{label} · {rule.stage.name}"
             add(names, f"rule_{rule.pk}", forms.CharField(label=label, max_length=32), rule.value)
             severity = forms.ChoiceField(label=_("不符合时"), choices=Severity.choices)
             add(names, f"rule_{rule.pk}_severity", severity, rule.severity)
@@ -291,6 +295,13 @@ class MaterialForm(StyledForm):
 
 class VideoRuleForm(StyledForm):
     rule = forms.ChoiceField(label=_("规则"), choices=VideoRuleKey.choices)
+    stage = forms.ModelChoiceField(
+        label=_("适用学段"),
+        queryset=CourseNode.objects.none(),
+        required=False,
+        empty_label=_("所有学段"),
+        help_text=_("某一学段的规则代替该学段作品的同名“所有学段”规则。"),
+    )
     value = forms.CharField(label=_("要求值"), max_length=32)
     severity = forms.ChoiceField(label=_("不符合时"), choices=Severity.choices)
 
@@ -298,7 +309,10 @@ class VideoRuleForm(StyledForm):
         if not adding:
             self.base_fields = copy.deepcopy(self.base_fields)
             del self.base_fields["rule"]
+            del self.base_fields["stage"]
         super().__init__(*args, **kwargs)
+        if adding:
+            self.fields["stage"].queryset = stages()
 
 
 class ChecklistItemForm(StyledForm):

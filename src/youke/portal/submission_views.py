@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from youke.campaigns import rules as campaign_rules
 from youke.campaigns.domain.nodes import teacher_node_list
 from youke.campaigns.enums import CampaignState
-from youke.campaigns.models import Campaign, MaterialRequirement
-from youke.catalog.domain.nodes import ancestors_by_path, search_nodes, trail
+from youke.campaigns.models import Campaign, MaterialRequirement, rules_for_stage
+from youke.catalog.domain.nodes import ancestors_by_path, search_nodes, stage_id_of, trail
 from youke.catalog.enums import NodeLevel
 from youke.catalog.models import CourseNode
 from youke.core.actor import Actor
@@ -154,24 +154,30 @@ def _slot_rows(submission):
         for a in MediaAsset.objects.filter(upload_id__in=uploads).prefetch_related("thumbnails")
     }
     requirements = {r.pk: r for r in submission.category.materials.prefetch_related("video_rules")}
+    stage_id = stage_id_of(submission.node)
     return [
         (
             slot,
             assets.get(slot.material.upload_id) if slot.material else None,
-            json.dumps(upload_spec(requirements[slot.requirement.pk], submission.campaign)),
+            json.dumps(
+                upload_spec(requirements[slot.requirement.pk], submission.campaign, stage_id)
+            ),
         )
         for slot in slots
     ]
 
 
-def upload_spec(requirement: MaterialRequirement, campaign: Campaign) -> dict:
-    """What the browser pre-checks before sending a byte (the server checks again)."""
+def upload_spec(
+    requirement: MaterialRequirement, campaign: Campaign, stage_id: int | None = None
+) -> dict:
+    """What the browser pre-checks before sending a byte (the server checks again), with the
+    rules of the package's stage (学段)."""
     spec: dict = {
         "max_bytes": min(requirement.max_bytes, campaign.max_upload_bytes),
         "extensions": requirement.extensions,
     }
     warn_only = []
-    for rule in requirement.video_rules.all():
+    for rule in rules_for_stage(requirement.video_rules.all(), stage_id):
         key = {
             "min_width": "min_width",
             "exact_width": "min_width",

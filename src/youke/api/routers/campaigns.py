@@ -32,7 +32,7 @@ WRITE_ERRORS = {404: ErrorOut, 422: ValidationErrorOut}
 def _detail(request, campaign: Campaign) -> Campaign:
     """Load everything the detail shows in a fixed number of queries."""
     materials = MaterialRequirement.objects.select_related("category__campaign").prefetch_related(
-        "video_rules", "checklist"
+        "video_rules__stage", "checklist"
     )
     categories = Category.objects.prefetch_related(
         Prefetch("materials", queryset=materials), "criteria"

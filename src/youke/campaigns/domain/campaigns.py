@@ -197,7 +197,11 @@ def _load(campaign: Campaign):
     criteria = list(
         Criterion.objects.filter(category__campaign=campaign).select_related("category")
     )
-    video_rules = list(VideoRule.objects.filter(requirement__category__campaign=campaign))
+    video_rules = list(
+        VideoRule.objects.filter(requirement__category__campaign=campaign).select_related(
+            "requirement__category", "stage"
+        )
+    )
     return levels, windows, criteria, video_rules
 
 

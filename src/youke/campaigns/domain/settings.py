@@ -47,7 +47,10 @@ from youke.campaigns.models import (
     TrainingHourRule,
     UploadWindow,
     VideoRule,
+    rules_for_stage,
 )
+from youke.catalog.enums import NodeLevel
+from youke.catalog.models import CourseNode
 from youke.core.actor import Actor
 from youke.core.domain.audit import record, snapshot
 from youke.core.enums import AuditAction
@@ -551,43 +554,74 @@ def _check_rule(material: MaterialRequirement, rule: VideoRule) -> dict:
     if problem:
         errors["value"].append(problem)
         return errors
-    siblings = {
-        r.rule: r.value for r in material.video_rules.exclude(pk=rule.pk) if r.rule != rule.rule
-    }
-    siblings[rule.rule] = rule.value.strip()
-    for low, high in RULE_PAIRS:
-        if rule.rule in (low, high) and low in siblings and high in siblings:
+    others = list(material.video_rules.exclude(pk=rule.pk).select_related("stage"))
+    # The candidate can change the range of its own stage, or (without a stage) of every
+    # stage that does not set both bounds itself: check each range it takes part in.
+    stages = {rule.stage_id: rule.stage} if rule.stage_id else {None: None}
+    if not rule.stage_id:
+        stages.update({r.stage_id: r.stage for r in others if r.stage_id})
+    for stage_id, stage in stages.items():
+        effective = rules_for_stage([*others, rule], stage_id)
+        values = {r.rule: r.value.strip() for r in effective}
+        for low, high in RULE_PAIRS:
+            if rule.rule not in (low, high) or low not in values or high not in values:
+                continue
             try:
-                if Decimal(siblings[low]) > Decimal(siblings[high]):
-                    errors["value"].append(
-                        _("“%(low)s”（%(lv)s）不能大于“%(high)s”（%(hv)s），请修改。")
-                        % {
-                            "low": VideoRuleKey(low).label,
-                            "lv": siblings[low],
-                            "high": VideoRuleKey(high).label,
-                            "hv": siblings[high],
-                        }
-                    )
+                wrong = Decimal(values[low]) >= Decimal(values[high])
             except ArithmeticError:
-                pass  # a malformed sibling is reported when that rule is edited
+                continue  # a malformed sibling is reported when that rule is edited
+            if wrong:
+                message = _("“%(low)s”（%(lv)s）应小于“%(high)s”（%(hv)s），请修改。") % {
+                    "low": VideoRuleKey(low).label,
+                    "lv": values[low],
+                    "high": VideoRuleKey(high).label,
+                    "hv": values[high],
+                }
+                if stage is not None:
+                    message = _("%(stage)s：%(message)s") % {
+                        "stage": stage.name,
+                        "message": message,
+                    }
+                errors["value"].append(message)
     return errors
 
 
 @transaction.atomic
 def add_video_rule(
-    actor: Actor, material: MaterialRequirement, *, rule: str, value: str, severity: str
+    actor: Actor,
+    material: MaterialRequirement,
+    *,
+    rule: str,
+    value: str,
+    severity: str,
+    stage: CourseNode | None = None,
 ) -> VideoRule:
+    """Add a rule for all stages, or (``stage``, a 学段 root) for packages under one stage."""
     campaign = _lock(actor, material.category.campaign)
-    row = VideoRule(requirement=material, rule=rule, value=_text(value), severity=severity)
+    if stage is not None and (stage.level != NodeLevel.STAGE or not stage.is_root()):
+        _raise({"stage": [_("适用学段应是课程目录中的学段（如小学、初中），请从列表中选择。")]})
+    row = VideoRule(
+        requirement=material, rule=rule, value=_text(value), severity=severity, stage=stage
+    )
     errors = _check_rule(material, row)
-    if not errors and material.video_rules.filter(rule=rule).exists():
+    if not errors and material.video_rules.filter(rule=rule, stage=stage).exists():
+        if stage is None:
+            message = _("“%(name)s”已有“%(rule)s”规则，请直接修改该规则的要求值。")
+        else:
+            message = _("“%(name)s”已有%(stage)s的“%(rule)s”规则，请直接修改该规则的要求值。")
         errors["rule"].append(
-            _("“%(name)s”已有“%(rule)s”规则，请直接修改该规则的要求值。")
-            % {"name": material.name, "rule": VideoRuleKey(rule).label}
+            message
+            % {
+                "name": material.name,
+                "rule": VideoRuleKey(rule).label,
+                "stage": stage.name if stage else "",
+            }
         )
     _raise(errors)
     row.save()
     after = {"material": material.name, "rule": rule, "value": row.value, "severity": severity}
+    if stage is not None:
+        after["stage"] = stage.name
     _finish(actor, campaign, AuditAction.CREATE, row, after=after)
     return row
 
@@ -611,6 +645,8 @@ def update_video_rule(actor: Actor, rule: VideoRule, *, value: str, severity: st
 def remove_video_rule(actor: Actor, rule: VideoRule) -> None:
     campaign = _lock(actor, rule.requirement.category.campaign)
     before = {"material": rule.requirement.name, **snapshot(rule, ("rule", "value", "severity"))}
+    if rule.stage_id:
+        before["stage"] = rule.stage.name
     _finish_removal(actor, campaign, rule, before)
     rule.delete()
 

@@ -59,8 +59,25 @@ def _on(year: int, month_day: str) -> datetime.date:
     return datetime.date.fromisoformat(f"{year}-{month_day}")
 
 
+def _stage_rules(material: MaterialRequirement, spec: dict, stages: dict) -> list[VideoRule]:
+    """A spec's per-stage rules ({"小学": [[rule, value, severity], …]}) for the catalog's
+    stages of those names; a stage missing from the catalog keeps the all-stage rules."""
+    return [
+        VideoRule(
+            requirement=material, rule=row[0], value=row[1], severity=row[2], stage=stages[name]
+        )
+        for name, rows in spec.get("stage_rules", {}).items()
+        if name in stages
+        for row in rows
+    ]
+
+
 def _create_categories(campaign: Campaign, data: dict) -> None:
     specs = data.get("video_specs", {})
+    names = {n for s in specs.values() for n in s.get("stage_rules", {})}
+    stages = {
+        s.name: s for s in CourseNode.objects.filter(level=NodeLevel.STAGE, depth=1, name__in=names)
+    }
     vetoes = data.get("veto_criteria", [])
     for c_order, cat in enumerate(data["categories"]):
         category = Category.objects.create(
@@ -98,6 +115,7 @@ def _create_categories(campaign: Campaign, data: dict) -> None:
                 )
                 for row in spec.get("rules", [])
             ]
+            rules_rows += _stage_rules(material, spec, stages)
             checklist_rows += [
                 ChecklistItem(requirement=material, text=text) for text in spec.get("checklist", [])
             ]

@@ -1,6 +1,13 @@
 from .awards import AwardGrade, TrainingHourRule
 from .campaign import Campaign
-from .category import Category, ChecklistItem, Criterion, MaterialRequirement, VideoRule
+from .category import (
+    Category,
+    ChecklistItem,
+    Criterion,
+    MaterialRequirement,
+    VideoRule,
+    rules_for_stage,
+)
 from .level import Level, UnitDeadline
 from .nodes import NodeClosure, PastAward
 from .window import UploadWindow
@@ -19,4 +26,5 @@ __all__ = [
     "UnitDeadline",
     "UploadWindow",
     "VideoRule",
+    "rules_for_stage",
 ]

@@ -74,17 +74,51 @@ class VideoRule(models.Model):
     # Below the floor a video is refused even when missing the target only warns (dimensions
     # and video bitrate): between floor and target it warns.
     floor = models.CharField(_("最低要求（低于即不通过）"), max_length=32, blank=True)
+    # A catalog stage (学段) root: the rule applies to packages under that stage and replaces
+    # the same rule without a stage there (R3a: 10–15 min primary, 15–20 min secondary).
+    stage = models.ForeignKey(
+        "catalog.CourseNode",
+        verbose_name=_("适用学段"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("视频规则")
         verbose_name_plural = _("视频规则")
         ordering = ["requirement_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["requirement", "rule"], name="video_rule_unique")
+            models.UniqueConstraint(
+                fields=["requirement", "rule"],
+                condition=models.Q(stage__isnull=True),
+                name="video_rule_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["requirement", "rule", "stage"],
+                condition=models.Q(stage__isnull=False),
+                name="video_rule_stage_unique",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.stage_id:
+            return f"{self.get_rule_display()} {self.value} ({self.stage.name})"
         return f"{self.get_rule_display()} {self.value}"
+
+
+def rules_for_stage(rules, stage_id: int | None) -> list[VideoRule]:
+    """The rules a package under ``stage_id`` is checked by: a rule set for that stage replaces
+    the same rule set for all stages; rules for other stages do not apply."""
+    rules = list(rules)
+    staged = {r.rule for r in rules if stage_id is not None and r.stage_id == stage_id}
+    return [
+        r
+        for r in rules
+        if (r.stage_id is None and r.rule not in staged)
+        or (stage_id is not None and r.stage_id == stage_id)
+    ]
 
 
 class ChecklistItem(models.Model):

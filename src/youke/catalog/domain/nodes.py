@@ -105,3 +105,20 @@ def trail(node: CourseNode, ancestors: dict[str, CourseNode]) -> list[CourseNode
 
 def level_index(level: str) -> int:
     return LEVEL_ORDER.index(level)
+
+
+def stage_id_of(node: CourseNode) -> int | None:
+    """The id of the stage (学段) root ``node`` sits under; the node itself if it is one."""
+    root_path = node.path[: CourseNode.steplen]
+    if node.path == root_path:
+        return node.pk if node.level == NodeLevel.STAGE else None
+    return (
+        CourseNode.objects.filter(path=root_path, level=NodeLevel.STAGE)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def stages() -> QuerySet[CourseNode]:
+    """The stage (学段) roots of the catalog, in tree order."""
+    return CourseNode.objects.filter(level=NodeLevel.STAGE).order_by("path")

@@ -67,7 +67,7 @@ def _render_category(request, campaign, category, bound: dict | None = None):
     levels = _levels(campaign)
     materials = (
         MaterialRequirement.objects.filter(category=category)
-        .prefetch_related("video_rules", "checklist")
+        .prefetch_related("video_rules__stage", "checklist")
         .annotate(attached=Count("materials"))
     )
     rows = []

@@ -93,7 +93,7 @@ def campaign_create(request):
 @admin_required
 def campaign_detail(request, campaign_id: int):
     campaign = access_campaign(request.user, campaign_id)
-    materials = MaterialRequirement.objects.prefetch_related("video_rules", "checklist")
+    materials = MaterialRequirement.objects.prefetch_related("video_rules__stage", "checklist")
     categories = Category.objects.filter(campaign=campaign).prefetch_related(
         Prefetch("materials", queryset=materials), "criteria"
     )
@@ -129,7 +129,7 @@ def _edit_rows(campaign):
         ),
         list(
             VideoRule.objects.filter(requirement__category__campaign=campaign).select_related(
-                "requirement__category"
+                "requirement__category", "stage"
             )
         ),
     )

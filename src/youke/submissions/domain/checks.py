@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from youke.campaigns.enums import MaterialKind
+from youke.campaigns.models import rules_for_stage
+from youke.catalog.domain.nodes import stage_id_of
 from youke.media.domain.ladder import local_file
 from youke.media.enums import AssetState
 from youke.media.models import MediaAsset, MediaThumbnail
@@ -127,7 +129,8 @@ def run_check(material_id: int) -> None:
 KBIT_RULES = frozenset({"min_video_bitrate", "max_video_bitrate", "min_audio_bitrate"})
 
 
-def spec_rules(requirement) -> list[video_spec.Rule]:
+def spec_rules(requirement, stage_id: int | None = None) -> list[video_spec.Rule]:
+    """The requirement's rules for a package under stage ``stage_id`` (None: all stages)."""
     return [
         video_spec.Rule(
             rule=r.rule,
@@ -135,7 +138,7 @@ def spec_rules(requirement) -> list[video_spec.Rule]:
             severity=r.severity,
             floor=(f"{r.floor}k" if r.rule in KBIT_RULES else r.floor) if r.floor else None,
         )
-        for r in requirement.video_rules.all()
+        for r in rules_for_stage(requirement.video_rules.all(), stage_id)
     ]
 
 
@@ -148,7 +151,8 @@ def _check_video(asset: MediaAsset, material: Material) -> None:
         except MediaError as exc:
             _finish(asset, material, AssetState.FAILED, error=exc.message)
             return
-        results = video_spec.check(result, spec_rules(requirement), max_bytes=limit)
+        stage_id = stage_id_of(material.submission.node)
+        results = video_spec.check(result, spec_rules(requirement, stage_id), max_bytes=limit)
         state = video_spec.overall_state(results)
         for name in (
             "container",
