@@ -78,6 +78,11 @@ def page(browser, site: Site) -> Iterator:
             # The pre-check reads a video's metadata from an object URL and then revokes it;
             # Chromium reports the rest of that local read as aborted. Not a network failure.
             and not (req.url.startswith("blob:") and "ERR_ABORTED" in (req.failure or ""))
+            # Chromium's built-in PDF viewer (an inline PDF beside the player) loads from its
+            # own extension; leaving the page aborts that load. Not a request of ours.
+            and not (
+                req.url.startswith("chrome-extension://") and "ERR_ABORTED" in (req.failure or "")
+            )
             and site.problems.append(f"request failed: {req.url} {req.failure}")
         ),
     )
