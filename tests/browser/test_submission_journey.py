@@ -220,9 +220,14 @@ def test_progress_bar_is_visible_while_the_video_uploads(page, site, draft, tmp_
     login(page, site, "teachera")
     page.goto(site(f"/my/submissions/{draft.pk}/"))
     held = []  # the PATCH carrying the bytes waits here while we look at the page
+    holding = [True]
     page.route(
         UPLOADS,
-        lambda route: held.append(route) if route.request.method == "PATCH" else route.continue_(),
+        lambda route: (
+            held.append(route)
+            if holding[0] and route.request.method == "PATCH"
+            else route.continue_()
+        ),
     )
     widget = slot(page, "micro_video").locator("[data-upload]")
     widget.locator("[data-upload-input]").set_input_files(str(video))
@@ -232,6 +237,8 @@ def test_progress_bar_is_visible_while_the_video_uploads(page, site, draft, tmp_
         screenshot(page, "submission-progress-while-uploading")
         expect(widget.locator("[data-upload-progress]")).to_be_visible(timeout=10_000)
     finally:
+        # Stop holding first: a PATCH that tus retries later must not be held forever.
+        holding[0] = False
         for route in held:
             route.continue_()
         # tus retries after the held request; on a loaded machine that takes a while.
