@@ -119,3 +119,5 @@ def login(page, site: Site, username: str, password: str = PASSWORD) -> None:
     page.fill("input[name=password]", password)
     with page.expect_navigation():  # the POST answers with the form again or a redirect
         page.get_by_role("button", name="登录").click()
+    # An admin's dashboard fetches its chart data; let it arrive before the test moves on.
+    page.wait_for_load_state("networkidle")

@@ -52,6 +52,8 @@ def test_inbox_fits_1366_and_dashboard_charts_draw(page, site, campaign, lessons
         submitted(campaign, province.teacher_a, lessons[i], title)
     page.set_viewport_size({"width": 1366, "height": 900})
     login(page, site, "schoola")
+    # The dashboard fetches its chart data; leaving before it arrives would abort it.
+    page.wait_for_load_state("networkidle")
     page.goto(site(reverse("manage_selection:inbox") + f"?campaign={campaign.pk}"))
     expect(page.locator("#entry-table tbody tr")).to_have_count(3)
     screenshot(page, "inbox-1366")
