@@ -81,7 +81,8 @@ def page(browser, site: Site) -> Iterator:
             # Chromium's built-in PDF viewer (an inline PDF beside the player) loads from its
             # own extension; leaving the page aborts that load. Not a request of ours.
             and not (
-                req.url.startswith("chrome-extension://") and "ERR_ABORTED" in (req.failure or "")
+                req.url.startswith(("chrome-extension://", "chrome://"))
+                and "ERR_ABORTED" in (req.failure or "")
             )
             and site.problems.append(f"request failed: {req.url} {req.failure}")
         ),
