@@ -12,7 +12,8 @@ from youke.media.processing.probe import probe
 
 # Each entry: make_video keyword arguments. Kept tiny: the suite decodes every one of them.
 VIDEOS = {
-    "good": dict(width=320, height=180, seconds=2),
+    # A keyframe every 0.4 s, so thumbnails (taken at keyframes) differ along 2 s.
+    "good": dict(width=320, height=180, seconds=2, gop_seconds=0.4),
     "full_hd": dict(width=1920, height=1080, seconds=0.2),
     "four_three": dict(width=320, height=240, seconds=1),
     "fps30": dict(width=320, height=180, seconds=1, fps=30),

@@ -128,12 +128,10 @@ def test_video_probe_and_spec(run_on_commit, draft, tmp_path):
     )
     assert failed.pk == warned.pk  # the slot was replaced, the first upload is kept
     assert failed.check_state == "failed"
-    # 240 wide and high is also under the 1280×720 floor: refused, not only warned.
-    assert [c["rule"] for c in failed.upload.asset.checks if c["outcome"] == "fail"] == [
-        "aspect_ratio",
-        "exact_width",
-        "exact_height",
-    ]
+    # 240 wide and high is also under the 1280×720 floor: refused, not only warned (a test
+    # pattern this small may fall under the bit-rate floor as well).
+    refused = {c["rule"] for c in failed.upload.asset.checks if c["outcome"] == "fail"}
+    assert {"aspect_ratio", "exact_width", "exact_height"} <= refused
 
 
 def test_full_package_submits_then_withdraws(run_on_commit, draft, tmp_path):

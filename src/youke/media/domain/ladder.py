@@ -21,7 +21,7 @@ from django.core.files.storage import default_storage
 
 from youke.media.enums import AssetState
 from youke.media.models import MediaAsset
-from youke.media.processing import hls
+from youke.media.processing import _pipeline, hls
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def build_ladder(
     rendition: Path | None = None,
     rendition_height: int | None = None,
     time_limit: float | None = None,
-    preset: str = hls.PRESET,
+    preset: str = _pipeline.PRESET,
 ) -> tuple[str, list[int]]:
     """Encode and store the missing rungs of ``heights``; returns (master name, heights)."""
     done = stored_rungs(prefix, heights)

@@ -1,19 +1,23 @@
-"""Pieces shared by the poster and rendition code: opening input, geometry, filter graphs."""
+"""Pieces shared by the poster, rendition, blind copy and HLS code: opening input, geometry,
+filter graphs, the H.264/AAC encoders and the decode loop."""
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
 
 import av
 
+from youke.media.processing.codecs import video_encoder
 from youke.media.processing.errors import (
     AUDIO_ONLY,
     CORRUPT,
     MISSING,
+    NO_ENCODER,
     NOT_MEDIA,
     TIMEOUT,
     UNSUPPORTED_CODEC,
@@ -22,6 +26,17 @@ from youke.media.processing.errors import (
 
 # Per blocking read/open; whole-job limits are enforced by the callers' loops.
 IO_TIMEOUT = 30.0
+
+# Every H.264 output (rendition, blind copy, HLS rungs). CRF 23 is x264's "visually fine"
+# default; the cap keeps a noisy classroom recording from ballooning (about 2.5 Mbit/s at
+# 720p, scaled by picture area).
+CRF = 23
+PRESET = "veryfast"
+MAX_BITS_PER_PIXEL_SECOND = 2.7
+AUDIO_BITRATE = 128_000
+# Bad packets tolerated (dropped) before the file counts as corrupt.
+MAX_DECODE_ERRORS = 50
+PROGRESS_INTERVAL = 0.5  # seconds of wall time between progress callbacks
 
 
 def open_input(path: str | os.PathLike):
@@ -138,3 +153,125 @@ def unforced(picture):
     all-intra source would give an all-intra, double-size output and segments cut anywhere."""
     picture.pict_type = av.video.frame.PictureType.NONE
     return picture
+
+
+def h264_encoder() -> str:
+    encoder = video_encoder("h264")
+    if encoder is None:
+        raise media_error(NO_ENCODER, "no H.264 encoder in this PyAV build")
+    return encoder
+
+
+def input_streams(container):
+    """(picture stream, first decodable audio stream or None) of an opened input."""
+    vin = video_stream(container)
+    vin.thread_type = "AUTO"
+    audios = list(container.streams.audio)
+    ain = audios[0] if audios and audios[0].codec_context is not None else None
+    return vin, ain
+
+
+def start_seconds(stream) -> float:
+    if stream.start_time is not None and stream.time_base:
+        return float(stream.start_time * stream.time_base)
+    return 0.0
+
+
+def frame_rate(stream):
+    return stream.average_rate or stream.guessed_rate or 25
+
+
+def add_h264_stream(out, vin, encoder: str, size: tuple[int, int], *, preset=PRESET, **x264):
+    """An H.264 output stream of ``size`` on the source's clock (re-timing a variable-rate
+    phone video to 1/fps collides); ``x264`` adds options such as the GOP."""
+    options = {}
+    if encoder == "libx264":
+        maxrate = int(size[0] * size[1] * MAX_BITS_PER_PIXEL_SECOND)
+        options = {
+            "preset": preset,
+            "crf": str(CRF),
+            "maxrate": str(maxrate),
+            "bufsize": str(maxrate * 2),
+            "profile": "high",
+            **x264,
+        }
+    vout = out.add_stream(encoder, rate=frame_rate(vin), options=options)
+    vout.width, vout.height, vout.pix_fmt = size[0], size[1], "yuv420p"
+    vout.codec_context.time_base = vin.time_base
+    vout.time_base = vin.time_base
+    # x264's own frame threading: PyAV's default (slice threads) is ~15 % less efficient.
+    vout.codec_context.thread_type = "FRAME"
+    return vout
+
+
+def audio_format(ain) -> tuple[int, str]:
+    """(sample rate, layout) of the AAC output for ``ain``: 44.1/48 kHz, mono or stereo."""
+    rate = ain.codec_context.sample_rate
+    rate = rate if rate in (44_100, 48_000) else 48_000
+    return rate, "mono" if ain.codec_context.layout.nb_channels == 1 else "stereo"
+
+
+def add_aac_stream(out, rate: int, layout: str):
+    aout = out.add_stream("aac", rate=rate, layout=layout)
+    aout.bit_rate = AUDIO_BITRATE
+    return aout
+
+
+def aac_resampler(rate: int, layout: str):
+    return av.AudioResampler(format="fltp", layout=layout, rate=rate, frame_size=1024)
+
+
+def encode_pictures(graph, vout, out, last_pts):
+    """Encode what ``graph`` has ready into ``out``; returns the last pts written. Pictures
+    with broken (missing or non-increasing) timestamps are dropped rather than aborting
+    the encoder."""
+    for picture in drain(graph):
+        if picture.pts is None or (last_pts is not None and picture.pts <= last_pts):
+            continue
+        last_pts = picture.pts
+        out.mux(vout.encode(unforced(picture)))
+    return last_pts
+
+
+def decoded_packets(source, streams) -> Iterator[tuple[object, list]]:
+    """(stream, decoded frames) per demuxed packet; undecodable packets are dropped up to
+    MAX_DECODE_ERRORS, then the file counts as corrupt."""
+    errors = 0
+    for packet in source.demux(*streams):
+        try:
+            frames = packet.decode()
+        except av.error.ExitError as exc:
+            raise decode_error(exc) from None
+        except av.error.FFmpegError:
+            errors += 1
+            if errors > MAX_DECODE_ERRORS:
+                raise media_error(CORRUPT, "too many undecodable packets") from None
+            continue
+        yield packet.stream, frames
+
+
+def run_job(
+    job,
+    *,
+    what: str,
+    time_limit: float | None = None,
+    progress: Callable[[float, float], None] | None = None,
+    total: float = 0.0,
+) -> None:
+    """Drive ``job.run()`` (which yields seconds done) to ``job.close()``, calling
+    ``progress(done, total)`` about twice a second and raising MediaError("timeout") after
+    ``time_limit`` seconds of wall time; ``job.abort()`` on any failure."""
+    deadline = time.monotonic() + time_limit if time_limit else None
+    last_report = 0.0
+    try:
+        for done in job.run():
+            now = time.monotonic()
+            if deadline and now > deadline:
+                raise media_error(TIMEOUT, f"{what} exceeded {time_limit:g} s")
+            if progress and now - last_report >= PROGRESS_INTERVAL:
+                progress(min(done, total), total)
+                last_report = now
+        job.close()
+    except BaseException:
+        job.abort()
+        raise

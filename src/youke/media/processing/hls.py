@@ -21,7 +21,6 @@ import contextlib
 import json
 import os
 import shutil
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,19 +29,14 @@ import av
 from av.bitstream import BitStreamFilterContext
 
 from youke.media.processing import _pipeline
-from youke.media.processing.codecs import video_encoder
-from youke.media.processing.errors import CORRUPT, NO_ENCODER, TIMEOUT, media_error
-from youke.media.processing.rendition import AUDIO_BITRATE, CRF, MAX_BITS_PER_PIXEL_SECOND
+from youke.media.processing.errors import CORRUPT, media_error
 
 LADDER = (360, 720, 1080)
 SEGMENT_SECONDS = 4
 GOP_SECONDS = 2  # two keyframes per segment: segments cut exactly at 4 s
-PRESET = "veryfast"
 MASTER = "master.m3u8"
 VARIANT = "index.m3u8"
 INFO = "info.json"
-_MAX_DECODE_ERRORS = 50
-_PROGRESS_INTERVAL = 0.5
 
 ProgressCallback = Callable[[float, float], None]
 
@@ -78,7 +72,7 @@ def encode_rungs(
     *,
     progress: ProgressCallback | None = None,
     time_limit: float | None = None,
-    preset: str = PRESET,
+    preset: str = _pipeline.PRESET,
 ) -> list[Rung]:
     """Encode the given rungs from ``path`` in one decode pass into ``out_dir/<height>/``.
 
@@ -87,25 +81,15 @@ def encode_rungs(
     heights = sorted(set(heights))
     if not heights:
         return []
-    encoder = video_encoder("h264")
-    if encoder is None:
-        raise media_error(NO_ENCODER, "no H.264 encoder in this PyAV build")
+    encoder = _pipeline.h264_encoder()
     out_dir = Path(out_dir)
-    deadline = time.monotonic() + time_limit if time_limit else None
     with _pipeline.open_input(path) as source:
         job = _Ladder(source, out_dir, encoder, heights, preset)
-        last_report = 0.0
         try:
-            for done in job.run():
-                now = time.monotonic()
-                if deadline and now > deadline:
-                    raise media_error(TIMEOUT, f"HLS ladder exceeded {time_limit:g} s")
-                if progress and now - last_report >= _PROGRESS_INTERVAL:
-                    progress(min(done, job.total), job.total)
-                    last_report = now
-            job.close()
+            _pipeline.run_job(
+                job, what="HLS ladder", time_limit=time_limit, progress=progress, total=job.total
+            )
         except BaseException:
-            job.abort()
             for height in heights:
                 shutil.rmtree(out_dir / str(height), ignore_errors=True)
             raise
@@ -260,47 +244,25 @@ class _Output:
         self.vout = self.graph = self.aout = None
         self.last_pts = None
         if ladder.ain is not None:
-            self.aout = self.out.add_stream("aac", rate=ladder.audio_rate, layout=ladder.layout)
-            self.aout.bit_rate = AUDIO_BITRATE
+            self.aout = _pipeline.add_aac_stream(self.out, ladder.audio_rate, ladder.layout)
 
     def open_video(self, frame, rotation: int) -> None:
         vin = self.ladder.vin
-        width, height = _pipeline.output_size(vin, frame, rotation, max_height=self.height)
-        rate = vin.average_rate or vin.guessed_rate or 25
-        gop = max(1, round(float(rate) * GOP_SECONDS))
-        maxrate = int(width * height * MAX_BITS_PER_PIXEL_SECOND)
-        options = {"preset": self.ladder.preset}
-        if self.ladder.encoder == "libx264":
-            options.update(
-                {
-                    "crf": str(CRF),
-                    "maxrate": str(maxrate),
-                    "bufsize": str(maxrate * 2),
-                    "profile": "high",
-                    "level": "4.0",
-                    # Fixed GOP without scene-cut keyframes: every segment starts on one.
-                    "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0",
-                }
-            )
-        self.vout = self.out.add_stream(self.ladder.encoder, rate=rate, options=options)
-        self.vout.width, self.vout.height, self.vout.pix_fmt = width, height, "yuv420p"
-        self.vout.codec_context.time_base = vin.time_base
-        self.vout.time_base = vin.time_base
-        self.vout.codec_context.thread_type = "FRAME"
-        self.graph = _pipeline.picture_graph(
-            vin, rotation, (width, height), "yuv420p", deinterlace=True
+        size = _pipeline.output_size(vin, frame, rotation, max_height=self.height)
+        gop = max(1, round(float(_pipeline.frame_rate(vin)) * GOP_SECONDS))
+        x264 = {
+            "level": "4.0",
+            # Fixed GOP without scene-cut keyframes: every segment starts on one.
+            "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0",
+        }
+        self.vout = _pipeline.add_h264_stream(
+            self.out, vin, self.ladder.encoder, size, preset=self.ladder.preset, **x264
         )
+        self.graph = _pipeline.picture_graph(vin, rotation, size, "yuv420p", deinterlace=True)
 
     def video(self, frame) -> None:
-        if frame is not None:
-            self.graph.push(frame)
-        else:
-            self.graph.push(None)
-        for picture in _pipeline.drain(self.graph):
-            if picture.pts is None or (self.last_pts is not None and picture.pts <= self.last_pts):
-                continue  # broken timestamps: drop rather than abort the encoder
-            self.last_pts = picture.pts
-            self.out.mux(self.vout.encode(_pipeline.unforced(picture)))
+        self.graph.push(frame)
+        self.last_pts = _pipeline.encode_pictures(self.graph, self.vout, self.out, self.last_pts)
 
     def audio(self, chunk) -> None:
         self.out.mux(self.aout.encode(chunk))
@@ -323,27 +285,14 @@ class _Ladder:
         self.preset = preset
         self.out_dir = out_dir
         self.encoder = encoder
-        self.vin = _pipeline.video_stream(source)
-        self.vin.thread_type = "AUTO"
-        audios = list(source.streams.audio)
-        self.ain = audios[0] if audios and audios[0].codec_context is not None else None
+        self.vin, self.ain = _pipeline.input_streams(source)
         self.total = _pipeline.duration_of(source, self.vin)
-        self.start = (
-            float(self.vin.start_time * self.vin.time_base)
-            if self.vin.start_time is not None and self.vin.time_base
-            else 0.0
-        )
+        self.start = _pipeline.start_seconds(self.vin)
         self.done = 0.0
-        self.errors = 0
         self.resampler = None
         if self.ain is not None:
-            rate = self.ain.codec_context.sample_rate
-            self.audio_rate = rate if rate in (44_100, 48_000) else 48_000
-            channels = self.ain.codec_context.layout.nb_channels
-            self.layout = "mono" if channels == 1 else "stereo"
-            self.resampler = av.AudioResampler(
-                format="fltp", layout=self.layout, rate=self.audio_rate, frame_size=1024
-            )
+            self.audio_rate, self.layout = _pipeline.audio_format(self.ain)
+            self.resampler = _pipeline.aac_resampler(self.audio_rate, self.layout)
         self.outputs = [_Output(self, h) for h in heights]
         self.opened = False
         self.held_audio: list = []
@@ -372,18 +321,9 @@ class _Ladder:
 
     def run(self):
         streams = [self.vin] + ([self.ain] if self.ain is not None else [])
-        for packet in self.source.demux(*streams):
-            try:
-                frames = packet.decode()
-            except av.error.ExitError as exc:
-                raise _pipeline.decode_error(exc) from None
-            except av.error.FFmpegError:
-                self.errors += 1
-                if self.errors > _MAX_DECODE_ERRORS:
-                    raise media_error(CORRUPT, "too many undecodable packets") from None
-                continue
+        for stream, frames in _pipeline.decoded_packets(self.source, streams):
             for frame in frames:
-                if packet.stream is self.vin:
+                if stream is self.vin:
                     self._video(frame)
                     if frame.time is not None:
                         self.done = max(self.done, frame.time - self.start)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import av
 
+from youke.media.processing import _pipeline
 from youke.media.processing.codecs import MUXERS, audio_encoder, video_encoder
 
 _ISO_FTYP = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41"  # a real 32-byte ftyp box
@@ -120,7 +121,7 @@ def make_video(
                 break
             frame.pts = index
             frame.time_base = 1 / rate
-            out.mux(vs.encode(frame))
+            out.mux(vs.encode(_pipeline.unforced(frame)))
             # Interleave: keep the audio up to the picture so the muxer never buffers much.
             while audio_frames is not None:
                 if pending_audio is None:
