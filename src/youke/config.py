@@ -119,6 +119,15 @@ SPEC: tuple[Setting, ...] = (
     ),
     Setting("DEBUG", "YOUKE_DEBUG", False, _bool, "Django debug mode; never in production"),
     Setting(
+        "PDF_FONT",
+        "YOUKE_PDF_FONT",
+        "",
+        str,
+        "TrueType (.ttf/.ttc) Chinese font embedded in generated PDFs, optionally "
+        "'path#index' for a collection; default: the first of WenQuanYi Zen Hei or AR PL "
+        "UMing found (Debian: apt-get install fonts-wqy-zenhei)",
+    ),
+    Setting(
         "SITE_URL",
         "YOUKE_SITE_URL",
         "",
