@@ -56,6 +56,17 @@ def site(transactional_db, live_server, province) -> Site:
     return Site(url=live_server.url, province=province)
 
 
+def _is_cancelled_by_the_page(url: str, failure: str) -> bool:
+    """An abort the page itself chose; a server failure still shows as an HTTP status."""
+    if "ERR_ABORTED" not in failure:
+        return False
+    # The pre-check reads a video's metadata from an object URL and then revokes it.
+    # Chromium's PDF viewer (an inline PDF beside the player) loads from its own extension
+    # and leaving the page aborts that load. hls.js cancels a playlist or segment load when
+    # it switches rendition or the page is left.
+    return url.startswith(("blob:", "chrome-extension://", "chrome://")) or "/hls/" in url
+
+
 @pytest.fixture
 def page(browser, site: Site) -> Iterator:
     """A page in a new zh-CN context; failed requests and JS errors land in site.problems."""
@@ -75,15 +86,7 @@ def page(browser, site: Site) -> Iterator:
         "requestfailed",
         lambda req: (
             not _is_favicon(req.url)
-            # The pre-check reads a video's metadata from an object URL and then revokes it;
-            # Chromium reports the rest of that local read as aborted. Not a network failure.
-            and not (req.url.startswith("blob:") and "ERR_ABORTED" in (req.failure or ""))
-            # Chromium's built-in PDF viewer (an inline PDF beside the player) loads from its
-            # own extension; leaving the page aborts that load. Not a request of ours.
-            and not (
-                req.url.startswith(("chrome-extension://", "chrome://"))
-                and "ERR_ABORTED" in (req.failure or "")
-            )
+            and not _is_cancelled_by_the_page(req.url, req.failure or "")
             and site.problems.append(f"request failed: {req.url} {req.failure}")
         ),
     )
