@@ -6,9 +6,7 @@ admins reach a round through the unit it belongs to (``rounds_visible_to``/``acc
 
 from __future__ import annotations
 
-import statistics
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
@@ -29,14 +27,17 @@ from youke.orgs.models import Person, Unit
 from youke.selection.domain import checklist
 from youke.selection.domain.blind import prepare_blind_copies
 from youke.selection.domain.metadata import metadata_leaks
+from youke.selection.domain.review_results import EntryResult, ExpertResult, round_results
+from youke.selection.domain.review_summary import after_submit, create_summaries
 from youke.selection.enums import (
     ROUND_TRANSITIONS,
     AssignmentState,
     EntryState,
-    RankingMethod,
     RoundState,
 )
 from youke.selection.models import Assignment, LevelEntry, ReviewRound, Score
+
+__all__ = ["EntryResult", "ExpertResult", "round_results"]  # read from review_results
 from youke.submissions.domain import blind_copies
 from youke.submissions.models import CoAuthor, Material
 
@@ -201,6 +202,7 @@ def set_round_state(actor: Actor, review_round: ReviewRound, new_state: str) -> 
             if not entry_ids:
                 raise ValidationError(_("该级别还没有待评审的作品：请等下级推荐作品后再开始评审。"))
             locked.entries.set(entry_ids)
+            create_summaries(locked, entry_ids)
             prepare_blind_copies(locked, entry_ids)
         locked.state = new_state
         locked.save(update_fields=["state"])
@@ -314,6 +316,8 @@ def save_scores(
             ]
         )
         confirmed = checklist.save(locked, items, answers)
+        if submit:
+            after_submit(review_round, locked)
         record(
             actor,
             AuditAction.UPDATE,
@@ -330,116 +334,6 @@ def save_scores(
             reason=locked.veto_reason,
         )
     return locked
-
-
-# --- aggregation ---------------------------------------------------------------------------
-
-
-@dataclass
-class EntryResult:
-    entry: LevelEntry
-    totals: list[int] = field(default_factory=list)
-    mean: float | None = None
-    trimmed_mean: float | None = None
-    zscore: float | None = None
-    spread: int | None = None
-    disagreement: bool = False
-    veto: bool = False
-    rank: int | None = None
-
-    @property
-    def reviews(self) -> int:
-        return len(self.totals)
-
-
-@dataclass
-class ExpertResult:
-    expert: Person
-    count: int
-    mean: float | None
-    stdev: float | None
-    # Mean of (this expert's total − the panel mean of the same entry): > 0 lenient, < 0 severe.
-    deviation: float | None
-
-
-def _mean(values: list[float]) -> float | None:
-    return statistics.fmean(values) if values else None
-
-
-def _trimmed(values: list[int]) -> float | None:
-    if len(values) < 4:
-        return _mean(values)
-    return statistics.fmean(sorted(values)[1:-1])
-
-
-def round_results(review_round: ReviewRound) -> tuple[list[EntryResult], list[ExpertResult]]:
-    """Submitted reviews only; vetoed entries are excluded from the ranking (listed last)."""
-    entries = list(
-        review_round.entries.select_related(
-            "submission__category", "submission__node", "submission__unit", "submission__teacher"
-        ).order_by("id")
-    )
-    rows = list(
-        Assignment.objects.filter(round=review_round, state=AssignmentState.SUBMITTED)
-        .select_related("expert")
-        .order_by("id")
-    )
-    by_expert: dict[int, list[Assignment]] = defaultdict(list)
-    for row in rows:
-        by_expert[row.expert_id].append(row)
-    z_of: dict[int, float] = {}
-    for own in by_expert.values():
-        totals = [a.total for a in own]
-        mu = statistics.fmean(totals)
-        sd = statistics.pstdev(totals)
-        for a in own:
-            # One score or identical scores carry no information about leniency: count as 0.
-            z_of[a.pk] = (a.total - mu) / sd if sd else 0.0
-    results = {e.pk: EntryResult(entry=e) for e in entries}
-    zs: dict[int, list[float]] = defaultdict(list)
-    for row in rows:
-        result = results.get(row.entry_id)
-        if result is None:
-            continue
-        result.totals.append(row.total)
-        result.veto = result.veto or row.veto
-        zs[row.entry_id].append(z_of[row.pk])
-    for result in results.values():
-        if not result.totals:
-            continue
-        result.mean = _mean(result.totals)
-        result.trimmed_mean = _trimmed(result.totals)
-        result.zscore = _mean(zs[result.entry.pk])
-        result.spread = max(result.totals) - min(result.totals)
-        result.disagreement = result.spread > review_round.disagreement_threshold
-    key = {
-        RankingMethod.MEAN: "mean",
-        RankingMethod.TRIMMED_MEAN: "trimmed_mean",
-        RankingMethod.ZSCORE: "zscore",
-    }[review_round.ranking_method]
-    ranked = sorted(
-        (r for r in results.values() if r.totals and not r.veto),
-        key=lambda r: (-getattr(r, key), r.entry.pk),
-    )
-    for index, result in enumerate(ranked, start=1):
-        result.rank = index
-    unscored = [r for r in results.values() if not r.totals]
-    vetoed = [r for r in results.values() if r.totals and r.veto]
-    experts = []
-    for own in by_expert.values():
-        totals = [a.total for a in own]
-        deviations = [a.total - results[a.entry_id].mean for a in own if a.entry_id in results]
-        experts.append(
-            ExpertResult(
-                expert=own[0].expert,
-                count=len(totals),
-                mean=_mean(totals),
-                stdev=statistics.pstdev(totals),
-                deviation=_mean(deviations),
-            )
-        )
-    experts.sort(key=lambda e: e.expert.pk)
-    return ranked + unscored + vetoed, experts
 
 
 # --- what an expert may see ----------------------------------------------------------------

@@ -12,6 +12,7 @@ from .review import (
     RoundExpert,
     Score,
 )
+from .review_summary import EntryReviewSummary, ExpertRoundStats
 from .screening import ScreeningRecord
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "Award",
     "ChecklistConfirmation",
     "Conflict",
+    "EntryReviewSummary",
+    "ExpertRoundStats",
     "FilmingRequest",
     "LevelEntry",
     "LevelList",

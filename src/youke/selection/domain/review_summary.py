@@ -1,0 +1,261 @@
+"""Review aggregates kept current on submit: one summary per entry of a round, one stats row
+per expert of a round, and the ranking (R15 vetoes excluded) that reads them.
+
+Only submitted reviews count. Submitting a review (``review.save_scores``) calls
+``after_submit`` in the same transaction with the round row locked, so concurrent submits in
+one round are applied one after another. ``rebuild_round`` recomputes everything from the
+submitted assignments (management command ``rebuild_review_summaries``); readers call
+``ensure_current`` first, which rebuilds a round whose summaries do not match its reviews
+(rounds scored before the summaries existed, or reviews written in bulk).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Count, Sum
+
+from youke.selection.enums import AssignmentState, RankingMethod
+from youke.selection.models import Assignment, EntryReviewSummary, ExpertRoundStats, ReviewRound
+
+RANK_KEY = {
+    RankingMethod.MEAN: "mean",
+    RankingMethod.TRIMMED_MEAN: "trimmed_mean",
+    RankingMethod.ZSCORE: "zscore",
+}
+ENTRY_FIGURES = ["reviews", "mean", "trimmed_mean", "low", "high", "spread", "disagreement", "veto"]
+EXPERT_FIGURES = ["count", "mean", "stdev", "deviation"]
+
+
+def trimmed_mean(values: list[int]) -> float | None:
+    """Mean without the highest and the lowest score once there are at least 4."""
+    if not values:
+        return None
+    if len(values) < 4:
+        return statistics.fmean(values)
+    return statistics.fmean(sorted(values)[1:-1])
+
+
+def entry_figures(totals: list[int], vetoes: list[bool], threshold: int) -> dict:
+    if not totals:
+        return {
+            "reviews": 0,
+            "mean": None,
+            "trimmed_mean": None,
+            "low": None,
+            "high": None,
+            "spread": None,
+            "disagreement": False,
+            "veto": False,
+        }
+    low, high = min(totals), max(totals)
+    return {
+        "reviews": len(totals),
+        "mean": statistics.fmean(totals),
+        "trimmed_mean": trimmed_mean(totals),
+        "low": low,
+        "high": high,
+        "spread": high - low,
+        "disagreement": high - low > threshold,
+        "veto": any(vetoes),
+    }
+
+
+def _submitted(review_round: ReviewRound):
+    return Assignment.objects.filter(round=review_round, state=AssignmentState.SUBMITTED)
+
+
+def _lock(review_round: ReviewRound) -> None:
+    list(ReviewRound.objects.select_for_update().filter(pk=review_round.pk).values_list("pk"))
+
+
+# --- writers -------------------------------------------------------------------------------
+
+
+def create_summaries(review_round: ReviewRound, entry_ids: Iterable[int]) -> None:
+    """Empty summaries for entries that have none (when the round opens)."""
+    have = set(
+        EntryReviewSummary.objects.filter(round=review_round).values_list("entry_id", flat=True)
+    )
+    EntryReviewSummary.objects.bulk_create(
+        [EntryReviewSummary(round=review_round, entry_id=pk) for pk in entry_ids if pk not in have],
+        batch_size=1000,
+    )
+
+
+def refresh_entries(review_round: ReviewRound, entry_ids: Iterable[int] | None = None) -> None:
+    """Recompute the figures of these entries (all of the round when None) from their
+    submitted reviews; the ranks are left to ``refresh_ranks``."""
+    summaries = EntryReviewSummary.objects.filter(round=review_round)
+    rows = _submitted(review_round)
+    if entry_ids is not None:
+        entry_ids = list(entry_ids)
+        summaries = summaries.filter(entry_id__in=entry_ids)
+        rows = rows.filter(entry_id__in=entry_ids)
+    totals: dict[int, list[int]] = defaultdict(list)
+    vetoes: dict[int, list[bool]] = defaultdict(list)
+    for entry_id, total, veto in rows.values_list("entry_id", "total", "veto").iterator():
+        totals[entry_id].append(total)
+        vetoes[entry_id].append(veto)
+    changed = []
+    threshold = review_round.disagreement_threshold
+    for summary in summaries.only("id", "entry_id", *ENTRY_FIGURES):
+        figures = entry_figures(totals[summary.entry_id], vetoes[summary.entry_id], threshold)
+        if any(getattr(summary, name) != value for name, value in figures.items()):
+            for name, value in figures.items():
+                setattr(summary, name, value)
+            changed.append(summary)
+    EntryReviewSummary.objects.bulk_update(changed, ENTRY_FIGURES, batch_size=500)
+
+
+def refresh_experts(review_round: ReviewRound, expert_ids: Iterable[int] | None = None) -> None:
+    """Recompute count, mean, standard deviation and leniency of these experts (all of the
+    round when None); reads the entries' panel means, so refresh the entries first."""
+    rows = _submitted(review_round)
+    if expert_ids is not None:
+        rows = rows.filter(expert_id__in=list(expert_ids))
+    panel = dict(
+        EntryReviewSummary.objects.filter(round=review_round, reviews__gt=0).values_list(
+            "entry_id", "mean"
+        )
+        if expert_ids is None
+        else EntryReviewSummary.objects.filter(
+            round=review_round, entry_id__in=rows.values("entry_id")
+        ).values_list("entry_id", "mean")
+    )
+    totals: dict[int, list[int]] = defaultdict(list)
+    deviations: dict[int, list[float]] = defaultdict(list)
+    for expert_id, entry_id, total in rows.values_list("expert_id", "entry_id", "total"):
+        totals[expert_id].append(total)
+        if panel.get(entry_id) is not None:
+            deviations[expert_id].append(total - panel[entry_id])
+    wanted = set(totals) if expert_ids is None else set(expert_ids)
+    existing = {s.expert_id: s for s in ExpertRoundStats.objects.filter(round=review_round)}
+    stale = [pk for pk in existing if pk not in totals and (expert_ids is None or pk in wanted)]
+    ExpertRoundStats.objects.filter(round=review_round, expert_id__in=stale).delete()
+    changed, created = [], []
+    for expert_id in wanted & set(totals):
+        own = totals[expert_id]
+        figures = {
+            "count": len(own),
+            "mean": statistics.fmean(own),
+            "stdev": statistics.pstdev(own),
+            "deviation": statistics.fmean(deviations[expert_id]) if deviations[expert_id] else None,
+        }
+        stats = existing.get(expert_id)
+        if stats is None:
+            created.append(ExpertRoundStats(round=review_round, expert_id=expert_id, **figures))
+        elif any(getattr(stats, name) != value for name, value in figures.items()):
+            for name, value in figures.items():
+                setattr(stats, name, value)
+            changed.append(stats)
+    ExpertRoundStats.objects.bulk_create(created)
+    ExpertRoundStats.objects.bulk_update(changed, EXPERT_FIGURES)
+
+
+# Table and column names are filled in from model metadata and RANK_KEY, never from input.
+ZSCORE_SQL = (
+    "UPDATE {summary} SET zscore = ("
+    " SELECT AVG(CASE WHEN st.stdev > 0 THEN (a.total - st.mean) / st.stdev ELSE 0.0 END)"
+    " FROM {assignment} a JOIN {stats} st"
+    " ON st.round_id = a.round_id AND st.expert_id = a.expert_id"
+    " WHERE a.round_id = {summary}.round_id AND a.entry_id = {summary}.entry_id"
+    " AND a.state = %s) WHERE round_id = %s"
+)
+ZSCORE_OF_EXPERT_SQL = (
+    " AND entry_id IN (SELECT entry_id FROM {assignment}"
+    " WHERE round_id = %s AND expert_id = %s AND state = %s)"
+)
+UNRANK_SQL = (
+    "UPDATE {summary} SET {rank} = NULL WHERE round_id = %s AND {rank} IS NOT NULL"
+    " AND (reviews = 0 OR veto)"
+)
+RANK_SQL = (
+    "UPDATE {summary} SET {rank} = ranked.position FROM ("
+    " SELECT id, ROW_NUMBER() OVER (ORDER BY {key} DESC, entry_id) AS position"
+    " FROM {summary} WHERE round_id = %s AND reviews > 0 AND NOT veto) AS ranked"
+    " WHERE {summary}.id = ranked.id"
+    " AND ({summary}.{rank} IS NULL OR {summary}.{rank} <> ranked.position)"
+)
+
+
+def _names(**extra: str) -> dict[str, str]:
+    quote = connection.ops.quote_name
+    names = {
+        "summary": quote(EntryReviewSummary._meta.db_table),
+        "assignment": quote(Assignment._meta.db_table),
+        "stats": quote(ExpertRoundStats._meta.db_table),
+        "rank": quote("rank"),
+    }
+    return names | {k: quote(v) for k, v in extra.items()}
+
+
+def refresh_zscores(review_round: ReviewRound, expert_id: int | None = None) -> None:
+    """Entry z-score = mean over its reviews of (total − expert mean) / expert SD, an SD of
+    0 counting as 0. One UPDATE; with ``expert_id`` only the entries that expert reviewed
+    (their z-scores move when the expert's mean or SD does)."""
+    submitted = AssignmentState.SUBMITTED.value
+    template, params = ZSCORE_SQL, [submitted, review_round.pk]
+    if expert_id is not None:
+        template += ZSCORE_OF_EXPERT_SQL
+        params += [review_round.pk, expert_id, submitted]
+    with connection.cursor() as cursor:
+        cursor.execute(template.format(**_names()), params)
+
+
+def refresh_ranks(review_round: ReviewRound) -> None:
+    """Rank 1… by the round's method (ties by entry id); no rank without reviews or with a
+    veto. Two UPDATEs that touch only the rows whose rank changes."""
+    names = _names(key=RANK_KEY[review_round.ranking_method])
+    with connection.cursor() as cursor:
+        cursor.execute(UNRANK_SQL.format(**names), [review_round.pk])
+        cursor.execute(RANK_SQL.format(**names), [review_round.pk])
+
+
+def after_submit(review_round: ReviewRound, assignment: Assignment) -> None:
+    """A review was submitted: its entry, the experts of that entry (their leniency reads
+    the entry's mean), the z-scores of the submitting expert's entries, and the ranks."""
+    _lock(review_round)
+    create_summaries(review_round, [assignment.entry_id])
+    refresh_entries(review_round, [assignment.entry_id])
+    panel = set(
+        _submitted(review_round)
+        .filter(entry_id=assignment.entry_id)
+        .values_list("expert_id", flat=True)
+    )
+    refresh_experts(review_round, panel | {assignment.expert_id})
+    refresh_zscores(review_round, assignment.expert_id)
+    refresh_ranks(review_round)
+
+
+def rebuild_round(review_round: ReviewRound) -> None:
+    """Recompute every figure of the round from its submitted reviews."""
+    with transaction.atomic():
+        _lock(review_round)
+        EntryReviewSummary.objects.filter(round=review_round).exclude(
+            entry__in=review_round.entries.all()
+        ).delete()
+        create_summaries(review_round, review_round.entries.values_list("id", flat=True))
+        refresh_entries(review_round)
+        refresh_experts(review_round)
+        refresh_zscores(review_round)
+        refresh_ranks(review_round)
+
+
+def is_current(review_round: ReviewRound) -> bool:
+    """Every entry of the round has a summary and the summaries count every submitted
+    review (two aggregate queries)."""
+    have = EntryReviewSummary.objects.filter(round=review_round).aggregate(
+        entries=Count("id"), reviews=Sum("reviews")
+    )
+    entries = review_round.entries.count()
+    reviews = _submitted(review_round).count()
+    return have["entries"] == entries and (have["reviews"] or 0) == reviews
+
+
+def ensure_current(review_round: ReviewRound) -> None:
+    if not is_current(review_round):
+        rebuild_round(review_round)

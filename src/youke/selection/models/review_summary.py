@@ -1,0 +1,69 @@
+"""Per-entry and per-expert figures of a review round, kept current as scores are submitted.
+
+They are derived data: ``selection.domain.review_summary`` is their only writer and can
+rebuild them from the submitted assignments at any time.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EntryReviewSummary(models.Model):
+    """What the results page, the ranking and the exports need of one entry of a round."""
+
+    round = models.ForeignKey(
+        "selection.ReviewRound", on_delete=models.CASCADE, related_name="entry_summaries"
+    )
+    entry = models.ForeignKey(
+        "selection.LevelEntry", on_delete=models.CASCADE, related_name="review_summaries"
+    )
+    reviews = models.PositiveSmallIntegerField(_("评审数"), default=0)
+    mean = models.FloatField(_("平均分"), null=True, blank=True)
+    trimmed_mean = models.FloatField(_("去极值平均分"), null=True, blank=True)
+    zscore = models.FloatField(_("标准分"), null=True, blank=True)
+    low = models.PositiveSmallIntegerField(_("最低分"), null=True, blank=True)
+    high = models.PositiveSmallIntegerField(_("最高分"), null=True, blank=True)
+    spread = models.PositiveSmallIntegerField(_("分差"), null=True, blank=True)
+    disagreement = models.BooleanField(_("分歧"), default=False)
+    veto = models.BooleanField(_("一票否决"), default=False)
+    # By the round's ranking method; null for entries without reviews and vetoed entries.
+    rank = models.PositiveIntegerField(_("名次"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("作品评审汇总")
+        verbose_name_plural = _("作品评审汇总")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "entry"], name="entry_summary_unique")
+        ]
+        indexes = [
+            models.Index(fields=["round", "rank", "entry"], name="entry_summary_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.entry_id}"
+
+
+class ExpertRoundStats(models.Model):
+    """One expert's submitted totals in a round: the inputs of the z-scores and the
+    leniency report."""
+
+    round = models.ForeignKey(
+        "selection.ReviewRound", on_delete=models.CASCADE, related_name="expert_stats"
+    )
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField(_("已评"), default=0)
+    mean = models.FloatField(_("平均分"), null=True, blank=True)
+    stdev = models.FloatField(_("标准差"), null=True, blank=True)
+    # Mean of (this expert's total − the panel mean of the same entry): > 0 lenient.
+    deviation = models.FloatField(_("与专家组平均的偏差"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("专家评分统计")
+        verbose_name_plural = _("专家评分统计")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "expert"], name="expert_stats_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.expert_id}"
