@@ -28,7 +28,7 @@ from youke.selection.domain import checklist
 from youke.selection.domain.blind import prepare_blind_copies
 from youke.selection.domain.metadata import metadata_leaks
 from youke.selection.domain.review_results import EntryResult, ExpertResult, round_results
-from youke.selection.domain.review_summary import after_submit, create_summaries
+from youke.selection.domain.review_summary import create_summaries, review_changed
 from youke.selection.enums import (
     ROUND_TRANSITIONS,
     AssignmentState,
@@ -317,7 +317,7 @@ def save_scores(
         )
         confirmed = checklist.save(locked, items, answers)
         if submit:
-            after_submit(review_round, locked)
+            review_changed(review_round, locked)
         record(
             actor,
             AuditAction.UPDATE,
@@ -332,6 +332,40 @@ def save_scores(
                 "checklist": confirmed,
             },
             reason=locked.veto_reason,
+        )
+    return locked
+
+
+def reopen_review(actor: Actor, assignment: Assignment, reason: str) -> Assignment:
+    """The round's unit sends a submitted review back to its expert for correction; it
+    leaves the results until it is submitted again."""
+    with transaction.atomic():
+        locked = (
+            Assignment.objects.select_for_update().select_related("round").get(pk=assignment.pk)
+        )
+        review_round = locked.round
+        _require_admin(actor, review_round.unit)
+        errors = []
+        if review_round.state != RoundState.OPEN:
+            errors.append(_("评审轮次未在进行中，不能退回评分：请先重新开始评审。"))
+        if locked.state != AssignmentState.SUBMITTED:
+            errors.append(_("该评分尚未提交，无需退回：专家可直接修改。"))
+        if not reason.strip():
+            errors.append(_("请填写退回理由：说明需要专家更正什么。"))
+        if errors:
+            raise ValidationError(errors)
+        locked.state = AssignmentState.DRAFT
+        locked.submitted_at = None
+        locked.save(update_fields=["state", "submitted_at", "updated_at"])
+        review_changed(review_round, locked)
+        record(
+            actor,
+            AuditAction.UPDATE,
+            locked,
+            unit=review_round.unit,
+            before={"state": AssignmentState.SUBMITTED},
+            after={"state": AssignmentState.DRAFT},
+            reason=reason.strip(),
         )
     return locked
 

@@ -1,8 +1,8 @@
 """Review aggregates kept current on submit: one summary per entry of a round, one stats row
 per expert of a round, and the ranking (R15 vetoes excluded) that reads them.
 
-Only submitted reviews count. Submitting a review (``review.save_scores``) calls
-``after_submit`` in the same transaction with the round row locked, so concurrent submits in
+Only submitted reviews count. Submitting a review (``review.save_scores``) or reopening it
+(``review.reopen_review``) calls ``review_changed`` in the same transaction with the round row locked, so concurrent submits in
 one round are applied one after another. ``rebuild_round`` recomputes everything from the
 submitted assignments (management command ``rebuild_review_summaries``); readers call
 ``ensure_current`` first, which rebuilds a round whose summaries do not match its reviews
@@ -166,8 +166,8 @@ ZSCORE_SQL = (
     " AND a.state = %s) WHERE round_id = %s"
 )
 ZSCORE_OF_EXPERT_SQL = (
-    " AND entry_id IN (SELECT entry_id FROM {assignment}"
-    " WHERE round_id = %s AND expert_id = %s AND state = %s)"
+    " AND (entry_id = %s OR entry_id IN (SELECT entry_id FROM {assignment}"
+    " WHERE round_id = %s AND expert_id = %s AND state = %s))"
 )
 UNRANK_SQL = (
     "UPDATE {summary} SET {rank} = NULL WHERE round_id = %s AND {rank} IS NOT NULL"
@@ -193,15 +193,15 @@ def _names(**extra: str) -> dict[str, str]:
     return names | {k: quote(v) for k, v in extra.items()}
 
 
-def refresh_zscores(review_round: ReviewRound, expert_id: int | None = None) -> None:
+def refresh_zscores(review_round: ReviewRound, assignment: Assignment | None = None) -> None:
     """Entry z-score = mean over its reviews of (total − expert mean) / expert SD, an SD of
-    0 counting as 0. One UPDATE; with ``expert_id`` only the entries that expert reviewed
-    (their z-scores move when the expert's mean or SD does)."""
+    0 counting as 0. One UPDATE; after a change to ``assignment`` only its entry and the
+    entries its expert reviewed (their z-scores move with the expert's mean and SD)."""
     submitted = AssignmentState.SUBMITTED.value
     template, params = ZSCORE_SQL, [submitted, review_round.pk]
-    if expert_id is not None:
+    if assignment is not None:
         template += ZSCORE_OF_EXPERT_SQL
-        params += [review_round.pk, expert_id, submitted]
+        params += [assignment.entry_id, review_round.pk, assignment.expert_id, submitted]
     with connection.cursor() as cursor:
         cursor.execute(template.format(**_names()), params)
 
@@ -215,8 +215,8 @@ def refresh_ranks(review_round: ReviewRound) -> None:
         cursor.execute(RANK_SQL.format(**names), [review_round.pk])
 
 
-def after_submit(review_round: ReviewRound, assignment: Assignment) -> None:
-    """A review was submitted: its entry, the experts of that entry (their leniency reads
+def review_changed(review_round: ReviewRound, assignment: Assignment) -> None:
+    """A review was submitted or reopened: its entry, the experts of that entry (their leniency reads
     the entry's mean), the z-scores of the submitting expert's entries, and the ranks."""
     _lock(review_round)
     create_summaries(review_round, [assignment.entry_id])
@@ -226,8 +226,8 @@ def after_submit(review_round: ReviewRound, assignment: Assignment) -> None:
         .filter(entry_id=assignment.entry_id)
         .values_list("expert_id", flat=True)
     )
-    refresh_experts(review_round, panel | {assignment.expert_id})
-    refresh_zscores(review_round, assignment.expert_id)
+    refresh_experts(review_round, panel | {assignment.expert_id})  # also when it left
+    refresh_zscores(review_round, assignment)
     refresh_ranks(review_round)
 
 
