@@ -2,6 +2,7 @@ from django.urls import path
 
 from youke.manage.views import reviews as views
 from youke.manage.views import reviews_admin as admin_views
+from youke.manage.views import reviews_results as result_views
 from youke.manage.views import reviews_subjects as subject_views
 
 app_name = "manage_reviews"
@@ -16,7 +17,12 @@ urlpatterns = [
     path("rounds/", admin_views.round_list, name="rounds"),
     path("rounds/by-subject/", subject_views.subject_rounds_page, name="by_subject"),
     path("rounds/<int:round_id>/", admin_views.round_detail, name="round"),
-    path("rounds/<int:round_id>/results/", admin_views.round_results, name="results"),
+    path("rounds/<int:round_id>/results/", result_views.round_results, name="results"),
+    path(
+        "rounds/<int:round_id>/results/export/",
+        result_views.results_export,
+        name="results_export",
+    ),
 ]
 
 from youke.manage.views import reviews_actions as action_views  # noqa: E402

@@ -19,7 +19,7 @@ from youke.manage.views.common import admin_required, scope_roots
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Person, Unit
 from youke.selection.domain import assignment as assignment_domain
-from youke.selection.domain import blind, checklist, picker, review
+from youke.selection.domain import blind, picker, review
 from youke.selection.enums import AssignmentState, RoundState
 from youke.selection.models import Assignment, ReviewRound, RoundExpert
 
@@ -163,22 +163,5 @@ def round_detail(request, round_id):
             "candidates": candidates,
             "blind_reports": blind_reports,
             "report": report,
-        },
-    )
-
-
-@admin_required
-def round_results(request, round_id):
-    review_round = review.access_round(request.user, round_id)
-    results, experts = review.round_results(review_round)
-    tallies = checklist.round_tallies(review_round)
-    return render(
-        request,
-        "manage/review_results.html",
-        {
-            "round": review_round,
-            "results": results,
-            "rows": [(r, tallies.get(r.entry.pk, [])) for r in results],
-            "experts": experts,
         },
     )

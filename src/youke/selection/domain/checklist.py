@@ -92,6 +92,11 @@ def round_tallies(review_round: ReviewRound) -> dict[int, list[ItemTally]]:
     return _tallies(Q(assignment__round=review_round))
 
 
+def round_entry_tallies(review_round: ReviewRound, entry_ids) -> dict[int, list[ItemTally]]:
+    """``round_tallies`` for a few entries of the round (one page of results)."""
+    return _tallies(Q(assignment__round=review_round, assignment__entry_id__in=list(entry_ids)))
+
+
 def entry_tallies(entry_ids) -> dict[int, list[ItemTally]]:
     """The same per entry over every round that reviewed it (for the package's path)."""
     return _tallies(Q(assignment__entry_id__in=list(entry_ids)))
