@@ -167,3 +167,43 @@ def test_export_has_every_review_in_result_order(client, province, campaign, les
     assert rows[1][5] == round(means[order[0]], 2)
     # The last entry has no reviews, so no rows.
     assert {r[2] for r in rows[1:]} == {"作品0000", "作品0001", "作品0002"}
+
+
+def queue(client, **params):
+    return client.get(reverse("manage_reviews:queue"), params)
+
+
+def test_expert_queue_paged_filtered_and_flat(client, province, campaign, lessons, catalog):
+    review_round, entries = scored_round(province, campaign, lessons, catalog, 10)
+    reviewer = Assignment.objects.filter(round=review_round).first().expert
+    # 专家0: seven of ten submitted, two drafts, one not started.
+    Assignment.objects.filter(round=review_round, expert=reviewer, entry__in=entries[:2]).update(
+        state=AssignmentState.DRAFT, submitted_at=None
+    )
+    Assignment.objects.create(round=review_round, entry=entries[-1], expert=reviewer)
+    client.force_login(reviewer)
+    response = queue(client)
+    assert len(response.context["assignments"]) == 10
+    assert [(p["done"], p["total"]) for p in response.context["progress"]] == [(7, 10)]
+    drafts = queue(client, state="draft").context["assignments"]
+    assert sorted(a["entry__submission__title"] for a in drafts) == ["作品0000", "作品0001"]
+    assert [a["state_label"] for a in drafts] == ["已暂存", "已暂存"]
+    found = queue(client, q="0009").context["assignments"]
+    assert [(a["entry__submission__title"], a["total_text"]) for a in found] == [("作品0009", "—")]
+    # Filters never widen the scope: another expert's assignments stay out.
+    other = Assignment.objects.exclude(expert=reviewer).first()
+    assert other.pk not in {
+        a["id"] for a in queue(client, round=review_round.pk).context["assignments"]
+    }
+    with CaptureQueriesContext(connection) as ctx:
+        queue(client, state="submitted")
+    few = len(ctx)
+    big, _ = scored_round(province, campaign, lessons, catalog, 1000, tag="乙")
+    lots = Assignment.objects.filter(round=big).order_by("id").first().expert
+    client.force_login(lots)
+    queue(client)  # warm the session
+    with CaptureQueriesContext(connection) as ctx:
+        response = queue(client, state="submitted")
+    assert len(response.context["assignments"]) == 50
+    assert response.context["page"].paginator.count == 999
+    assert len(ctx) == few

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from youke.core.actor import Actor
+from youke.manage.views.common import paginate
 from youke.orgs.domain.units import PermissionDenied
 from youke.portal.player import player_context
 from youke.selection.domain import checklist, review
@@ -25,26 +26,65 @@ from youke.selection.enums import AssignmentState, RoundState
 from youke.selection.models import Assignment, Score
 from youke.submissions.models import Material
 
+QUEUE_STATES = dict(AssignmentState.choices)
+
 
 @login_required
 def queue(request):
-    assignments = (
-        review.assignments_visible_to(request.user)
-        .filter(round__state=RoundState.OPEN)
-        .select_related("round", "entry__submission__category")
-        .order_by("round__deadline", "round_id", "id")
-    )
-    progress = (
-        review.assignments_visible_to(request.user)
-        .filter(round__state=RoundState.OPEN)
-        .values("round_id", "round__name", "round__deadline")
+    """The expert's open assignments, one page at a time, filtered by round and state; the
+    per-round progress counts every assignment whatever the filter."""
+    mine = review.assignments_visible_to(request.user).filter(round__state=RoundState.OPEN)
+    progress = list(
+        mine.values("round_id", "round__name", "round__deadline")
         .annotate(total=Count("id"), done=Count("id", filter=Q(state=AssignmentState.SUBMITTED)))
         .order_by("round__deadline", "round_id")
     )
+    rows = mine
+    round_id = request.GET.get("round", "")
+    if round_id.isdigit():
+        rows = rows.filter(round_id=int(round_id))
+    state = request.GET.get("state", "")
+    if state in QUEUE_STATES:
+        rows = rows.filter(state=state)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        rows = rows.filter(entry__submission__title__icontains=query)
+    page = paginate(
+        request,
+        rows.order_by("round__deadline", "round_id", "id").values(
+            "id",
+            "state",
+            "total",
+            "round__name",
+            "round__deadline",
+            "entry__submission__title",
+            "entry__submission__category__name",
+        ),
+    )
+    now = timezone.now()
+    assignments = [
+        {
+            **row,
+            "state_label": QUEUE_STATES.get(row["state"], row["state"]),
+            "total_text": "—" if row["total"] is None else row["total"],
+            "closed": row["round__deadline"] < now,
+        }
+        for row in page.object_list
+    ]
+    filters = {k: v for k, v in {"round": round_id, "state": state, "q": query}.items() if v}
     return render(
         request,
         "manage/review_queue.html",
-        {"assignments": assignments, "progress": progress, "now": timezone.now()},
+        {
+            "assignments": assignments,
+            "page": page,
+            "progress": progress,
+            "states": QUEUE_STATES,
+            "filters": filters,
+            "round_filter": round_id,
+            "state_filter": state,
+            "query": query,
+        },
     )
 
 
