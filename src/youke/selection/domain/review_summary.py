@@ -26,8 +26,6 @@ RANK_KEY = {
     RankingMethod.TRIMMED_MEAN: "trimmed_mean",
     RankingMethod.ZSCORE: "zscore",
 }
-ENTRY_FIGURES = ["reviews", "mean", "trimmed_mean", "low", "high", "spread", "disagreement", "veto"]
-EXPERT_FIGURES = ["count", "mean", "stdev", "deviation"]
 
 
 def trimmed_mean(values: list[int]) -> float | None:
@@ -86,29 +84,50 @@ def create_summaries(review_round: ReviewRound, entry_ids: Iterable[int]) -> Non
     )
 
 
-def refresh_entries(review_round: ReviewRound, entry_ids: Iterable[int] | None = None) -> None:
-    """Recompute the figures of these entries (all of the round when None) from their
-    submitted reviews; the ranks are left to ``refresh_ranks``."""
-    summaries = EntryReviewSummary.objects.filter(round=review_round)
-    rows = _submitted(review_round)
-    if entry_ids is not None:
-        entry_ids = list(entry_ids)
-        summaries = summaries.filter(entry_id__in=entry_ids)
-        rows = rows.filter(entry_id__in=entry_ids)
+def _entry_totals(rows) -> tuple[dict, dict]:
     totals: dict[int, list[int]] = defaultdict(list)
     vetoes: dict[int, list[bool]] = defaultdict(list)
     for entry_id, total, veto in rows.values_list("entry_id", "total", "veto").iterator():
         totals[entry_id].append(total)
         vetoes[entry_id].append(veto)
-    changed = []
+    return totals, vetoes
+
+
+def refresh_entry(review_round: ReviewRound, entry_id: int) -> None:
+    """Recompute one entry's figures from its submitted reviews (ranks: ``refresh_ranks``)."""
+    totals, vetoes = _entry_totals(_submitted(review_round).filter(entry_id=entry_id))
+    figures = entry_figures(totals[entry_id], vetoes[entry_id], review_round.disagreement_threshold)
+    EntryReviewSummary.objects.update_or_create(
+        round=review_round, entry_id=entry_id, defaults=figures
+    )
+
+
+def _replace_entries(review_round: ReviewRound) -> None:
+    """Every entry summary of the round written afresh (insert, not a bulk UPDATE: Django
+    compiles one CASE per row and field, which took seconds for a few thousand rows)."""
+    totals, vetoes = _entry_totals(_submitted(review_round))
     threshold = review_round.disagreement_threshold
-    for summary in summaries.only("id", "entry_id", *ENTRY_FIGURES):
-        figures = entry_figures(totals[summary.entry_id], vetoes[summary.entry_id], threshold)
-        if any(getattr(summary, name) != value for name, value in figures.items()):
-            for name, value in figures.items():
-                setattr(summary, name, value)
-            changed.append(summary)
-    EntryReviewSummary.objects.bulk_update(changed, ENTRY_FIGURES, batch_size=500)
+    EntryReviewSummary.objects.filter(round=review_round).delete()
+    EntryReviewSummary.objects.bulk_create(
+        [
+            EntryReviewSummary(
+                round=review_round,
+                entry_id=pk,
+                **entry_figures(totals[pk], vetoes[pk], threshold),
+            )
+            for pk in review_round.entries.order_by("id").values_list("id", flat=True).iterator()
+        ],
+        batch_size=2000,
+    )
+
+
+def _expert_figures(totals: list[int], deviations: list[float]) -> dict:
+    return {
+        "count": len(totals),
+        "mean": statistics.fmean(totals),
+        "stdev": statistics.pstdev(totals),
+        "deviation": statistics.fmean(deviations) if deviations else None,
+    }
 
 
 def refresh_experts(review_round: ReviewRound, expert_ids: Iterable[int] | None = None) -> None:
@@ -116,44 +135,37 @@ def refresh_experts(review_round: ReviewRound, expert_ids: Iterable[int] | None 
     round when None); reads the entries' panel means, so refresh the entries first."""
     rows = _submitted(review_round)
     if expert_ids is not None:
-        rows = rows.filter(expert_id__in=list(expert_ids))
+        expert_ids = set(expert_ids)
+        rows = rows.filter(expert_id__in=expert_ids)
     panel = dict(
-        EntryReviewSummary.objects.filter(round=review_round, reviews__gt=0).values_list(
-            "entry_id", "mean"
-        )
-        if expert_ids is None
-        else EntryReviewSummary.objects.filter(
+        EntryReviewSummary.objects.filter(
             round=review_round, entry_id__in=rows.values("entry_id")
         ).values_list("entry_id", "mean")
     )
     totals: dict[int, list[int]] = defaultdict(list)
     deviations: dict[int, list[float]] = defaultdict(list)
-    for expert_id, entry_id, total in rows.values_list("expert_id", "entry_id", "total"):
+    for expert_id, entry_id, total in rows.values_list("expert_id", "entry_id", "total").iterator():
         totals[expert_id].append(total)
         if panel.get(entry_id) is not None:
             deviations[expert_id].append(total - panel[entry_id])
-    wanted = set(totals) if expert_ids is None else set(expert_ids)
-    existing = {s.expert_id: s for s in ExpertRoundStats.objects.filter(round=review_round)}
-    stale = [pk for pk in existing if pk not in totals and (expert_ids is None or pk in wanted)]
-    ExpertRoundStats.objects.filter(round=review_round, expert_id__in=stale).delete()
-    changed, created = [], []
-    for expert_id in wanted & set(totals):
-        own = totals[expert_id]
-        figures = {
-            "count": len(own),
-            "mean": statistics.fmean(own),
-            "stdev": statistics.pstdev(own),
-            "deviation": statistics.fmean(deviations[expert_id]) if deviations[expert_id] else None,
-        }
-        stats = existing.get(expert_id)
-        if stats is None:
-            created.append(ExpertRoundStats(round=review_round, expert_id=expert_id, **figures))
-        elif any(getattr(stats, name) != value for name, value in figures.items()):
-            for name, value in figures.items():
-                setattr(stats, name, value)
-            changed.append(stats)
-    ExpertRoundStats.objects.bulk_create(created)
-    ExpertRoundStats.objects.bulk_update(changed, EXPERT_FIGURES)
+    stats = ExpertRoundStats.objects.filter(round=review_round)
+    if expert_ids is None:
+        stats.delete()
+        ExpertRoundStats.objects.bulk_create(
+            [
+                ExpertRoundStats(
+                    round=review_round, expert_id=pk, **_expert_figures(own, deviations[pk])
+                )
+                for pk, own in totals.items()
+            ]
+        )
+        return
+    # An expert whose last review was reopened has no figures left.
+    stats.filter(expert_id__in=expert_ids - set(totals)).delete()
+    for pk, own in totals.items():
+        ExpertRoundStats.objects.update_or_create(
+            round=review_round, expert_id=pk, defaults=_expert_figures(own, deviations[pk])
+        )
 
 
 # Table and column names are filled in from model metadata and RANK_KEY, never from input.
@@ -219,8 +231,7 @@ def review_changed(review_round: ReviewRound, assignment: Assignment) -> None:
     """A review was submitted or reopened: its entry, the experts of that entry (their leniency reads
     the entry's mean), the z-scores of the submitting expert's entries, and the ranks."""
     _lock(review_round)
-    create_summaries(review_round, [assignment.entry_id])
-    refresh_entries(review_round, [assignment.entry_id])
+    refresh_entry(review_round, assignment.entry_id)
     panel = set(
         _submitted(review_round)
         .filter(entry_id=assignment.entry_id)
@@ -235,11 +246,7 @@ def rebuild_round(review_round: ReviewRound) -> None:
     """Recompute every figure of the round from its submitted reviews."""
     with transaction.atomic():
         _lock(review_round)
-        EntryReviewSummary.objects.filter(round=review_round).exclude(
-            entry__in=review_round.entries.all()
-        ).delete()
-        create_summaries(review_round, review_round.entries.values_list("id", flat=True))
-        refresh_entries(review_round)
+        _replace_entries(review_round)
         refresh_experts(review_round)
         refresh_zscores(review_round)
         refresh_ranks(review_round)
