@@ -240,7 +240,9 @@ def timed_get(client, url: str, requests: int, check) -> dict:
 
 
 def rows_in(response) -> str:
-    return f"{response.content.decode().count('<tr>') - 1} rows"
+    """Rows of the page's first table body (results or queue), checked against the page."""
+    body = response.content.decode().split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return f"{body.count('<tr>')} rows"
 
 
 def measure(args, meta: dict) -> dict:
@@ -302,7 +304,10 @@ def measure(args, meta: dict) -> dict:
 
     # One submit on the big round: what keeping the aggregates current costs per review.
     entry_id = (
-        review_round.entries.exclude(assignments__expert=expert).order_by("id").values("id")[:1]
+        review_round.entries.exclude(assignments__expert=expert)
+        .order_by("id")
+        .values_list("id", flat=True)
+        .first()
     )
     extra = Assignment.objects.create(
         round=review_round, entry_id=entry_id, expert=expert, state=AssignmentState.ASSIGNED

@@ -207,3 +207,21 @@ def test_expert_queue_paged_filtered_and_flat(client, province, campaign, lesson
     assert len(response.context["assignments"]) == 50
     assert response.context["page"].paginator.count == 999
     assert len(ctx) == few
+
+
+def test_results_api_whole_and_paged(client, province, campaign, lessons, catalog):
+    review_round, _entries = scored_round(province, campaign, lessons, catalog, 10)
+    client.force_login(province.city_admin)
+    url = f"/api/v1/reviews/rounds/{review_round.pk}/results"
+    whole = client.get(url).json()
+    assert (whole["count"], whole["page"], len(whole["entries"])) == (10, None, 10)
+    page = client.get(url, {"page": 1}).json()
+    assert page["entries"] == whole["entries"]
+    assert client.get(url, {"page": 2}).json()["entries"] == []
+    first = whole["entries"][0]
+    k = int(first["title"][2:])
+    assert sorted(first["totals"]) == sorted(total_of(k, i) for i in range(3))
+    assert first["rank"] == 1 and first["mean"] == pytest.approx(sum(first["totals"]) / 3)
+    assert [e["expert"]["full_name"] for e in whole["experts"]] == ["专家0", "专家1", "专家2"]
+    client.force_login(province.county_b_admin)
+    assert client.get(url).status_code == 404

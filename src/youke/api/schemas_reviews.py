@@ -263,6 +263,8 @@ class ExpertResultOut(Schema):
 
 class RoundResultsOut(Schema):
     ranking_method: str
+    count: int = Field(description=_lazy("本轮作品总数（分页时为全部页的合计）"))
+    page: int | None = Field(None, description=_lazy("当前页码；未指定 page 时返回全部作品"))
     entries: list[EntryResultOut]
     experts: list[ExpertResultOut]
 

@@ -38,7 +38,7 @@ from youke.campaigns.models import Level
 from youke.orgs.access import access_unit
 from youke.orgs.models import Person
 from youke.selection.domain import assignment as assignment_domain
-from youke.selection.domain import checklist, subject_rounds
+from youke.selection.domain import checklist, review_results, subject_rounds
 from youke.selection.domain import review as review_domain
 from youke.selection.enums import AssignmentState, RoundState
 from youke.selection.models import Assignment, ReviewRound, RoundExpert, Score
@@ -231,44 +231,60 @@ def auto_assign(request, round_id: int):
     return {"created": report.created, "problems": report.problems}
 
 
+RESULTS_PAGE_SIZE = 500
+
+
 @router.get(
     "/reviews/rounds/{round_id}/results",
     response={200: RoundResultsOut, 404: ErrorOut},
     operation_id="get_round_results",
 )
-def get_round_results(request, round_id: int):
-    """Ranking from submitted scores; vetoed entries are excluded and listed last."""
+def get_round_results(request, round_id: int, page: int | None = None):
+    """Ranking from submitted scores; vetoed entries are excluded and listed last.
+
+    Every entry of the round, or with ``page`` (1, 2, …) 500 entries per page in the same
+    order; ``count`` is the number of entries in the round either way."""
     review_round = review_domain.access_round(viewer(request), round_id)
-    entries, experts = review_domain.round_results(review_round)
+    rows = review_results.results_page(review_round)
+    count = review_results.round_totals(review_round)["entries"]
+    if page is None:
+        entries = review_results.with_totals(review_round, list(rows), every=True)
+    else:
+        start = (max(page, 1) - 1) * RESULTS_PAGE_SIZE
+        entries = review_results.with_totals(
+            review_round, list(rows[start : start + RESULTS_PAGE_SIZE])
+        )
     return {
         "ranking_method": review_round.ranking_method,
+        "count": count,
+        "page": page,
         "entries": [
             {
-                "entry_id": r.entry.pk,
-                "title": r.entry.submission.title,
-                "teacher_name": r.entry.submission.teacher.full_name,
-                "school": r.entry.submission.unit.name,
-                "totals": r.totals,
-                "reviews": r.reviews,
-                "mean": r.mean,
-                "trimmed_mean": r.trimmed_mean,
-                "zscore": r.zscore,
-                "spread": r.spread,
-                "disagreement": r.disagreement,
-                "veto": r.veto,
-                "rank": r.rank,
+                "entry_id": r["entry_id"],
+                "title": r["title"],
+                "teacher_name": r["teacher"],
+                "school": r["school"],
+                "totals": r["totals"],
+                "reviews": r["reviews"],
+                "mean": r["mean"],
+                "trimmed_mean": r["trimmed_mean"],
+                "zscore": r["zscore"],
+                "spread": r["spread"],
+                "disagreement": r["disagreement"],
+                "veto": r["veto"],
+                "rank": r["rank"],
             }
             for r in entries
         ],
         "experts": [
             {
-                "expert": e.expert,
-                "count": e.count,
-                "mean": e.mean,
-                "stdev": e.stdev,
-                "deviation": e.deviation,
+                "expert": {"id": e["expert_id"], "full_name": e["expert__full_name"]},
+                "count": e["count"],
+                "mean": e["mean"],
+                "stdev": e["stdev"],
+                "deviation": e["deviation"],
             }
-            for e in experts
+            for e in review_results.expert_rows(review_round)
         ],
     }
 

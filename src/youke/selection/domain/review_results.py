@@ -162,6 +162,20 @@ def results_page(
     return rows.order_by(*SORTS.get(sort, SORTS["rank"])).values(*ROW_FIELDS)
 
 
+def with_totals(review_round: ReviewRound, rows: list[dict], *, every: bool = False) -> list[dict]:
+    """``rows`` (from ``results_page``) with each entry's submitted totals in review order;
+    ``every`` when the rows are the whole round (no id list in the query)."""
+    reviews = Assignment.objects.filter(round=review_round, state=AssignmentState.SUBMITTED)
+    if not every:
+        reviews = reviews.filter(entry_id__in=[row["entry_id"] for row in rows])
+    totals: dict[int, list[int]] = defaultdict(list)
+    for entry_id, total in reviews.order_by("id").values_list("entry_id", "total").iterator():
+        totals[entry_id].append(total)
+    for row in rows:
+        row["totals"] = totals[row["entry_id"]]
+    return rows
+
+
 def round_totals(review_round: ReviewRound) -> dict:
     """Counts over the whole round, whatever page or filter is shown (one query)."""
     return EntryReviewSummary.objects.filter(round=review_round).aggregate(
