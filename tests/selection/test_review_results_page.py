@@ -225,3 +225,22 @@ def test_results_api_whole_and_paged(client, province, campaign, lessons, catalo
     assert [e["expert"]["full_name"] for e in whole["experts"]] == ["专家0", "专家1", "专家2"]
     client.force_login(province.county_b_admin)
     assert client.get(url).status_code == 404
+
+
+def test_admin_reopens_a_submitted_review(client, province, campaign, lessons, catalog):
+    review_round, entries = scored_round(province, campaign, lessons, catalog, 3)
+    done = Assignment.objects.filter(round=review_round, entry=entries[0]).order_by("id").first()
+    url = reverse("manage_reviews:reopen", args=[review_round.pk, done.pk])
+    client.force_login(province.county_b_admin)
+    assert client.post(url, {"reason": "请核对"}).status_code == 404
+    client.force_login(province.city_admin)
+    page = client.get(reverse("manage_reviews:round", args=[review_round.pk])).content.decode()
+    assert url in page
+    refused = client.post(url, {"reason": ""}, follow=True).content.decode()
+    assert "请填写退回理由" in refused
+    response = client.post(url, {"reason": "总分有误"}, follow=True)
+    assert "的评分退回修改" in response.content.decode()
+    done.refresh_from_db()
+    assert done.state == AssignmentState.DRAFT
+    first = results(client, review_round, q="作品0000").context["rows"][0]
+    assert first["reviews"] == 2

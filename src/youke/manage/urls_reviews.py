@@ -34,6 +34,11 @@ urlpatterns += [
         action_views.unassign,
         name="unassign",
     ),
+    path(
+        "rounds/<int:round_id>/assignments/<int:assignment_id>/reopen/",
+        action_views.reopen,
+        name="reopen",
+    ),
     path("rounds/<int:round_id>/conflict/", action_views.declare_conflict, name="conflict"),
     path("rounds/<int:round_id>/remind/", action_views.remind, name="remind"),
 ]

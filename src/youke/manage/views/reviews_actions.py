@@ -1,4 +1,5 @@
-"""Round detail actions: assign and unassign by hand, declare a conflict, remind experts."""
+"""Round detail actions: assign and unassign by hand, reopen a submitted review, declare a
+conflict, remind experts."""
 
 from __future__ import annotations
 
@@ -80,6 +81,30 @@ def unassign(request, round_id: int, assignment_id: int):
     def action(actor):
         assignment_domain.unassign(actor, found)
         return _("已撤回%(n)s对《%(t)s》的评审任务。") % {
+            "n": found.expert.full_name,
+            "t": found.entry.submission.title,
+        }
+
+    _run(request, review_round, action)
+    return redirect("manage_reviews:round", round_id=review_round.pk)
+
+
+@admin_required
+@require_POST
+def reopen(request, round_id: int, assignment_id: int):
+    """Send a submitted review back to its expert; it leaves the results until resubmitted."""
+    review_round = review.access_round(request.user, round_id)
+    found = (
+        Assignment.objects.filter(round=review_round, pk=assignment_id)
+        .select_related("entry__submission", "expert")
+        .first()
+    )
+    if found is None:
+        raise Http404("assignment")
+
+    def action(actor):
+        review.reopen_review(actor, found, request.POST.get("reason", ""))
+        return _("已将%(n)s对《%(t)s》的评分退回修改。") % {
             "n": found.expert.full_name,
             "t": found.entry.submission.title,
         }
