@@ -162,7 +162,7 @@ def build_round(args, rng: random.Random) -> dict:
             batch_size=5_000,
         )
         RoundExpert.objects.bulk_create(
-            [RoundExpert(round=review_round, expert=p, max_load=60_000) for p in experts]
+            [RoundExpert(round=review_round, expert=p, max_load=30_000) for p in experts]
         )
         category_of = dict(subs)
         made = 0

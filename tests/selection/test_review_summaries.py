@@ -9,7 +9,7 @@ from collections import defaultdict
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -218,3 +218,24 @@ def test_reopen_takes_the_review_out_of_the_results(province, campaign, lessons,
     assert after.mean > 0
     assert not ExpertRoundStats.objects.filter(round=review_round, expert=panel[1]).exists()
     assert_matches(review_round)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submits_on_one_entry_are_all_counted(province, campaign, lessons, catalog):
+    from tests.selection.test_concurrency import run_all
+
+    review_round, panel, work, criteria = scoreboard(
+        province, campaign, lessons, catalog, RankingMethod.ZSCORE, n_entries=2, n_experts=3
+    )
+    jobs = [
+        lambda i=i, j=j: save_scores(
+            Actor(panel[i]), work[(i, j)], points_for(criteria, 4 + i + 2 * j), submit=True
+        )
+        for i in range(3)
+        for j in range(2)
+    ]
+    results = run_all(jobs)
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert_matches(review_round)
+    assert EntryReviewSummary.objects.filter(round=review_round, reviews=3).count() == 2
