@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from youke.core.actor import Actor
-from youke.manage.views.common import admin_required, paginate
+from youke.manage.views.common import PAGE_SIZE, admin_required
 from youke.orgs.domain.units import PermissionDenied
 from youke.selection.domain import checklist, review, review_export, review_results
 
@@ -31,6 +33,21 @@ SHOW_LABELS = {
     "incomplete": gettext_lazy("评审未完成"),
     "unscored": gettext_lazy("尚无评分"),
 }
+
+
+# The totals already count every filter's rows: the page need not count them again.
+COUNTED_BY = {"": "entries", "flagged": "flagged", "veto": "veto"}
+COUNTED_BY |= {"incomplete": "incomplete", "unscored": "unscored"}
+
+
+class CountedPaginator(Paginator):
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
 
 
 def _number(value: float | None, digits: int) -> str:
@@ -67,9 +84,14 @@ def round_results(request, round_id):
     show = request.GET.get("show", "")
     show = show if show in SHOW_LABELS else ""
     query = request.GET.get("q", "").strip()[:100]
-    page = paginate(
-        request, review_results.results_page(review_round, sort=sort, show=show, query=query)
+    rows = review_results.results_page(review_round, sort=sort, show=show, query=query)
+    totals = review_results.round_totals(review_round)
+    paginator = (
+        Paginator(rows, PAGE_SIZE)
+        if query
+        else CountedPaginator(rows, PAGE_SIZE, totals[COUNTED_BY[show]])
     )
+    page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     tallies = checklist.round_entry_tallies(review_round, [r["entry_id"] for r in rows])
     base = {"sort": sort, "show": show, "q": query}
@@ -90,7 +112,7 @@ def round_results(request, round_id):
             "round": review_round,
             "page": page,
             "rows": [_row(row, tallies) for row in rows],
-            "totals": review_results.round_totals(review_round),
+            "totals": totals,
             "experts": experts,
             "sorts": _links(base, "sort", SORT_LABELS),
             "shows": _links(base, "show", SHOW_LABELS),

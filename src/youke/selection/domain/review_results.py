@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from youke.orgs.models import Person
@@ -21,15 +21,10 @@ from youke.selection.models import (
     ReviewRound,
 )
 
-# Ranked entries first (by rank), then those without reviews, then vetoed ones (R15).
-BUCKET = Case(
-    When(rank__isnull=False, then=Value(0)),
-    When(reviews=0, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
 SORTS = {
-    "rank": [F("bucket"), F("rank"), F("entry_id")],
+    # Ranked entries by rank, then those without reviews, then vetoed ones (R15): the
+    # order of the (round, rank, veto, entry) index, so page 1 reads 50 index entries.
+    "rank": [F("rank").asc(nulls_last=True), F("veto"), F("entry_id")],
     "mean": [F("mean").desc(nulls_last=True), F("entry_id")],
     "trimmed_mean": [F("trimmed_mean").desc(nulls_last=True), F("entry_id")],
     "zscore": [F("zscore").desc(nulls_last=True), F("entry_id")],
@@ -90,7 +85,6 @@ def summaries(review_round: ReviewRound) -> QuerySet[EntryReviewSummary]:
     return (
         EntryReviewSummary.objects.filter(round=review_round)
         .annotate(
-            bucket=BUCKET,
             title=F("entry__submission__title"),
             school=F("entry__submission__unit__name"),
             teacher=F("entry__submission__teacher__full_name"),

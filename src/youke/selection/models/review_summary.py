@@ -37,7 +37,8 @@ class EntryReviewSummary(models.Model):
             models.UniqueConstraint(fields=["round", "entry"], name="entry_summary_unique")
         ]
         indexes = [
-            models.Index(fields=["round", "rank", "entry"], name="entry_summary_rank"),
+            # Serves the results page in rank order (ranked, unscored, vetoed).
+            models.Index(fields=["round", "rank", "veto", "entry"], name="entry_summary_rank"),
         ]
 
     def __str__(self) -> str:
