@@ -239,3 +239,19 @@ def test_concurrent_submits_on_one_entry_are_all_counted(province, campaign, les
     assert not [r for r in results if isinstance(r, Exception)]
     assert_matches(review_round)
     assert EntryReviewSummary.objects.filter(round=review_round, reviews=3).count() == 2
+
+
+def test_reviews_deleted_with_their_entry_trigger_a_rebuild(province, campaign, lessons, catalog):
+    from youke.selection.domain.review_results import round_results
+
+    review_round, panel, work, criteria = scoreboard(
+        province, campaign, lessons, catalog, RankingMethod.MEAN, n_entries=2, n_experts=1
+    )
+    for j in range(2):
+        save_scores(Actor(panel[0]), work[(0, j)], points_for(criteria, 5 + 3 * j), submit=True)
+    assert ExpertRoundStats.objects.get(round=review_round).count == 2
+    work[(0, 1)].entry.delete()  # a withdrawn package leaves the level and the round
+    results, experts = round_results(review_round)
+    assert [(r.rank, r.reviews) for r in results] == [(1, 1)]
+    assert [e.count for e in experts] == [1]
+    assert_matches(review_round)

@@ -253,14 +253,15 @@ def rebuild_round(review_round: ReviewRound) -> None:
 
 
 def is_current(review_round: ReviewRound) -> bool:
-    """Every entry of the round has a summary and the summaries count every submitted
-    review (two aggregate queries)."""
+    """Every entry of the round has a summary, and both the entry summaries and the expert
+    stats count every submitted review (reviews deleted with a withdrawn entry show here)."""
     have = EntryReviewSummary.objects.filter(round=review_round).aggregate(
         entries=Count("id"), reviews=Sum("reviews")
     )
+    counted = ExpertRoundStats.objects.filter(round=review_round).aggregate(n=Sum("count"))["n"]
     entries = review_round.entries.count()
     reviews = _submitted(review_round).count()
-    return have["entries"] == entries and (have["reviews"] or 0) == reviews
+    return have["entries"] == entries and (have["reviews"] or 0) == (counted or 0) == reviews
 
 
 def ensure_current(review_round: ReviewRound) -> None:
