@@ -2,8 +2,8 @@
 per expert of a round, and the ranking (R15 vetoes excluded) that reads them.
 
 Only submitted reviews count. Submitting a review (``review.save_scores``) or reopening it
-(``review.reopen_review``) calls ``review_changed`` in the same transaction with the round row locked, so concurrent submits in
-one round are applied one after another. ``rebuild_round`` recomputes everything from the
+(``review.reopen_review``) calls ``review_changed`` in the same transaction with the round
+row locked, so concurrent submits in one round are applied one after another. ``rebuild_round`` recomputes everything from the
 submitted assignments (management command ``rebuild_review_summaries``); readers call
 ``ensure_current`` first, which rebuilds a round whose summaries do not match its reviews
 (rounds scored before the summaries existed, or reviews written in bulk).
