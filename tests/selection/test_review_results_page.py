@@ -14,10 +14,9 @@ from openpyxl import load_workbook
 
 from tests.selection.conftest import level
 from tests.selection.test_review_domain import city_round, expert, opened
-from youke.core.actor import Actor
 from youke.core.domain import jobs
 from youke.core.models import Job
-from youke.selection.domain.review_export import request_review_export
+from youke.selection.domain.review_export import JOB_KIND
 from youke.selection.enums import AssignmentState, EntryState
 from youke.selection.models import Assignment, LevelEntry
 from youke.submissions.enums import SubmissionState
@@ -149,9 +148,18 @@ def test_query_count_flat_at_10_and_1000(client, province, campaign, lessons, ca
     assert few[1] == many[1]
 
 
-def test_export_has_every_review_in_result_order(client, province, campaign, lessons, catalog):
+def test_export_has_every_review_in_result_order(
+    client, province, campaign, lessons, catalog, django_capture_on_commit_callbacks
+):
     review_round, _entries = scored_round(province, campaign, lessons, catalog, 4)
-    job = request_review_export(Actor(province.city_admin), review_round)
+    client.force_login(province.city_admin)
+    url = reverse("manage_reviews:results_export", args=[review_round.pk])
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(url)
+    job = Job.objects.get()
+    assert (job.kind, job.params, len(queued)) == (JOB_KIND, {"round": review_round.pk}, 1)
+    assert response.url == reverse("manage:job_detail", args=[job.pk])
+    assert client.get(response.url).status_code == 200
     jobs.run(job.pk)
     job.refresh_from_db()
     assert job.state == "succeeded" and job.result["rows"] == 9
