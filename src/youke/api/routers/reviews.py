@@ -245,15 +245,14 @@ def get_round_results(request, round_id: int, page: int | None = None):
     Every entry of the round, or with ``page`` (1, 2, …) 500 entries per page in the same
     order; ``count`` is the number of entries in the round either way."""
     review_round = review_domain.access_round(viewer(request), round_id)
-    rows = review_results.results_page(review_round)
-    count = review_results.round_totals(review_round)["entries"]
     if page is None:
-        entries = review_results.with_totals(review_round, list(rows), every=True)
+        entries = review_results.every_row(review_round)
     else:
         start = (max(page, 1) - 1) * RESULTS_PAGE_SIZE
-        entries = review_results.with_totals(
-            review_round, list(rows[start : start + RESULTS_PAGE_SIZE])
-        )
+        rows = review_results.results_page(review_round)[start : start + RESULTS_PAGE_SIZE]
+        entries = review_results.describe(list(rows))
+    count = review_results.round_totals(review_round)["entries"]
+    entries = review_results.with_totals(review_round, entries, every=page is None)
     return {
         "ranking_method": review_round.ranking_method,
         "count": count,

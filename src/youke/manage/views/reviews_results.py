@@ -92,7 +92,7 @@ def round_results(request, round_id):
         else CountedPaginator(rows, PAGE_SIZE, totals[COUNTED_BY[show]])
     )
     page = paginator.get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    rows = review_results.describe(list(page.object_list))
     tallies = checklist.round_entry_tallies(review_round, [r["entry_id"] for r in rows])
     base = {"sort": sort, "show": show, "q": query}
     experts = [

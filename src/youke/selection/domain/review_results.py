@@ -37,7 +37,7 @@ FILTERS = {
     "veto": Q(veto=True),
     "unscored": Q(reviews=0),
 }
-ROW_FIELDS = [
+FIGURE_FIELDS = [
     "entry_id",
     "reviews",
     "mean",
@@ -47,10 +47,8 @@ ROW_FIELDS = [
     "disagreement",
     "veto",
     "rank",
-    "title",
-    "school",
-    "teacher",
 ]
+ROW_FIELDS = [*FIGURE_FIELDS, "title", "school", "teacher"]
 
 
 @dataclass
@@ -93,12 +91,17 @@ def summaries(review_round: ReviewRound) -> QuerySet[EntryReviewSummary]:
     )
 
 
+def every_row(review_round: ReviewRound) -> list[dict]:
+    """Figures, title, school and teacher of every entry of the round in result order."""
+    ensure_current(review_round)
+    return list(summaries(review_round).values(*ROW_FIELDS))
+
+
 def round_results(review_round: ReviewRound) -> tuple[list[EntryResult], list[ExpertResult]]:
     """Submitted reviews only; vetoed entries are excluded from the ranking (listed last).
 
-    Every entry of the round, for jobs and the API; pages use ``results_page``."""
-    ensure_current(review_round)
-    rows = list(summaries(review_round).values(*ROW_FIELDS))
+    Every entry of the round, for jobs; pages use ``results_page``."""
+    rows = every_row(review_round)
     entries = LevelEntry.objects.select_related("submission__unit", "submission__teacher").in_bulk(
         [row["entry_id"] for row in rows]
     )
@@ -142,18 +145,36 @@ def round_results(review_round: ReviewRound) -> tuple[list[EntryResult], list[Ex
 def results_page(
     review_round: ReviewRound, *, sort: str = "rank", show: str = "", query: str = ""
 ) -> QuerySet:
-    """``.values()`` rows of the round's entries, sorted, filtered and searched by title,
-    school or teacher (unknown sort/filter keys fall back to rank/all)."""
+    """``.values()`` figures of the round's entries, sorted, filtered and searched by title,
+    school or teacher (unknown sort/filter keys fall back to rank/all). Only a search or the
+    title sort joins the entry's tables: page the rows, then ``describe`` the page."""
     ensure_current(review_round)
-    rows = summaries(review_round).filter(FILTERS.get(show, Q()))
+    rows = EntryReviewSummary.objects.filter(round=review_round).filter(FILTERS.get(show, Q()))
     if show == "incomplete":
         rows = rows.filter(reviews__lt=review_round.reviews_per_entry)
     query = query.strip()
     if query:
         rows = rows.filter(
-            Q(title__icontains=query) | Q(school__icontains=query) | Q(teacher__icontains=query)
+            Q(entry__submission__title__icontains=query)
+            | Q(entry__submission__unit__name__icontains=query)
+            | Q(entry__submission__teacher__full_name__icontains=query)
         )
-    return rows.order_by(*SORTS.get(sort, SORTS["rank"])).values(*ROW_FIELDS)
+    return rows.order_by(*SORTS.get(sort, SORTS["rank"])).values(*FIGURE_FIELDS)
+
+
+def describe(rows: list[dict]) -> list[dict]:
+    """Title, school and teacher of a page of ``results_page`` rows (one query)."""
+    names = {
+        pk: (title, school, teacher)
+        for pk, title, school, teacher in LevelEntry.objects.filter(
+            pk__in=[row["entry_id"] for row in rows]
+        ).values_list(
+            "id", "submission__title", "submission__unit__name", "submission__teacher__full_name"
+        )
+    }
+    for row in rows:
+        row["title"], row["school"], row["teacher"] = names[row["entry_id"]]
+    return rows
 
 
 def with_totals(review_round: ReviewRound, rows: list[dict], *, every: bool = False) -> list[dict]:
