@@ -18,9 +18,15 @@ from youke.campaigns.models import Criterion
 from youke.core.actor import Actor
 from youke.selection.domain.assignment import assign
 from youke.selection.domain.review import reopen_review, save_scores
+from youke.selection.domain.review_results import TOTALS
 from youke.selection.domain.review_summary import rebuild_round
 from youke.selection.enums import AssignmentState, RankingMethod
-from youke.selection.models import Assignment, EntryReviewSummary, ExpertRoundStats
+from youke.selection.models import (
+    Assignment,
+    EntryReviewSummary,
+    ExpertRoundStats,
+    RoundReviewTotals,
+)
 
 ENTRY_COLUMNS = ["entry_id", "reviews", "mean", "trimmed_mean", "spread", "disagreement", "veto"]
 ENTRY_COLUMNS += ["rank", "zscore"]
@@ -100,6 +106,18 @@ def assert_matches(review_round) -> None:
     assert experts.keys() == want_experts.keys()
     for pk, want in want_experts.items():
         assert experts[pk] == {k: pytest.approx(v) for k, v in want.items()}, pk
+    totals = RoundReviewTotals.objects.filter(round=review_round).values(*TOTALS).first()
+    assert totals == {
+        "entries": len(want_entries),
+        "ranked": sum(1 for e in want_entries.values() if e["rank"]),
+        "unscored": sum(1 for e in want_entries.values() if not e["reviews"]),
+        "incomplete": sum(
+            1 for e in want_entries.values() if e["reviews"] < review_round.reviews_per_entry
+        ),
+        "flagged": sum(1 for e in want_entries.values() if e["disagreement"]),
+        "veto": sum(1 for e in want_entries.values() if e["veto"]),
+        "reviews": sum(e["reviews"] for e in want_entries.values()),
+    }
 
 
 def scoreboard(province, campaign, lessons, catalog, method, n_entries=3, n_experts=3):

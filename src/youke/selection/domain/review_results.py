@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q, QuerySet
 
 from youke.orgs.models import Person
 from youke.selection.domain.review_summary import ensure_current
@@ -19,6 +18,7 @@ from youke.selection.models import (
     ExpertRoundStats,
     LevelEntry,
     ReviewRound,
+    RoundReviewTotals,
 )
 
 SORTS = {
@@ -49,6 +49,7 @@ FIGURE_FIELDS = [
     "rank",
 ]
 ROW_FIELDS = [*FIGURE_FIELDS, "title", "school", "teacher"]
+TOTALS = ["entries", "ranked", "unscored", "incomplete", "flagged", "veto", "reviews"]
 
 
 @dataclass
@@ -192,16 +193,10 @@ def with_totals(review_round: ReviewRound, rows: list[dict], *, every: bool = Fa
 
 
 def round_totals(review_round: ReviewRound) -> dict:
-    """Counts over the whole round, whatever page or filter is shown (one query)."""
-    return EntryReviewSummary.objects.filter(round=review_round).aggregate(
-        entries=Count("id"),
-        ranked=Count("id", filter=Q(rank__isnull=False)),
-        unscored=Count("id", filter=Q(reviews=0)),
-        incomplete=Count("id", filter=Q(reviews__lt=review_round.reviews_per_entry)),
-        flagged=Count("id", filter=Q(disagreement=True)),
-        veto=Count("id", filter=Q(veto=True)),
-        reviews=Coalesce(Sum("reviews"), 0),
-    )
+    """Counts over the whole round, whatever page or filter is shown (kept with the
+    summaries; read after ``results_page`` or ``every_row`` made them current)."""
+    totals = RoundReviewTotals.objects.filter(round=review_round).values(*TOTALS)
+    return totals.first() or dict.fromkeys(TOTALS, 0)
 
 
 def expert_rows(review_round: ReviewRound) -> QuerySet:

@@ -16,10 +16,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 
 from youke.selection.enums import AssignmentState, RankingMethod
-from youke.selection.models import Assignment, EntryReviewSummary, ExpertRoundStats, ReviewRound
+from youke.selection.models import (
+    Assignment,
+    EntryReviewSummary,
+    ExpertRoundStats,
+    ReviewRound,
+    RoundReviewTotals,
+)
 
 RANK_KEY = {
     RankingMethod.MEAN: "mean",
@@ -82,6 +89,7 @@ def create_summaries(review_round: ReviewRound, entry_ids: Iterable[int]) -> Non
         [EntryReviewSummary(round=review_round, entry_id=pk) for pk in entry_ids if pk not in have],
         batch_size=1000,
     )
+    refresh_totals(review_round)
 
 
 def _entry_totals(rows) -> tuple[dict, dict]:
@@ -227,6 +235,20 @@ def refresh_ranks(review_round: ReviewRound) -> None:
         cursor.execute(RANK_SQL.format(**names), [review_round.pk])
 
 
+def refresh_totals(review_round: ReviewRound) -> None:
+    """The round's counts over every summary (one aggregate, one upsert)."""
+    totals = EntryReviewSummary.objects.filter(round=review_round).aggregate(
+        entries=Count("id"),
+        ranked=Count("id", filter=Q(rank__isnull=False)),
+        unscored=Count("id", filter=Q(reviews=0)),
+        incomplete=Count("id", filter=Q(reviews__lt=review_round.reviews_per_entry)),
+        flagged=Count("id", filter=Q(disagreement=True)),
+        veto=Count("id", filter=Q(veto=True)),
+        reviews=Coalesce(Sum("reviews"), 0),
+    )
+    RoundReviewTotals.objects.update_or_create(round=review_round, defaults=totals)
+
+
 def review_changed(review_round: ReviewRound, assignment: Assignment) -> None:
     """A review was submitted or reopened: its entry, the experts of that entry (their leniency reads
     the entry's mean), the z-scores of the submitting expert's entries, and the ranks."""
@@ -240,6 +262,7 @@ def review_changed(review_round: ReviewRound, assignment: Assignment) -> None:
     refresh_experts(review_round, panel | {assignment.expert_id})  # also when it left
     refresh_zscores(review_round, assignment)
     refresh_ranks(review_round)
+    refresh_totals(review_round)
 
 
 def rebuild_round(review_round: ReviewRound) -> None:
@@ -250,18 +273,19 @@ def rebuild_round(review_round: ReviewRound) -> None:
         refresh_experts(review_round)
         refresh_zscores(review_round)
         refresh_ranks(review_round)
+        refresh_totals(review_round)
 
 
 def is_current(review_round: ReviewRound) -> bool:
-    """Every entry of the round has a summary, and both the entry summaries and the expert
-    stats count every submitted review (reviews deleted with a withdrawn entry show here)."""
-    have = EntryReviewSummary.objects.filter(round=review_round).aggregate(
-        entries=Count("id"), reviews=Sum("reviews")
-    )
+    """The stored totals count every entry of the round and every submitted review, and so
+    do the expert stats (reviews deleted with a withdrawn entry show here)."""
+    totals = RoundReviewTotals.objects.filter(round=review_round).first()
+    if totals is None:
+        return False
     counted = ExpertRoundStats.objects.filter(round=review_round).aggregate(n=Sum("count"))["n"]
     entries = review_round.entries.count()
     reviews = _submitted(review_round).count()
-    return have["entries"] == entries and (have["reviews"] or 0) == (counted or 0) == reviews
+    return totals.entries == entries and totals.reviews == (counted or 0) == reviews
 
 
 def ensure_current(review_round: ReviewRound) -> None:

@@ -12,7 +12,7 @@ from .review import (
     RoundExpert,
     Score,
 )
-from .review_summary import EntryReviewSummary, ExpertRoundStats
+from .review_summary import EntryReviewSummary, ExpertRoundStats, RoundReviewTotals
 from .screening import ScreeningRecord
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "Publicity",
     "Quota",
     "ReviewRound",
+    "RoundReviewTotals",
     "RoundExpert",
     "Score",
     "ScreeningRecord",

@@ -68,3 +68,26 @@ class ExpertRoundStats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}: {self.expert_id}"
+
+
+class RoundReviewTotals(models.Model):
+    """The counts a results page shows above its table, kept with the summaries so a page
+    does not aggregate every entry of the round on each request."""
+
+    round = models.OneToOneField(
+        "selection.ReviewRound", on_delete=models.CASCADE, related_name="review_totals"
+    )
+    entries = models.PositiveIntegerField(_("作品数"), default=0)
+    ranked = models.PositiveIntegerField(_("已排名"), default=0)
+    unscored = models.PositiveIntegerField(_("尚无评分"), default=0)
+    incomplete = models.PositiveIntegerField(_("评审未完成"), default=0)
+    flagged = models.PositiveIntegerField(_("有分歧"), default=0)
+    veto = models.PositiveIntegerField(_("一票否决"), default=0)
+    reviews = models.PositiveIntegerField(_("已提交评分"), default=0)
+
+    class Meta:
+        verbose_name = _("评审结果合计")
+        verbose_name_plural = _("评审结果合计")
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.entries}"
