@@ -57,6 +57,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--submitted-share", type=float, default=0.9, help="reviews submitted")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--force", action="store_true", help="replace an existing data dir")
+    parser.add_argument(
+        "--in-place",
+        action="store_true",
+        help="add to the database of --data-dir as generate_submissions.py left it, without "
+        "copying (the way to PostgreSQL: set DATABASE_URL)",
+    )
     return parser.parse_args(argv)
 
 
@@ -78,7 +84,7 @@ def copy_source(source: Path, target: Path, force: bool) -> None:
     src.backup(dst)
     dst.close()
     src.close()
-    for name in ("secret_key", META_FILE):
+    for name in ("secret_key", "field_key", META_FILE):
         if (source / name).exists():
             shutil.copy2(source / name, target / name)
     if (source / "static").is_dir() and not (target / "static").exists():
@@ -437,7 +443,8 @@ def build(args, rng: random.Random, meta: dict) -> dict:  # noqa: PLR0915 (one l
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     started = time.perf_counter()
-    copy_source(args.source, args.data_dir, args.force)
+    if not args.in_place:
+        copy_source(args.source, args.data_dir, args.force)
     timings = {"copy_s": time.perf_counter() - started}
     meta = json.loads((args.data_dir / META_FILE).read_text())
     setup_django(args.data_dir)
@@ -462,9 +469,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("the copied database already has level entries: use a fresh --source")
     info = build(args, random.Random(args.seed), meta)
     timings.update(info.pop("timings"))
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            cursor.execute("ANALYZE")  # as generate_submissions.py does after its load
     timings["total_s"] = time.perf_counter() - started
     out = {
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),

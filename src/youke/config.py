@@ -216,6 +216,22 @@ SPEC: tuple[Setting, ...] = (
         secret=True,
     ),
     Setting(
+        "DB_CONN_MAX_AGE",
+        "YOUKE_DB_CONN_MAX_AGE",
+        600,
+        int,
+        "Seconds a web thread keeps its database connection for the next requests (0: a new "
+        "connection per request); PostgreSQL pays a few ms for each new one",
+    ),
+    Setting(
+        "DB_CONN_HEALTH_CHECKS",
+        "YOUKE_DB_CONN_HEALTH_CHECKS",
+        True,
+        _bool,
+        "Check a kept connection before a request reuses it, so a database restart costs "
+        "one reconnect, not an error page",
+    ),
+    Setting(
         "CELERY_BROKER_URL",
         "CELERY_BROKER_URL",
         "",
@@ -345,6 +361,33 @@ def load(environ: dict[str, str] | os._Environ[str] | None = None) -> dict[str, 
     if not values["FIELD_KEY"]:
         values["FIELD_KEY"] = _generated_secret(data_dir / "field_key")
     return values
+
+
+def databases(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Django ``DATABASES``: the URL's database, or SQLite (WAL) in DATA_DIR; both persistent."""
+    persistent = {
+        "CONN_MAX_AGE": values["DB_CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": values["DB_CONN_HEALTH_CHECKS"],
+    }
+    if values["DATABASE_URL"]:
+        import dj_database_url
+
+        return {"default": {**dj_database_url.parse(values["DATABASE_URL"]), **persistent}}
+    return {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": Path(values["DATA_DIR"]) / "youke.sqlite3",
+            "OPTIONS": {
+                # WAL lets the web and worker processes read while one writes.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+            },
+            **persistent,
+        }
+    }
 
 
 def _generated_secret(path: Path) -> str:

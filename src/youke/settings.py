@@ -2,8 +2,6 @@
 
 from pathlib import Path
 
-import dj_database_url
-
 from youke import config
 from youke.notifications.schedule import beat_schedule
 
@@ -78,23 +76,7 @@ TEMPLATES = [
     },
 ]
 
-if CONFIG["DATABASE_URL"]:
-    DATABASES = {"default": dj_database_url.parse(CONFIG["DATABASE_URL"], conn_max_age=60)}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "youke.sqlite3",
-            "OPTIONS": {
-                # WAL lets the web and worker processes read while one writes.
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;"
-                ),
-                "transaction_mode": "IMMEDIATE",
-            },
-        }
-    }
+DATABASES = config.databases(CONFIG)  # persistent connections: DB_CONN_MAX_AGE
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if CONFIG["CACHE_URL"]:

@@ -177,3 +177,35 @@ def test_youke_config_lists_the_https_keys_with_descriptions(capsys):
         description = next(s.description for s in config.SPEC if s.name == key)
         assert lines[index].split()[1] == env
         assert lines[index + 1] == "    " + description
+
+
+def test_database_connections_are_persistent_by_default(tmp_path):
+    sqlite = config.databases(config.load({"YOUKE_DATA_DIR": str(tmp_path)}))["default"]
+    assert sqlite["ENGINE"] == "django.db.backends.sqlite3"
+    assert sqlite["NAME"] == tmp_path.resolve() / "youke.sqlite3"
+    assert (sqlite["CONN_MAX_AGE"], sqlite["CONN_HEALTH_CHECKS"]) == (600, True)
+    postgres = config.databases(
+        config.load({"YOUKE_DATA_DIR": str(tmp_path), "DATABASE_URL": "postgres://u@h:5433/d"})
+    )["default"]
+    assert postgres["ENGINE"] == "django.db.backends.postgresql"
+    assert (postgres["HOST"], postgres["PORT"], postgres["NAME"]) == ("h", 5433, "d")
+    assert (postgres["CONN_MAX_AGE"], postgres["CONN_HEALTH_CHECKS"]) == (600, True)
+
+
+def test_database_connection_options_come_from_the_environment(tmp_path):
+    values = config.load(
+        {
+            "YOUKE_DATA_DIR": str(tmp_path),
+            "DATABASE_URL": "postgres://u@h/d",
+            "YOUKE_DB_CONN_MAX_AGE": "0",
+            "YOUKE_DB_CONN_HEALTH_CHECKS": "off",
+        }
+    )
+    default = config.databases(values)["default"]
+    assert (default["CONN_MAX_AGE"], default["CONN_HEALTH_CHECKS"]) == (0, False)
+
+
+def test_settings_apply_the_connection_options():
+    from django.conf import settings
+
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True

@@ -87,7 +87,9 @@ def test_context_query_count_is_flat(province, campaign, lessons, django_assert_
     _row, (a, _b, _c) = build_list(province, campaign, lessons)
     admin = province.city_admin
     path_context(admin, a.submission)  # warms the admin-path cache on the person
-    with django_assert_num_queries(4):  # entries, lists, audit, checklist confirmations
+    # Entries (with their lists' confirmation) and audit; no expert confirmed checklist items,
+    # so their confirmations are not asked for.
+    with django_assert_num_queries(2):
         path_context(admin, a.submission)
     with CaptureQueriesContext(connection) as teacher_queries:
         path_context(province.teacher_a, a.submission)

@@ -17,7 +17,28 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from youke.orgs.enums import Role
 
 if TYPE_CHECKING:
-    from youke.orgs.models import Person, Unit
+    from youke.orgs.models import Person, RoleGrant, Unit
+
+
+def active_grants(person: Person) -> list[RoleGrant]:
+    """The person's role grants on active units, each with its unit, by unit path and role.
+
+    Loaded once and kept on the person object, which Django builds afresh for every request
+    (``request.user``): every rule and the role switcher of one request share one query.
+    """
+    if not person.is_authenticated:
+        return []
+    cached = getattr(person, "active_grants_cache", None)
+    if cached is None:
+        from youke.orgs.models import RoleGrant
+
+        cached = list(
+            RoleGrant.objects.filter(person_id=person.pk, unit__is_active=True)
+            .select_related("unit")
+            .order_by("unit__path", "role")
+        )
+        person.active_grants_cache = cached
+    return cached
 
 
 def admin_paths(person: Person) -> list[str] | None:
@@ -26,19 +47,9 @@ def admin_paths(person: Person) -> list[str] | None:
         return []
     if person.is_platform_admin:
         return None
-    cached = getattr(person, "admin_paths_cache", None)
-    if cached is None:
-        from youke.orgs.models import RoleGrant
-
-        paths = sorted(
-            RoleGrant.objects.filter(
-                person=person, role=Role.UNIT_ADMIN, unit__is_active=True
-            ).values_list("unit__path", flat=True)
-        )
-        # Drop paths nested inside another: fewer OR branches, same scope.
-        cached = [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
-        person.admin_paths_cache = cached
-    return cached
+    paths = sorted(g.unit.path for g in active_grants(person) if g.role == Role.UNIT_ADMIN)
+    # Drop paths nested inside another: fewer OR branches, same scope.
+    return [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
 
 
 def subtree_q(paths: list[str] | None, field: str = "path") -> Q:

@@ -26,8 +26,9 @@ def _chapter(item) -> dict:
     }
 
 
-def player_context(person, submission, mode: str) -> dict:
-    media: PackageMedia = package_media(person, submission, mode)
+def player_context(person, submission, mode: str, materials=None) -> dict:
+    """``materials``: ``packages.package_materials(submission, person)`` if the page has it."""
+    media: PackageMedia = package_media(person, submission, mode, materials)
     return {
         "media": media,
         "player_chapters": [_chapter(item) for item in media.playable],

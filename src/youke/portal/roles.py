@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from youke.orgs.enums import Role
+from youke.orgs.rules import active_grants
 
 SESSION_KEY = "active_grant"
 
@@ -24,9 +25,7 @@ def role_choices(person) -> list[RoleChoice]:
     choices = []
     if person.is_platform_admin:
         choices.append(RoleChoice("platform", "platform", _("平台管理员"), None, _("全平台")))
-    for grant in person.grants.select_related("unit").order_by("unit__path", "role"):
-        if not grant.unit.is_active:
-            continue
+    for grant in active_grants(person):
         choices.append(
             RoleChoice(
                 str(grant.pk), grant.role, grant.get_role_display(), grant.unit_id, grant.unit.name

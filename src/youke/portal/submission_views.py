@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -145,16 +145,22 @@ def start(request, campaign_id: int):
     )
 
 
-def _slot_rows(submission):
-    """(slot, media asset, browser pre-check spec as JSON) for each checklist line."""
-    slots = packages.checklist(submission)
-    uploads = [s.material.upload_id for s in slots if s.material]
-    assets = {
-        a.upload_id: a
-        for a in MediaAsset.objects.filter(upload_id__in=uploads).prefetch_related("thumbnails")
-    }
-    requirements = {r.pk: r for r in submission.category.materials.prefetch_related("video_rules")}
-    stage_id = stage_id_of(submission.node)
+def _slot_rows(submission, materials=None, ancestors=None):
+    """(slot, media asset, browser pre-check spec as JSON) for each checklist line.
+
+    Four queries (requirements, their video rules, materials, thumbnails); three when the page
+    passes the package's materials and its node's ancestors (which hold the stage).
+    """
+    requirements = list(
+        submission.category.materials.order_by("order", "pk").prefetch_related("video_rules")
+    )
+    if materials is None:
+        materials = packages.package_materials(submission)
+    slots = packages.checklist(submission, requirements=requirements, materials=materials)
+    assets = {m.upload_id: packages.material_asset(m) for m in materials}
+    prefetch_related_objects([a for a in assets.values() if a is not None], "thumbnails")
+    requirements = {r.pk: r for r in requirements}
+    stage_id = _stage_id(submission.node, ancestors)
     return [
         (
             slot,
@@ -165,6 +171,14 @@ def _slot_rows(submission):
         )
         for slot in slots
     ]
+
+
+def _stage_id(node: CourseNode, ancestors: dict[str, CourseNode] | None) -> int | None:
+    """``stage_id_of``, read from the ancestors the page has loaded for its breadcrumb."""
+    root = (ancestors or {}).get(node.path[: CourseNode.steplen])
+    if root is not None:
+        return root.pk if root.level == NodeLevel.STAGE else None
+    return stage_id_of(node)
 
 
 def upload_spec(
@@ -221,6 +235,8 @@ def detail(request, submission_id: int):
             messages.success(request, _("已保存。"))
             return redirect("portal:submission_detail", submission.pk)
     ancestors = ancestors_by_path([submission.node])
+    # One load of the package's files for the checklist and the player.
+    materials = packages.package_materials(submission, request.user)
     return render(
         request,
         "portal/submission_detail.html",
@@ -229,7 +245,7 @@ def detail(request, submission_id: int):
             "form": form,
             "can_edit": can_edit,
             "trail": trail(submission.node, ancestors),
-            "slots": _slot_rows(submission),
+            "slots": _slot_rows(submission, materials, ancestors),
             "citations": submission.citations.all(),
             "coauthors": submission.coauthors.select_related("person__unit"),
             "events": submission.events.select_related("actor"),
@@ -240,7 +256,7 @@ def detail(request, submission_id: int):
             "videos_later": filming.videos_after_screening(submission.campaign),
             **path_context(request.user, submission),
             # Everyone who sees this page sees the package itself (submissions_visible_to).
-            **player_context(request.user, submission, FULL),
+            **player_context(request.user, submission, FULL, materials),
         },
     )
 

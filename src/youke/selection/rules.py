@@ -49,7 +49,15 @@ def can_allocate_quota(person: Person, unit: Unit) -> bool:
 def access_entry(person: Person, entry_id: int) -> LevelEntry:
     entry = (
         entries_visible_to(person)
-        .select_related("level", "level__campaign", "unit", "submission")
+        .select_related(
+            "level__campaign",
+            "unit",
+            "submission__campaign",
+            "submission__category",
+            "submission__node",
+            "submission__teacher",
+            "submission__unit",
+        )
         .filter(pk=entry_id)
         .first()
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import wraps
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404
 
 from youke.orgs import rules
@@ -45,6 +46,26 @@ def apply_errors(form, exc: ValidationError, field_map: dict[str, str] | None = 
 def paginate(request, queryset):
     paginator = Paginator(queryset, PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))
+
+
+def paginate_ids(request, ordered: QuerySet, rows: QuerySet, *, count: int | None = None) -> Page:
+    """A page of ``ordered`` whose rows are loaded by id, keeping the order.
+
+    ``ordered`` is the filtered list with its sort key and no joins it does not filter or sort
+    on: the database pages over ids only (LIMIT/OFFSET on a narrow query), then ``rows``
+    (the model's queryset with its ``select_related`` and annotations) loads those 50 rows by
+    primary key, instead of joining every row of the list before the LIMIT. ``count``, when
+    the view has already counted the list (e.g. as the sum of its per-state counts), spares
+    the paginator its own COUNT. A page number past the end gives the last page.
+    """
+    paginator = Paginator(ordered.values_list("pk", flat=True), PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # a cached_property: the known figure replaces the COUNT query
+    page = paginator.get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    by_id = {row.pk: row for row in rows.filter(pk__in=ids)} if ids else {}
+    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    return page
 
 
 def unit_by_code(viewer, code: str) -> Unit | None:

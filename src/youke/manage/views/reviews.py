@@ -23,7 +23,8 @@ from youke.portal.player import player_context
 from youke.selection.domain import checklist, review
 from youke.selection.domain.viewing import viewing_mode
 from youke.selection.enums import AssignmentState, RoundState
-from youke.selection.models import Assignment, Score
+from youke.selection.models import Assignment
+from youke.submissions.domain.packages import package_materials
 from youke.submissions.models import Material
 
 QUEUE_STATES = dict(AssignmentState.choices)
@@ -152,9 +153,7 @@ def assignment_detail(request, assignment_id):
         }
     else:
         answers = checklist.saved_answers(assignment)
-        entered = dict(
-            Score.objects.filter(assignment=assignment).values_list("criterion_id", "points")
-        )
+        entered = {c.pk: c.saved_points for c in criteria if c.saved_points is not None}
         typed = {
             "comment": assignment.comment,
             "veto": assignment.veto,
@@ -174,12 +173,16 @@ def assignment_detail(request, assignment_id):
             .exclude(pk=assignment.pk)
             .values_list("total", flat=True)
         )
+    # One load of the package's files for the review panel and the player.
+    materials = package_materials(assignment.entry.submission, request.user)
     return render(
         request,
         "manage/review_assignment.html",
         {
             "assignment": assignment,
-            "view": review.entry_view_for(request.user, assignment.entry, assignment.round),
+            "view": review.entry_view_for(
+                request.user, assignment.entry, assignment.round, materials
+            ),
             "groups": groups,
             "editable": assignment.state != AssignmentState.SUBMITTED
             and assignment.round.state == RoundState.OPEN,
@@ -191,6 +194,7 @@ def assignment_detail(request, assignment_id):
                 request.user,
                 assignment.entry.submission,
                 viewing_mode(request.user, assignment.entry.submission_id),
+                materials,
             ),
         },
     )

@@ -13,17 +13,14 @@ from youke.portal.player import player_context
 from youke.selection import rules
 from youke.selection.domain.path import path_context
 from youke.selection.domain.viewing import FULL
-from youke.submissions.models import CoAuthor, Submission
+from youke.submissions.domain.packages import package_materials
+from youke.submissions.models import CoAuthor
 
 
 @admin_required
 def entry_detail(request, entry_id: int):
     entry = rules.access_entry(request.user, entry_id)
-    submission = (
-        Submission.objects.select_related("campaign", "category", "node", "teacher", "unit")
-        .filter(pk=entry.submission_id)
-        .get()
-    )
+    submission = entry.submission  # with its campaign, category, node, teacher and unit
     ancestors = ancestors_by_path([submission.node])
     return render(
         request,
@@ -38,7 +35,9 @@ def entry_detail(request, entry_id: int):
                 )
             ),
             "back": _inbox_url(entry.level.campaign_id, entry.unit_id, entry.level_id),
-            **player_context(request.user, submission, FULL),
+            **player_context(
+                request.user, submission, FULL, package_materials(submission, request.user)
+            ),
             **path_context(request.user, submission),
         },
     )

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from youke.campaigns import rules as campaign_rules
 from youke.campaigns.models import Category
 from youke.catalog.models import CourseNode
-from youke.manage.views.common import admin_required, paginate, scope_roots
+from youke.manage.views.common import admin_required, paginate_ids, scope_roots
 from youke.manage.views.submissions_above import submission_list_above
 from youke.orgs import rules as org_rules
 from youke.orgs.access import access_unit
@@ -21,6 +21,7 @@ from youke.portal.roles import active_choice
 from youke.submissions import rules
 from youke.submissions.domain.stats import counts_by_child_unit
 from youke.submissions.enums import CheckState, SubmissionState
+from youke.submissions.models import Material, Submission
 
 
 def _school_list(request):
@@ -43,9 +44,7 @@ def submission_list(request):
     top = _scope_unit(request)
     if top is not None and top.kind not in rules.SCHOOL_KINDS:
         return submission_list_above(request, top)
-    submissions = _school_list(request).select_related(
-        "campaign", "category", "node", "teacher", "unit"
-    )
+    submissions = _school_list(request)
     g = request.GET
     campaigns = campaign_rules.campaigns_visible_to(request.user).order_by("-opens_at")
     if g.get("campaign", "").isdigit():
@@ -55,17 +54,25 @@ def submission_list(request):
     if g.get("state") in SubmissionState.values:
         submissions = submissions.filter(state=g["state"])
     if g.get("check") in CheckState.values:
-        submissions = submissions.filter(materials__check_state=g["check"]).distinct()
+        checked = Material.objects.filter(check_state=g["check"]).values("submission_id")
+        submissions = submissions.filter(pk__in=checked)
     areas = list(CourseNode.objects.filter(depth__lte=2).order_by("path"))
     area = next((a for a in areas if str(a.pk) == g.get("area")), None)
     if area is not None:  # a stage or a subject: every lesson under it
         submissions = submissions.filter(node__path__under=area.path)
+    # One grouped count gives the per-state figures and, summed, the paginator's total.
     counts = dict(submissions.order_by().values_list("state").annotate(n=Count("id")))
+    page = paginate_ids(
+        request,
+        submissions.order_by("-updated_at", "-id"),
+        Submission.objects.select_related("campaign", "category", "node", "teacher", "unit"),
+        count=sum(counts.values()),
+    )
     return render(
         request,
         "manage/submission_list.html",
         {
-            "page": paginate(request, submissions.order_by("-updated_at", "-id")),
+            "page": page,
             "filters": g,
             "campaigns": campaigns,
             "states": SubmissionState.choices,

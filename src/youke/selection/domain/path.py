@@ -5,8 +5,8 @@ confirmation of the level's list and every logged change of the entry; teachers 
 plain sentence. Both are derived from ``LevelEntry``, ``LevelList`` and the audit log, never
 stored, so they cannot drift from the decisions themselves.
 
-Query budget (independent of the number of levels): entries 1, lists 1, audit 1,
-checklist confirmations 1 (and their items 1 when experts confirmed any).
+Query budget (independent of the number of levels): entries with their lists' confirmation
+1, audit 1, and only when experts confirmed checklist items: the confirmations 1, their items 1.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from youke.core.models import AuditEvent
@@ -22,7 +22,7 @@ from youke.orgs.models import Person
 from youke.selection import rules
 from youke.selection.domain.checklist import ItemTally, entry_tallies
 from youke.selection.enums import EntryState, ListState
-from youke.selection.models import LevelEntry, LevelList
+from youke.selection.models import ChecklistConfirmation, LevelEntry, LevelList
 from youke.submissions.enums import SubmissionState
 from youke.submissions.models import Submission
 
@@ -55,9 +55,20 @@ class PathRow:
 
 
 def _entries(submission: Submission) -> list[LevelEntry]:
+    """The package's entries, each with ``list_confirmed_at`` (its level list's confirmation)
+    and ``confirmations`` (experts confirmed checklist items for it): one query."""
+    confirmed = LevelList.objects.filter(
+        level_id=OuterRef("level_id"), unit_id=OuterRef("unit_id"), state=ListState.CONFIRMED
+    ).values("confirmed_at")[:1]
     return list(
         LevelEntry.objects.filter(submission_id=submission.pk)
         .select_related("level", "unit", "decided_by")
+        .annotate(
+            list_confirmed_at=Subquery(confirmed),
+            confirmations=Exists(
+                ChecklistConfirmation.objects.filter(assignment__entry_id=OuterRef("pk"))
+            ),
+        )
         .order_by("level__order", "id")
     )
 
@@ -65,6 +76,10 @@ def _entries(submission: Submission) -> list[LevelEntry]:
 def _confirmed_lists(entries: list[LevelEntry]) -> dict[tuple[int, int], datetime.datetime]:
     if not entries:
         return {}
+    if all(hasattr(e, "list_confirmed_at") for e in entries):  # loaded by ``_entries``
+        return {
+            (e.level_id, e.unit_id): e.list_confirmed_at for e in entries if e.list_confirmed_at
+        }
     pairs = Q()
     for entry in entries:
         pairs |= Q(level_id=entry.level_id, unit_id=entry.unit_id)
@@ -108,7 +123,9 @@ def staff_path(submission: Submission, *, entries: list[LevelEntry] | None = Non
         entries = _entries(submission)
     confirmed = _confirmed_lists(entries)
     history = _history(entries)
-    tallies = entry_tallies([e.pk for e in entries])
+    # Entries loaded by ``_entries`` say whether any expert confirmed checklist items.
+    tallied = [e.pk for e in entries if getattr(e, "confirmations", True)]
+    tallies = entry_tallies(tallied) if tallied else {}
     return [
         PathRow(
             entry=entry,

@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +39,7 @@ from youke.selection.models import Assignment, LevelEntry, ReviewRound, Score
 
 __all__ = ["EntryResult", "ExpertResult", "round_results"]  # read from review_results
 from youke.submissions.domain import blind_copies
+from youke.submissions.domain.packages import package_materials
 from youke.submissions.models import CoAuthor, Material
 
 ROUND_FIELDS = [
@@ -222,7 +223,14 @@ def set_round_state(actor: Actor, review_round: ReviewRound, new_state: str) -> 
 
 
 def criteria_for(assignment: Assignment) -> list[Criterion]:
-    return list(Criterion.objects.filter(category_id=assignment.entry.submission.category_id))
+    """The rubric of the assignment's category, each criterion with ``saved_points``: what
+    this assignment has stored for it (None if nothing yet), in the same query."""
+    saved = Score.objects.filter(assignment_id=assignment.pk, criterion_id=OuterRef("pk"))
+    return list(
+        Criterion.objects.filter(category_id=assignment.entry.submission.category_id).annotate(
+            saved_points=Subquery(saved.values("points")[:1])
+        )
+    )
 
 
 def save_scores(
@@ -431,12 +439,13 @@ def expert_file(assignment: Assignment, material: Material) -> tuple[str, str] |
     return copy.name, blind_name(material)
 
 
-def entry_view_for(person: Person, entry: LevelEntry, review_round: ReviewRound) -> EntryView:
+def entry_view_for(
+    person: Person, entry: LevelEntry, review_round: ReviewRound, materials=None
+) -> EntryView:
+    """``materials``: ``packages.package_materials(submission)`` if the page has it."""
     submission = entry.submission
     blind = review_round.blind and not org_rules.covers(person, review_round.unit)
-    rows = Material.objects.filter(submission=submission).select_related(
-        "requirement", "upload__asset"
-    )
+    rows = materials if materials is not None else package_materials(submission)
     materials = []
     for m in rows:
         asset = getattr(m.upload, "asset", None)

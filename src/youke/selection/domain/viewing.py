@@ -17,11 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from django.db.models import Exists, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from youke.campaigns.enums import MaterialKind
-from youke.media.domain.playback import positions_for
 from youke.media.enums import UploadState
 from youke.media.models import MediaAsset
 from youke.selection import rules
@@ -29,6 +29,7 @@ from youke.selection.domain.review import assignments_visible_to
 from youke.submissions import rules as submission_rules
 from youke.submissions.domain import blind_copies
 from youke.submissions.domain.checks import OFFICE_TYPES
+from youke.submissions.domain.packages import material_asset, package_materials
 from youke.submissions.enums import CheckState
 from youke.submissions.models import Material, Submission
 
@@ -38,21 +39,30 @@ PDF = "application/pdf"
 
 
 def viewing_mode(person, submission_id: int) -> str | None:
-    """FULL, BLIND or None (may not see the package's files at all); at most 3 queries."""
+    """FULL, BLIND or None (may not see the package's files at all); one query.
+
+    FULL for whoever sees the package (author, co-author, its school) or one of its level
+    entries (admins); for an expert, BLIND when any of their rounds on it is blind.
+    """
     if person is None or not person.is_authenticated or not person.is_active:
         return None
-    if submission_rules.submissions_visible_to(person).filter(pk=submission_id).exists():
+    reviewed = assignments_visible_to(person).filter(entry__submission_id=submission_id)
+    checks = {
+        "package": submission_rules.submissions_visible_to(person).filter(pk=submission_id),
+        "entry": rules.entries_visible_to(person).filter(submission_id=submission_id),
+        "reviewed": reviewed,
+        "blind": reviewed.filter(round__blind=True),
+    }
+    # A queryset known to be empty (e.g. no admin role: no entries) is not sent at all.
+    found = dict.fromkeys(checks, False)
+    sent = {name: Exists(qs) for name, qs in checks.items() if not qs.query.is_empty()}
+    if sent:
+        found.update(Submission.objects.filter(pk=submission_id).values(**sent).first() or {})
+    if found["package"] or found["entry"]:
         return FULL
-    if rules.entries_visible_to(person).filter(submission_id=submission_id).exists():
-        return FULL
-    blind_flags = set(
-        assignments_visible_to(person)
-        .filter(entry__submission_id=submission_id)
-        .values_list("round__blind", flat=True)
-    )
-    if not blind_flags:
+    if not found["reviewed"]:
         return None
-    return BLIND if True in blind_flags else FULL
+    return BLIND if found["blind"] else FULL
 
 
 @dataclass
@@ -158,19 +168,15 @@ def check_lines(asset: MediaAsset | None) -> list[CheckLine]:
     ]
 
 
-def package_media(person, submission: Submission, mode: str) -> PackageMedia:
-    """Every material of the package as the person may see it (four queries)."""
-    materials = list(
-        Material.objects.filter(submission=submission, upload__state=UploadState.COMPLETE)
-        .select_related("upload", "requirement")
-        .order_by("requirement__order", "period", "id")
-    )
-    assets = {
-        a.upload_id: a
-        for a in MediaAsset.objects.filter(
-            upload_id__in=[m.upload_id for m in materials]
-        ).prefetch_related("thumbnails")
-    }
+def package_media(person, submission: Submission, mode: str, materials=None) -> PackageMedia:
+    """Every material of the package as the person may see it: the materials with their
+    assets and playback positions (one query, or none when the page passes
+    ``packages.package_materials(submission, person)``), then the thumbnails (one)."""
+    if materials is None:
+        materials = package_materials(submission, person)
+    materials = [m for m in materials if m.upload.state == UploadState.COMPLETE]
+    assets = {m.upload_id: material_asset(m) for m in materials}
+    prefetch_related_objects([a for a in assets.values() if a is not None], "thumbnails")
     blind = mode != FULL  # anything but full access gets the blind copies only
     videos, documents = [], []
     for material in materials:
@@ -186,14 +192,13 @@ def package_media(person, submission: Submission, mode: str) -> PackageMedia:
         )
         if material.requirement.kind == MaterialKind.VIDEO:
             _video(item, asset, blind)
+            if asset is not None:
+                resume = getattr(material, "resume", None)
+                item.resume = float(resume) if resume is not None else 0.0
             videos.append(item)
         else:
             _document(item, asset, blind)
             documents.append(item)
-    positions = positions_for(person, [v.asset.pk for v in videos if v.asset])
-    for video in videos:
-        if video.asset is not None:
-            video.resume = positions.get(video.asset.pk, 0.0)
     return PackageMedia(mode, videos, documents)
 
 

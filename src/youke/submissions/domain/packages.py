@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ from youke.core.actor import Actor
 from youke.core.domain.audit import record, snapshot
 from youke.core.enums import AuditAction
 from youke.media.enums import UploadState
-from youke.media.models import Upload
+from youke.media.models import PlaybackPosition, Upload
 from youke.media.validators import over_limit_sizes
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Person
@@ -447,14 +448,47 @@ def slot_label(slot: Slot) -> str:
     return slot.requirement.name + _("（第 %(p)s 课时）") % {"p": slot.period}
 
 
-def checklist(submission: Submission) -> list[Slot]:
+def package_materials(submission: Submission, viewer=None) -> list[Material]:
+    """Every material of the package with its requirement, upload and media asset, in
+    checklist order, in one query; with ``viewer``, each also carries ``resume``: where that
+    person stopped playing it (seconds, or None).
+
+    The package, entry and assignment pages load it once and hand the same list to the
+    checklist, the player and the review panel.
+    """
+    rows = (
+        Material.objects.filter(submission_id=submission.pk)
+        .select_related("requirement", "upload__asset")
+        .order_by("requirement__order", "period", "id")
+    )
+    if viewer is not None:
+        position = PlaybackPosition.objects.filter(
+            asset_id=OuterRef("upload__asset__id"), person_id=viewer.pk
+        ).values("seconds")[:1]
+        rows = rows.annotate(resume=Subquery(position))
+    return list(rows)
+
+
+def material_asset(material: Material):
+    """The media asset of a material loaded by ``package_materials`` (None if none yet)."""
+    return getattr(material.upload, "asset", None)
+
+
+def checklist(
+    submission: Submission,
+    *,
+    requirements: list[MaterialRequirement] | None = None,
+    materials: list[Material] | None = None,
+) -> list[Slot]:
+    """One slot per required file (per period where asked); pass what the page has loaded."""
     from youke.selection.domain.filming import is_deferred
 
     campaign = submission.campaign
-    requirements = list(submission.category.materials.order_by("order", "pk"))
-    materials = {
-        (m.requirement_id, m.period): m for m in submission.materials.select_related("upload")
-    }
+    if requirements is None:
+        requirements = list(submission.category.materials.order_by("order", "pk"))
+    if materials is None:
+        materials = list(submission.materials.select_related("upload"))
+    materials = {(m.requirement_id, m.period): m for m in materials}
     slots = []
     for requirement in requirements:
         periods = submission.periods if requirement.per_period else 1
