@@ -1,0 +1,343 @@
+"""Public 公示 page at 5,000 entries: cold/warm cache, 304, paging, search, exports (issue 14).
+
+Generates its own data into a fresh data dir (``--data-dir``, default bench/out/publicity;
+set DATABASE_URL for PostgreSQL, then the database must be empty or ``--force`` given):
+one province → city → county → ``--schools`` schools, ``--teachers`` teachers, a course
+node tree with ``--lessons`` lessons, a 精品课 campaign from its template, and ``--entries``
+recommended entries on the city's confirmed city-level list, published with
+``open_publicity`` (a few with co-authors and objections).
+
+Then, in-process with Django's test client (the whole middleware stack, no network):
+
+- the page (page 1, page 50, a school search, a teacher search): ``--requests`` requests
+  each, **cold** (cache cleared before every request), **warm** (served from the cache)
+  and **304** (If-None-Match with the page's ETag); p50/p95, queries, bytes, rows shown;
+- the query count of every case with 10 and with all entries (must be equal);
+- the whole-list downloads job (xlsx + PDF) of one list version: time, sizes, rows.
+
+    .venv/bin/python bench/bench_publicity.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/youke_bench_pub \\
+        .venv/bin/python bench/bench_publicity.py --force --data-dir bench/out/publicity_pg
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import random
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from common import OUT_DIR, percentile, setup_django, table
+
+DEFAULT_DIR = OUT_DIR / "publicity"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+)
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力宁"
+TOPICS = ["分数的意义", "长方体的体积", "圆的认识", "古诗两首", "光的折射", "植物的生长",
+          "百分数", "比例尺", "小数乘法", "观察物体", "认识钟表", "燕子", "桂林山水"]  # fmt: skip
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DIR)
+    parser.add_argument("--out", type=Path, default=OUT_DIR / "publicity.json")
+    parser.add_argument("--entries", type=int, default=5000)
+    parser.add_argument("--schools", type=int, default=60)
+    parser.add_argument("--teachers", type=int, default=3000)
+    parser.add_argument("--lessons", type=int, default=400)
+    parser.add_argument("--requests", type=int, default=40, help="requests per case and mode")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--force", action="store_true", help="replace existing data")
+    return parser.parse_args(argv)
+
+
+def prepare(data_dir: Path, force: bool) -> None:
+    import os
+
+    if data_dir.exists() and force:
+        shutil.rmtree(data_dir)
+    if data_dir.exists() and "DATABASE_URL" not in os.environ:
+        sys.exit(f"{data_dir} exists: pass --force to replace it")
+    setup_django(data_dir)
+    from django.core.management import call_command
+
+    if force and "DATABASE_URL" in os.environ:
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+
+
+def generate(args, rng: random.Random) -> dict:  # noqa: PLR0915 (one linear script)
+    from django.db import transaction
+    from django.utils import timezone
+
+    from youke.campaigns.domain.templates import create_campaign_from_template
+    from youke.campaigns.models import Category, Level
+    from youke.catalog.enums import NodeLevel
+    from youke.catalog.models import CourseNode
+    from youke.core.actor import Actor
+    from youke.orgs.enums import UnitKind
+    from youke.orgs.models import Person, Unit
+    from youke.selection.domain import publicity as domain
+    from youke.selection.domain import publicity_exports
+    from youke.selection.enums import EntryState, ListState
+    from youke.selection.models import LevelEntry, LevelList
+    from youke.submissions.enums import SubmissionState
+    from youke.submissions.models import CoAuthor, Submission
+
+    started = time.perf_counter()
+    ministry = Unit.add_root(kind=UnitKind.MINISTRY, name="教育部", code="100000")
+    province = ministry.add_child(kind=UnitKind.PROVINCE, name="示范省", code="990000")
+    city = province.add_child(kind=UnitKind.CITY, name="青山市", code="990100")
+    county = city.add_child(kind=UnitKind.COUNTY, name="东湖区", code="990101", area_type="urban")
+    schools = []
+    for i in range(args.schools):
+        county.refresh_from_db()
+        schools.append(
+            county.add_child(
+                kind=UnitKind.SCHOOL,
+                name=f"东湖区第{i + 1}实验小学",
+                code=f"99010100{i:02d}"[:10],
+                area_type="urban",
+            )
+        )
+    admin = Person.objects.create(
+        username="bench_pub_admin", full_name="平台管理员", is_platform_admin=True, unit=ministry
+    )
+    teachers = Person.objects.bulk_create(
+        Person(
+            username=f"bench_pub_t{i:05d}",
+            full_name=rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice([1, 2]))),
+            unit=rng.choice(schools),
+            password="!",
+            must_change_password=False,
+        )
+        for i in range(args.teachers)
+    )
+    stage = CourseNode.add_root(code="C01", name="小学", level=NodeLevel.STAGE)
+    subject = stage.add_child(code="C0102", name="数学", level=NodeLevel.SUBJECT)
+    edition = subject.add_child(code="C010201", name="人教版", level=NodeLevel.EDITION)
+    volume = edition.add_child(code="C01020105", name="五年级下册", level=NodeLevel.VOLUME)
+    unit_node = volume.add_child(code="C0102010501", name="第一单元", level=NodeLevel.UNIT)
+    lessons = []
+    for i in range(args.lessons):
+        unit_node.refresh_from_db()
+        lessons.append(
+            unit_node.add_child(
+                code=f"C0102010501{i:04d}", name=rng.choice(TOPICS), level=NodeLevel.LESSON
+            )
+        )
+    campaign = create_campaign_from_template(
+        Actor(admin), province, "quality_course", name="2026年精品课遴选", year=2026
+    )
+    category = Category.objects.filter(campaign=campaign).order_by("order", "id").first()
+    city_level = Level.objects.get(campaign=campaign, key="city")
+    now = timezone.now()
+    submissions = Submission.objects.bulk_create(
+        (
+            Submission(
+                campaign=campaign,
+                category=category,
+                node=rng.choice(lessons),
+                teacher=teacher,
+                unit_id=teacher.unit_id,
+                title=f"《{rng.choice(TOPICS)}》第{i % 3 + 1}课时",
+                state=SubmissionState.SUBMITTED,
+                submitted_at=now,
+            )
+            for i, teacher in enumerate(rng.choices(teachers, k=args.entries))
+        ),
+        batch_size=2000,
+    )
+    CoAuthor.objects.bulk_create(
+        CoAuthor(submission=sub, person=rng.choice(teachers), order=1)
+        for sub in submissions[:: max(1, len(submissions) // 500)]
+    )
+    entries = LevelEntry.objects.bulk_create(
+        (
+            LevelEntry(submission=sub, level=city_level, unit=city, state=EntryState.RECOMMENDED)
+            for sub in submissions
+        ),
+        batch_size=2000,
+    )
+    LevelList.objects.create(
+        campaign=campaign, level=city_level, unit=city, state=ListState.CONFIRMED, confirmed_at=now
+    )
+    with transaction.atomic():
+        publicity = domain.open_publicity(
+            Actor(admin),
+            campaign,
+            city_level,
+            city,
+            starts_at=now - datetime.timedelta(hours=1),
+            ends_at=now + datetime.timedelta(days=7),
+            title="2026年青山市精品课推荐结果公示",
+        )
+    for n, entry in enumerate(entries[:20]):
+        domain.file_objection(
+            publicity,
+            entry,
+            name="公众",
+            contact="13800000000",
+            reason="核实",
+            ip=f"10.0.{n // 4}.{n % 4 + 1}",
+        )
+    publicity.refresh_from_db()
+    return {
+        "publicity": publicity.pk,
+        "city": city.pk,
+        "school_name": schools[3].name,
+        "teacher_name": teachers[7].full_name,
+        "export": publicity_exports.current_export(publicity).pk,
+        "generate_s": round(time.perf_counter() - started, 1),
+    }
+
+
+def measure(client, url: str, mode: str, n: int) -> dict:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times, queries, size, etag, rows, statuses = [], [], 0, None, 0, set()
+    first = client.get(url)
+    etag = first["ETag"]
+    for _ in range(n):
+        if mode == "cold":
+            cache.clear()
+        headers = {"HTTP_IF_NONE_MATCH": etag} if mode == "304" else {}
+        with CaptureQueriesContext(connection) as captured:
+            t0 = time.perf_counter()
+            response = client.get(url, **headers)
+            times.append((time.perf_counter() - t0) * 1000)
+        statuses.add(response.status_code)
+        queries.append(len(captured))
+        size = len(response.content)
+        rows = len(re.findall(rb"data-entry=", response.content))
+    return {
+        "mode": mode,
+        "url": url,
+        "status": ",".join(map(str, sorted(statuses))),
+        "p50_ms": percentile(times, 50),
+        "p95_ms": percentile(times, 95),
+        "queries": max(queries),
+        "bytes": size,
+        "rows": rows,
+    }
+
+
+def bench_pages(args, info: dict) -> list[dict]:
+    from urllib.parse import quote
+
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    base = f"/public/publicity/{info['publicity']}/"
+    cases = [
+        ("page 1", base),
+        ("page 50", f"{base}?page=50"),
+        ("search school", f"{base}?q={quote(info['school_name'])}"),
+        ("search teacher", f"{base}?q={quote(info['teacher_name'])}"),
+    ]
+    results = []
+    for label, url in cases:
+        for mode in ("cold", "warm", "304"):
+            results.append({"case": label, **measure(client, url, mode, args.requests)})
+    return results
+
+
+def flat_queries(info: dict) -> dict:
+    """Queries of page 1 and a search with 10 entries on the list and with all of them."""
+    from django.core.cache import cache
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from youke.selection.models import LevelEntry, Publicity
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    base = f"/public/publicity/{info['publicity']}/"
+    urls = [base, f"{base}?q=%E5%88%86%E6%95%B0"]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            cache.clear()
+            with CaptureQueriesContext(connection) as captured:
+                client.get(url)
+            found.append(len(captured))
+        return found
+
+    full = counts()
+    publicity = Publicity.objects.get(pk=info["publicity"])
+    with transaction.atomic():
+        keep = LevelEntry.objects.filter(level=publicity.level, unit=publicity.unit).order_by("pk")
+        ids = list(keep.values_list("pk", flat=True)[10:])
+        LevelEntry.objects.filter(pk__in=ids).update(state="pending")
+        small = counts()
+        transaction.set_rollback(True)
+    return {"urls": urls, "entries_all": full, "entries_10": small}
+
+
+def bench_export(info: dict) -> dict:
+    from youke.core.domain import jobs
+    from youke.selection.models import PublicityExport
+
+    export = PublicityExport.objects.get(pk=info["export"])
+    started = time.perf_counter()
+    jobs.run(export.job_id)
+    seconds = time.perf_counter() - started
+    export.refresh_from_db()
+    return {
+        "seconds": round(seconds, 2),
+        "rows": export.row_count,
+        "xlsx_bytes": export.xlsx.size,
+        "pdf_bytes": export.pdf.size,
+        "job_state": export.job.state,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    prepare(args.data_dir, args.force)
+    from django.db import connection
+
+    rng = random.Random(args.seed)
+    info = generate(args, rng)
+    print(
+        f"database {connection.vendor}; {args.entries:,} entries on one list; "
+        f"generated in {info['generate_s']} s"
+    )
+    export = bench_export(info)
+    print("\n== whole-list downloads job (xlsx + PDF, one version) ==")
+    print(table(list(export), [list(export.values())]))
+    pages = bench_pages(args, info)
+    print(f"\n== public page, in-process, {args.requests} requests per row ==")
+    keys = ["case", "mode", "status", "p50_ms", "p95_ms", "queries", "bytes", "rows"]
+    print(table(keys, [[r[k] for k in keys] for r in pages]))
+    flat = flat_queries(info)
+    print("\n== query counts, cold cache: all entries vs 10 entries ==")
+    print(
+        table(
+            ["url", "all entries", "10 entries"],
+            [[u, a, s] for u, a, s in zip(flat["urls"], flat["entries_all"], flat["entries_10"])],
+        )
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(
+        json.dumps(
+            {"database": connection.vendor, "export": export, "pages": pages, "queries": flat},
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
+    print(f"\nwritten {args.out}")
+
+
+if __name__ == "__main__":
+    main()
