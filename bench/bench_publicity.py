@@ -325,7 +325,12 @@ def main(argv: list[str] | None = None) -> None:
     print(
         table(
             ["url", "all entries", "10 entries"],
-            [[u, a, s] for u, a, s in zip(flat["urls"], flat["entries_all"], flat["entries_10"])],
+            [
+                [u, a, s]
+                for u, a, s in zip(
+                    flat["urls"], flat["entries_all"], flat["entries_10"], strict=False
+                )
+            ],
         )
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
