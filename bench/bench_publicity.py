@@ -13,7 +13,11 @@ Then, in-process with Django's test client (the whole middleware stack, no netwo
   each, **cold** (cache cleared before every request), **warm** (served from the cache)
   and **304** (If-None-Match with the page's ETag); p50/p95, queries, bytes, rows shown;
 - the query count of every case with 10 and with all entries (must be equal);
-- the whole-list downloads job (xlsx + PDF) of one list version: time, sizes, rows.
+- the whole-list downloads job (xlsx + PDF) of one list version: time, sizes, rows;
+- through a real server (``youke serve --no-worker``, its default workers and threads; set
+  YOUKE_WEB_WORKERS / YOUKE_WEB_THREADS to try others), anonymous, cache warm: page 1,
+  page 50, a search and page 1 with If-None-Match, ``--http-requests`` each with 1 and
+  ``--threads`` client threads (bench_orgs' client); every answer is checked for its status.
 
     .venv/bin/python bench/bench_publicity.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/youke_bench_pub \\
@@ -32,7 +36,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import OUT_DIR, percentile, setup_django, table
+from common import OUT_DIR, percentile, print_http_result, setup_django, table
 
 DEFAULT_DIR = OUT_DIR / "publicity"
 SURNAMES = (
@@ -52,6 +56,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--teachers", type=int, default=3000)
     parser.add_argument("--lessons", type=int, default=400)
     parser.add_argument("--requests", type=int, default=40, help="requests per case and mode")
+    parser.add_argument("--http-requests", type=int, default=300, help="per URL and pass")
+    parser.add_argument("--threads", type=int, default=4, help="threads of the concurrent pass")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--force", action="store_true", help="replace existing data")
     return parser.parse_args(argv)
@@ -302,6 +310,59 @@ def bench_export(info: dict) -> dict:
     }
 
 
+def bench_http(args, info: dict) -> dict:
+    import http.client
+    import os
+    from urllib.parse import quote
+
+    from bench_orgs import Server, free_port, measure
+
+    port = args.port or free_port()
+    base = f"/public/publicity/{info['publicity']}/"
+    pages = [
+        ("page 1", base),
+        ("page 50", f"{base}?page=50"),
+        ("search school", f"{base}?q={quote(info['school_name'])}"),
+    ]
+    runs, checks = [], {}
+    with Server(args.data_dir, port, OUT_DIR / "serve-publicity.log"):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for label, url in pages:
+            for _ in range(3):  # fills the shared cache and warms the workers
+                conn.request("GET", url)
+                response = conn.getresponse()
+                body = response.read()
+            rows = len(re.findall(rb"data-entry=", body))
+            checks[label] = {"status": response.status, "rows": rows, "bytes": len(body)}
+            if response.status != 200 or rows == 0:
+                raise RuntimeError(f"GET {url} -> {response.status}, {rows} rows")
+            etag = response.getheader("ETag")
+        conn.request("GET", base)
+        response = conn.getresponse()
+        response.read()
+        etag = response.getheader("ETag")
+        conn.close()
+        cases = [(label, url, {}) for label, url in pages]
+        cases.append(("page 1, If-None-Match", base, {"If-None-Match": etag}))
+        for label, url, headers in cases:
+            for threads in (1, args.threads):
+                print(f"  {label}: {args.http_requests} requests, {threads} thread(s) …")
+                run = measure(port, url, headers, args.http_requests, threads)
+                if headers:  # measure() counts every non-200 answer; 304 is the right one
+                    if run["error_statuses"] != [304]:
+                        raise RuntimeError(f"conditional GET answered {run['error_statuses']}")
+                    run["errors"] = 0
+                run["label"] = label
+                runs.append(run)
+    return {
+        "checks": checks,
+        "runs": runs,
+        "notes": ["If-None-Match answers 304 with an empty body"],
+        "web_workers": os.environ.get("YOUKE_WEB_WORKERS", "default"),
+        "web_threads": os.environ.get("YOUKE_WEB_THREADS", "default"),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     prepare(args.data_dir, args.force)
@@ -333,10 +394,21 @@ def main(argv: list[str] | None = None) -> None:
             ],
         )
     )
+    served = None
+    if not args.skip_http:
+        connection.close()
+        served = bench_http(args, info)
+        print_http_result(served)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
         json.dumps(
-            {"database": connection.vendor, "export": export, "pages": pages, "queries": flat},
+            {
+                "database": connection.vendor,
+                "export": export,
+                "pages": pages,
+                "queries": flat,
+                "http": served,
+            },
             ensure_ascii=False,
             indent=2,
         )
