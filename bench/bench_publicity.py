@@ -292,6 +292,40 @@ def flat_queries(info: dict) -> dict:
     return {"urls": urls, "entries_all": full, "entries_10": small}
 
 
+# The table of the page before issue 14 (commit 571378a): every entry as model objects and
+# a {% url %} per row, unpaged. Rendered here to give "before" in the same run.
+BEFORE_TABLE = """{% load i18n %}<table>{% for e in entries %}<tr data-entry="{{ e.pk }}">
+<td>{{ e.submission.title }}</td><td>{{ e.submission.node.code }} {{ e.submission.node.name }}</td>
+<td>{{ e.submission.category.name }}</td><td>{{ e.submission.teacher.full_name }}</td>
+<td>{{ e.submission.unit.name }}</td><td><a href="{% url 'public:objection_form' publicity.pk e.pk %}">
+{% translate "提出异议" %}</a></td></tr>{% endfor %}</table>"""
+
+
+def bench_before(info: dict, n: int) -> dict:
+    from django.template import engines
+
+    from youke.selection.domain import publicity as domain
+    from youke.selection.models import Publicity
+
+    template = engines["django"].from_string(BEFORE_TABLE)
+    publicity = Publicity.objects.select_related("unit", "level", "campaign").get(
+        pk=info["publicity"]
+    )
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        html = template.render(
+            {"publicity": publicity, "entries": domain.published_entries(publicity)}
+        )
+        times.append((time.perf_counter() - started) * 1000)
+    return {
+        "p50_ms": percentile(times, 50),
+        "p95_ms": percentile(times, 95),
+        "bytes": len(html.encode()),
+        "rows": html.count("data-entry="),
+    }
+
+
 def bench_export(info: dict) -> dict:
     from youke.core.domain import jobs
     from youke.selection.models import PublicityExport
@@ -377,6 +411,9 @@ def main(argv: list[str] | None = None) -> None:
     export = bench_export(info)
     print("\n== whole-list downloads job (xlsx + PDF, one version) ==")
     print(table(list(export), [list(export.values())]))
+    before = bench_before(info, max(3, args.requests // 4))
+    print("\n== before: the unpaged table of every entry, rendered in-process ==")
+    print(table(list(before), [list(before.values())]))
     pages = bench_pages(args, info)
     print(f"\n== public page, in-process, {args.requests} requests per row ==")
     keys = ["case", "mode", "status", "p50_ms", "p95_ms", "queries", "bytes", "rows"]
@@ -405,6 +442,7 @@ def main(argv: list[str] | None = None) -> None:
             {
                 "database": connection.vendor,
                 "export": export,
+                "before": before,
                 "pages": pages,
                 "queries": flat,
                 "http": served,
