@@ -70,6 +70,7 @@ OPERATIONS = {
     "declare_conflict",
     "list_publicity",
     "get_publicity",
+    "list_publicity_entries",
     "open_publicity",
     "finalise_publicity",
     "list_objections",

@@ -320,32 +320,31 @@ class PublicityOut(Schema):
 
 
 class PublishedEntryOut(Schema):
+    """One row of a published list (``selection.domain.publicity_list``, as on the page)."""
+
     id: int
     title: str
     node: str
+    node_code: str
     category: str
-    teacher_name: str
+    teacher_name: str = Field(description=_lazy("第一作者"))
+    teachers: str = Field(description=_lazy("作者：第一作者及合作者，以“、”分隔"))
     school: str
-
-    @staticmethod
-    def resolve_title(obj) -> str:
-        return obj.submission.title
-
-    @staticmethod
-    def resolve_node(obj) -> str:
-        return f"{obj.submission.node.code} {obj.submission.node.name}"
-
-    @staticmethod
-    def resolve_category(obj) -> str:
-        return obj.submission.category.name
+    level: str = Field(description=_lazy("公示名单所在级别"))
+    objection: str = Field(description=_lazy("异议情况：异议核实中、异议不成立，或空"))
 
     @staticmethod
     def resolve_teacher_name(obj) -> str:
-        return obj.submission.teacher.full_name
+        return obj["teacher"]
 
-    @staticmethod
-    def resolve_school(obj) -> str:
-        return obj.submission.unit.name
+
+class PublishedEntriesOut(Schema):
+    count: int = Field(description=_lazy("符合搜索条件的作品数"))
+    total: int = Field(description=_lazy("名单作品总数"))
+    page: int
+    pages: int
+    version: int = Field(description=_lazy("名单版本：名单因异议等变化时加一"))
+    items: list[PublishedEntryOut]
 
 
 class PublicityDetailOut(PublicityOut):

@@ -10,4 +10,7 @@ class SelectionConfig(AppConfig):
     def ready(self) -> None:
         import youke.selection.domain.quota_import  # noqa: F401  registers the import job
         import youke.selection.domain.review_export  # noqa: F401  registers the export job
-        from youke.selection.domain import summary  # noqa: F401  registers the sheet job
+        from youke.selection.domain import (
+            publicity_exports,  # noqa: F401  registers its job
+            summary,  # noqa: F401  registers the sheet job
+        )

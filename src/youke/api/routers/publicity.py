@@ -17,6 +17,7 @@ from youke.api.schemas_reviews import (
     PublicityDetailOut,
     PublicityIn,
     PublicityOut,
+    PublishedEntriesOut,
     ResolveIn,
 )
 from youke.campaigns.access import access_campaign
@@ -24,6 +25,7 @@ from youke.campaigns.models import Level
 from youke.core.actor import client_ip
 from youke.orgs.access import access_unit
 from youke.selection.domain import publicity as domain
+from youke.selection.domain import publicity_list
 from youke.selection.models import Objection
 
 router = Router(tags=["publicity"])
@@ -52,10 +54,33 @@ def list_publicity(request):
     auth=None,
 )
 def get_publicity(request, publicity_id: int):
-    """One started window with the entries it lists; no log-in."""
+    """One started window with every entry it lists; no log-in. For long lists page through
+    ``GET /publicity/{id}/entries`` instead (same rows)."""
     publicity = _public(publicity_id)
-    publicity.entries = list(domain.published_entries(publicity))
+    publicity.entries = publicity_list.all_rows(publicity)
     return publicity
+
+
+@router.get(
+    "/publicity/{publicity_id}/entries",
+    response={200: PublishedEntriesOut, 404: ErrorOut},
+    operation_id="list_publicity_entries",
+    auth=None,
+)
+def list_publicity_entries(request, publicity_id: int, page: int = 1, q: str = ""):
+    """The entries of a started window, 50 per page (``?page=``), optionally searched by
+    title, school or teacher (``?q=``, substring); no log-in. A page past the end answers
+    the last page."""
+    publicity = _public(publicity_id)
+    found = publicity_list.page(publicity, max(1, min(page, 1_000_000)), q)
+    return {
+        "count": found.count,
+        "total": found.total,
+        "page": found.number,
+        "pages": found.pages,
+        "version": publicity.version,
+        "items": found.rows,
+    }
 
 
 @router.post(

@@ -20,6 +20,7 @@ from youke.manage.views.common import admin_required, apply_errors
 from youke.manage.views.confirmation import Confirmation, ask, confirmed
 from youke.orgs.domain.units import PermissionDenied
 from youke.selection.domain import publicity as domain
+from youke.selection.domain import publicity_list as rows_domain
 from youke.selection.domain import summary
 from youke.selection.enums import ObjectionState
 
@@ -98,7 +99,7 @@ def publicity_detail(request, publicity_id: int):
         "manage/publicity_detail.html",
         {
             "publicity": publicity,
-            "entries": domain.published_entries(publicity),
+            "entries": rows_domain.all_rows(publicity),
             "objections": objections,
             "resolve_form": ResolveForm(),
             "open_state": ObjectionState.OPEN,
@@ -127,7 +128,7 @@ def publicity_finalise(request, publicity_id: int):
 
 
 def _finalise_confirmation(publicity) -> Confirmation:
-    entries = list(domain.published_entries(publicity).order_by("submission__title", "id"))
+    entries = rows_domain.all_rows(publicity)
     by_state = dict(publicity.objections.order_by().values_list("state").annotate(n=Count("id")))
     warnings = []
     if by_state.get(ObjectionState.OPEN):
@@ -155,11 +156,7 @@ def _finalise_confirmation(publicity) -> Confirmation:
         ],
         items=[
             _("《%(title)s》 · %(teacher)s · %(school)s")
-            % {
-                "title": e.submission.title,
-                "teacher": e.submission.teacher.full_name,
-                "school": e.submission.unit.name,
-            }
+            % {"title": e["title"], "teacher": e["teachers"], "school": e["school"]}
             for e in entries
         ],
         warnings=warnings,

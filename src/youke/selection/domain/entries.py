@@ -25,7 +25,7 @@ from youke.orgs import rules as org_rules
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Unit
 from youke.selection import rules
-from youke.selection.domain import constraints
+from youke.selection.domain import constraints, publicity_exports
 from youke.selection.domain.lists import (
     deciding_unit,
     deciding_units,
@@ -95,6 +95,8 @@ def _write_state(
     entry.decided_by = actor.person
     entry.decided_at = timezone.now()
     entry.save(update_fields=["state", "reason", "override_reason", "decided_by", "decided_at"])
+    # A published list's page cache and downloads are keyed by its version.
+    publicity_exports.entry_changed(entry)
     after = {"state": new_state, "reason": reason, "level": entry.level_id}
     if overrode:
         after["overrode"] = overrode

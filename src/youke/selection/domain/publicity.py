@@ -38,7 +38,7 @@ from youke.orgs import rules as org_rules
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Unit
 from youke.selection.domain import entries as entries_domain
-from youke.selection.domain import notices
+from youke.selection.domain import notices, publicity_exports
 from youke.selection.domain.lists import lock_list
 from youke.selection.enums import (
     OBJECTION_TRANSITIONS,
@@ -229,6 +229,7 @@ def open_publicity(
                 "entries": list(published_entries(publicity).values_list("pk", flat=True)),
             },
         )
+        publicity_exports.queue_export(publicity)
     return publicity
 
 
@@ -356,6 +357,8 @@ def file_objection(
             # The stored name comes from the sniffed type, never from the sender's file name.
             objection.evidence.save(f"evidence.{EVIDENCE_TYPES[kind]}", File(evidence), save=False)
         objection.save()
+        # The page shows that an objection is being checked.
+        publicity_exports.record_change(publicity.pk)
         # Who objected stays on the objection; the log keeps no contact details.
         record(
             Actor(None, ip),
@@ -403,6 +406,9 @@ def resolve_objection(
             after={"state": new_state, "entry": locked.entry_id},
             reason=resolution,
         )
+        if not upheld:
+            # Upheld: withdrawing the entry already made a new version (``_write_state``).
+            publicity_exports.record_change(publicity.pk)
         notices.on_objection_resolved(locked, actor)
     return locked
 

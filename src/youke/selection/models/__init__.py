@@ -2,7 +2,7 @@ from .award import Award
 from .entry import LevelEntry
 from .filming import FilmingRequest
 from .level_list import LevelList
-from .publicity import Objection, Publicity, SummarySheetConfirmation
+from .publicity import Objection, Publicity, PublicityExport, SummarySheetConfirmation
 from .quota import Quota
 from .review import (
     Assignment,
@@ -27,6 +27,7 @@ __all__ = [
     "LevelList",
     "Objection",
     "Publicity",
+    "PublicityExport",
     "Quota",
     "ReviewRound",
     "RoundReviewTotals",

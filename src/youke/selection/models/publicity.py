@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from youke.selection.enums import ObjectionState, PublicityState
@@ -54,6 +55,10 @@ class Publicity(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     finalised_at = models.DateTimeField(_("生效时间"), null=True, blank=True)
+    # Bumped (with ``changed_at``) by every domain change of what the public page shows:
+    # the page cache, its ETag and the whole-list downloads are keyed by it.
+    version = models.PositiveIntegerField(_("名单版本"), default=1)
+    changed_at = models.DateTimeField(_("名单更新时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("公示")
@@ -106,3 +111,35 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publicity_id}/{self.entry_id}: {self.state}"
+
+
+class PublicityExport(models.Model):
+    """The whole published list as xlsx and PDF, built by a job for one list version."""
+
+    publicity = models.ForeignKey(Publicity, on_delete=models.CASCADE, related_name="exports")
+    version = models.PositiveIntegerField(_("名单版本"))
+    job = models.ForeignKey(
+        "core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    xlsx = models.FileField(_("Excel 文件"), upload_to="publicity/%Y/%m/", blank=True)
+    pdf = models.FileField(_("PDF 文件"), upload_to="publicity/%Y/%m/", blank=True)
+    row_count = models.PositiveIntegerField(_("行数"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    built_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("公示名单下载")
+        verbose_name_plural = _("公示名单下载")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publicity", "version"], name="publicity_export_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publicity_id} v{self.version}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.built_at is not None
