@@ -137,7 +137,7 @@ def generate(*, rotate: bool = False) -> str:
         .sign(signing_key, hashes.SHA256())
     )
     (generation / "signing-cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (generation / "created").write_text(now.isoformat(timespec="seconds"))
+    (generation / "created").write_text(now.isoformat())
     # Written last and replaced atomically: a reader sees the old or the new current key.
     tmp = folder / "current.tmp"
     tmp.write_text(kid)

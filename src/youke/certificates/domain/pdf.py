@@ -89,7 +89,7 @@ def draw(layout: Layout, fields: dict, context: dict[str, str], payload: str) ->
     size = landscape(A4) if layout.orientation == Orientation.LANDSCAPE else A4
     width, height = size
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=size, invariant=False)
+    pdf = canvas.Canvas(buffer, pagesize=size, initialFontName=font, initialFontSize=12)
     pdf.setTitle(layout.title)
     pdf.setSubject(fields.get("s", ""))
     pdf.setCreator("youke")
