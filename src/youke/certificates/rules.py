@@ -52,3 +52,8 @@ def own_certificates(person: Person) -> QuerySet[Certificate]:
     if not person.is_authenticated:
         return Certificate.objects.none()
     return Certificate.objects.filter(recipient=person)
+
+
+def can_download(person: Person, certificate: Certificate) -> bool:
+    """The holder downloads a standing certificate; a revoked one no longer (R13)."""
+    return certificate.recipient_id == person.pk and not certificate.is_revoked
