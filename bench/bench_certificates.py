@@ -26,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import OUT_DIR, REPO_DIR, percentile, median, setup_django, table
+from common import OUT_DIR, REPO_DIR, median, percentile, setup_django, table
 
 CHUNK = 2000
 
@@ -65,7 +65,9 @@ def generate(count: int):
     province = ministry.add_child(kind="province", name="示范省", code="990000")
     city = province.add_child(kind="city", name="青山市", code="990100")
     county = city.add_child(kind="county", name="东湖区", code="990101", area_type="urban")
-    school = county.add_child(kind="school", name="东湖区实验小学", code="9901010001", area_type="urban")
+    school = county.add_child(
+        kind="school", name="东湖区实验小学", code="9901010001", area_type="urban"
+    )
     admin = Person.objects.create(
         username="bench_cert_admin", full_name="平台管理员", unit=ministry, is_platform_admin=True
     )
@@ -154,7 +156,9 @@ def main(argv=None) -> None:
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     template, actor = generate(args.count)
-    print(f"generated {args.count:,} awards on {connection.vendor} in {time.perf_counter() - started:.1f} s")
+    print(
+        f"generated {args.count:,} awards on {connection.vendor} in {time.perf_counter() - started:.1f} s"
+    )
 
     rss_before = rss_mib()
     started = time.perf_counter()
@@ -199,9 +203,27 @@ def main(argv=None) -> None:
         table(
             ["phase", "count", "seconds", "per item ms", "peak RSS MiB (growth)"],
             [
-                ["issue rows + signed payloads", issued, issue_s, issue_s * 1000 / max(issued, 1), f"{rss_issue:.0f} (+{rss_issue - rss_before:.0f})"],
-                ["render + PAdES-sign PDFs", rendered, render_s, render_s * 1000 / max(rendered, 1), f"{rss_render:.0f} (+{rss_render - rss_issue:.0f})"],
-                ["whole batch", issued, issue_s + render_s, (issue_s + render_s) * 1000 / max(issued, 1), ""],
+                [
+                    "issue rows + signed payloads",
+                    issued,
+                    issue_s,
+                    issue_s * 1000 / max(issued, 1),
+                    f"{rss_issue:.0f} (+{rss_issue - rss_before:.0f})",
+                ],
+                [
+                    "render + PAdES-sign PDFs",
+                    rendered,
+                    render_s,
+                    render_s * 1000 / max(rendered, 1),
+                    f"{rss_render:.0f} (+{rss_render - rss_issue:.0f})",
+                ],
+                [
+                    "whole batch",
+                    issued,
+                    issue_s + render_s,
+                    (issue_s + render_s) * 1000 / max(issued, 1),
+                    "",
+                ],
             ],
         )
     )

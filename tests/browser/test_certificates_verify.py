@@ -21,7 +21,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_browser_verifies_a_genuine_certificate_and_refuses_another_key(
-    page, site, awarded  # noqa: F811
+    page,
+    site,
+    awarded,  # noqa: F811
 ):
     issuing.issue_missing(Actor(site.province.city_admin), awarded.template)
     certificate = Certificate.objects.get(recipient=site.province.teacher_a)

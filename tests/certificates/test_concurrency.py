@@ -47,7 +47,9 @@ def test_concurrent_batches_of_two_templates_sharing_an_authority(
         body="{教师}",
         orientation="portrait",
     )
-    set_seal(actor, add_authority(actor, other, unit=province.city, name="青山市教育局"), seal_png())
+    set_seal(
+        actor, add_authority(actor, other, unit=province.city, name="青山市教育局"), seal_png()
+    )
     city_awards = make_awards(
         campaign, [(province.teacher_a, lessons[i]) for i in range(2, 14)], awarded.grade
     )

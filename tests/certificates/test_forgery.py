@@ -85,9 +85,7 @@ def test_payload_signed_with_another_key_fails_on_page_and_cli(issued, client, t
     assert response.context["verdict"].status == VerifyStatus.FORGED
     assert "服务器核验：签名无效" in response.content.decode()
     # The same payload placed in a PDF fails the CLI too.
-    forged = pdf.draw(
-        layout_of(issued.template), {**issued.fields, "n": "张冒名"}, {}, payload
-    )
+    forged = pdf.draw(layout_of(issued.template), {**issued.fields, "n": "张冒名"}, {}, payload)
     path = tmp_path / "other-key.pdf"
     path.write_bytes(pdf.sign_document(forged, issued.kid))
     ok, output = _cli(path)
@@ -95,7 +93,9 @@ def test_payload_signed_with_another_key_fails_on_page_and_cli(issued, client, t
     assert "✗ 签名与内容不符：证书内容被改动过或系伪造。" in output
 
 
-def test_rotation_keeps_old_certificates_valid(province, campaign, awarded, issued, lessons, client, tmp_path):
+def test_rotation_keeps_old_certificates_valid(
+    province, campaign, awarded, issued, lessons, client, tmp_path
+):
     old_kid = issued.kid
     new_kid = keyring.generate(rotate=True)
     assert new_kid != old_kid and keyring.current_kid() == new_kid

@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from youke.certificates.domain import issuing
 from youke.certificates.domain import keys as keyring

@@ -25,7 +25,9 @@ def issued(province, awarded):
     return Certificate.objects.get(recipient=province.teacher_a)
 
 
-def test_issue_runs_as_a_job_and_is_idempotent(client, province, awarded, django_capture_on_commit_callbacks):
+def test_issue_runs_as_a_job_and_is_idempotent(
+    client, province, awarded, django_capture_on_commit_callbacks
+):
     client.force_login(province.city_admin)
     url = reverse("manage_certificates:template_issue", args=[awarded.template.pk])
     with django_capture_on_commit_callbacks(execute=True):
@@ -62,7 +64,12 @@ def test_another_units_certificate_and_template_answer_404(client, province, awa
         reverse("manage_certificates:certificate_revoke", args=[issued.pk]), {"reason": "x"}
     )
     assert response.status_code == 404
-    assert client.post(reverse("manage_certificates:template_issue", args=[awarded.template.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("manage_certificates:template_issue", args=[awarded.template.pk])
+        ).status_code
+        == 404
+    )
     listing = client.get(reverse("manage_certificates:certificate_list"))
     assert list(listing.context["page"]) == []
     # Another teacher's certificate is 404 in 我的证书.
@@ -112,15 +119,19 @@ def test_verify_page_and_lookup_show_only_the_certificate(client, issued):
     found = client.get(lookup, {"serial": issued.serial, "name": "王老师"})
     assert found.context["verdict"].certificate == issued
     assert "东湖区实验小学" not in found.content.decode()  # not printed in the fields block
-    assert client.get(reverse("public:certificate_verify", args=["garbage"])).context[
-        "verdict"
-    ].status == "forged"
+    assert (
+        client.get(reverse("public:certificate_verify", args=["garbage"])).context["verdict"].status
+        == "forged"
+    )
 
 
 def test_keys_json_is_public(client, keys):
     document = client.get(reverse("public:certificate_keys")).json()
     assert [k["kid"] for k in document["keys"]] == [keys]
-    assert document["keys"][0]["crv"] == "Ed25519" and "BEGIN CERTIFICATE" in document["keys"][0]["signing_cert"]
+    assert (
+        document["keys"][0]["crv"] == "Ed25519"
+        and "BEGIN CERTIFICATE" in document["keys"][0]["signing_cert"]
+    )
 
 
 def test_template_pages_create_seal_and_preview(client, province, campaign):
@@ -163,6 +174,12 @@ def test_template_pages_create_seal_and_preview(client, province, campaign):
     client.force_login(province.county_a_admin)
     response = client.post(
         reverse("manage_certificates:template_create"),
-        {"level": level.pk, "unit_code": province.county_a.code, "title": "x", "body": "y", "orientation": "portrait"},
+        {
+            "level": level.pk,
+            "unit_code": province.county_a.code,
+            "title": "x",
+            "body": "y",
+            "orientation": "portrait",
+        },
     )
     assert "市级遴选由" in response.content.decode()

@@ -62,9 +62,11 @@ def build_certificates() -> dict[str, int]:
     for level_id, unit_id in pairs:
         if CertificateTemplate.objects.filter(level_id=level_id, unit_id=unit_id).exists():
             continue
-        award = awards.filter(level_id=level_id, entry__unit_id=unit_id).select_related(
-            "level__campaign", "entry__unit"
-        ).first()
+        award = (
+            awards.filter(level_id=level_id, entry__unit_id=unit_id)
+            .select_related("level__campaign", "entry__unit")
+            .first()
+        )
         city = award.entry.unit
         admin = Person.objects.filter(is_platform_admin=True).first() or award.awarded_by
         actor = Actor(admin)

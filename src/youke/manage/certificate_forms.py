@@ -21,7 +21,7 @@ class TemplateForm(StyledForm):
         label=_("正文"),
         max_length=600,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("可用占位符：%(p)s") % {"p": "、".join("{%s}" % p for p in PLACEHOLDERS)},
+        help_text=_("可用占位符：%(p)s") % {"p": "、".join(f"{{{p}}}" for p in PLACEHOLDERS)},
     )
     orientation = forms.ChoiceField(label=_("版式"), choices=Orientation.choices)
     background = forms.FileField(

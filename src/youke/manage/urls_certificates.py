@@ -7,7 +7,9 @@ urlpatterns = [
     path("", views.certificate_list, name="certificate_list"),
     path("templates/new/", views.template_create, name="template_create"),
     path("templates/<int:template_id>/", views.template_detail, name="template_detail"),
-    path("templates/<int:template_id>/preview.pdf", views.template_preview, name="template_preview"),
+    path(
+        "templates/<int:template_id>/preview.pdf", views.template_preview, name="template_preview"
+    ),
     path("templates/<int:template_id>/issue/", views.template_issue, name="template_issue"),
     path("templates/<int:template_id>/authorities/", views.authority_add, name="authority_add"),
     path("authorities/<int:authority_id>/seal/", views.authority_seal, name="authority_seal"),

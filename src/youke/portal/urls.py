@@ -100,5 +100,7 @@ urlpatterns = [
         certificate_views.share,
         name="certificate_share",
     ),
-    path("my/certificates/<int:certificate_id>/qr.svg", certificate_views.qr, name="certificate_qr"),
+    path(
+        "my/certificates/<int:certificate_id>/qr.svg", certificate_views.qr, name="certificate_qr"
+    ),
 ]

@@ -96,16 +96,13 @@ def fields_and_context(template: CertificateTemplate, award: Award, date: str):
 
 
 def context_of(certificate: Certificate) -> dict[str, str]:
-    award = (
-        Award.objects.select_related(
-            "grade",
-            "entry__submission__teacher",
-            "entry__submission__unit",
-            "entry__submission__node",
-            "entry__submission__category",
-        )
-        .get(pk=certificate.award_id)
-    )
+    award = Award.objects.select_related(
+        "grade",
+        "entry__submission__teacher",
+        "entry__submission__unit",
+        "entry__submission__node",
+        "entry__submission__category",
+    ).get(pk=certificate.award_id)
     return fields_and_context(certificate.template, award, certificate.fields["d"])[1]
 
 

@@ -99,7 +99,8 @@ def generate(*, rotate: bool = False) -> str:
     pkcs8 = serialization.PrivateFormat.PKCS8
     nothing = serialization.NoEncryption()
     _write_private(
-        generation / "ed25519.pem", private.private_bytes(serialization.Encoding.PEM, pkcs8, nothing)
+        generation / "ed25519.pem",
+        private.private_bytes(serialization.Encoding.PEM, pkcs8, nothing),
     )
     signing_key = ec.generate_private_key(ec.SECP256R1())
     _write_private(

@@ -11,6 +11,7 @@ import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from xml.sax.saxutils import escape
 
 import qrcode
 from django.conf import settings
@@ -24,7 +25,6 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Frame, Paragraph
-from xml.sax.saxutils import escape
 
 from youke.certificates.domain import keys as keyring
 from youke.certificates.domain.payload import FIELDS, PRINTED
@@ -76,7 +76,9 @@ def _image(data: bytes) -> ImageReader:
 def _draw_qr(pdf: canvas.Canvas, text: str, x: float, y: float, size: float) -> None:
     """Vector QR modules (sharper in print and no PNG round trip); one fixed mask pattern
     skips qrcode's search over all eight, which was most of a certificate's drawing time."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, mask_pattern=0)
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, mask_pattern=0
+    )
     code.add_data(text)
     code.make(fit=True)
     matrix = code.get_matrix()
@@ -114,7 +116,9 @@ def draw(layout: Layout, fields: dict, context: dict[str, str], payload: str) ->
     )
     frame_top = height - margin - 35 * mm
     frame_height = 55 * mm
-    Frame(margin, frame_top - frame_height, width - 2 * margin, frame_height, showBoundary=0).addFromList(
+    Frame(
+        margin, frame_top - frame_height, width - 2 * margin, frame_height, showBoundary=0
+    ).addFromList(
         [Paragraph(escape(fill(layout.body, context)).replace("\n", "<br/>"), style)], pdf
     )
     pdf.setFont(font, 11)

@@ -22,7 +22,9 @@ from youke.orgs import rules as org_rules
 from youke.orgs.domain.units import PermissionDenied
 
 MAX_IMAGE_BYTES = 4 * 1024 * 1024
-DEFAULT_BODY = "{教师}老师（{学校}）的作品《{课题}》在{活动}中荣获{级别}{奖项}。\n特发此证，以资鼓励。"
+DEFAULT_BODY = (
+    "{教师}老师（{学校}）的作品《{课题}》在{活动}中荣获{级别}{奖项}。\n特发此证，以资鼓励。"
+)
 SAMPLE_CONTEXT = {
     "教师": "张晓明",
     "学校": "东湖区实验小学",
@@ -73,8 +75,10 @@ def save_template(
         raise ValidationError({"level": _("所选级别不属于该活动：请重新选择级别。")})
     if level.unit_kind != unit.kind:
         raise ValidationError(
-            {"unit": _("%(level)s由%(kind)s发证：请选择相应类型的单位。")
-             % {"level": level.name, "kind": level.get_unit_kind_display()}}
+            {
+                "unit": _("%(level)s由%(kind)s发证：请选择相应类型的单位。")
+                % {"level": level.name, "kind": level.get_unit_kind_display()}
+            }
         )
     duplicate = CertificateTemplate.objects.filter(campaign=campaign, level=level, unit=unit)
     if template is not None:
@@ -157,8 +161,7 @@ def layout_of(template: CertificateTemplate) -> pdf.Layout:
         orientation=template.orientation,
         background=_file_bytes(template.background),
         authorities=tuple(
-            pdf.Authority(name=a.name, seal=_file_bytes(a.seal))
-            for a in template.authorities.all()
+            pdf.Authority(name=a.name, seal=_file_bytes(a.seal)) for a in template.authorities.all()
         ),
     )
 

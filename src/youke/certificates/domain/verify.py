@@ -71,7 +71,9 @@ def _payload_from_pdf(data: bytes) -> tuple[str, str]:
 
     reader = PdfReader(io.BytesIO(data))
     keywords = (reader.metadata or {}).get("/Keywords", "") or ""
-    payload = str(keywords)[len(KEYWORD_PREFIX):] if str(keywords).startswith(KEYWORD_PREFIX) else ""
+    payload = (
+        str(keywords)[len(KEYWORD_PREFIX) :] if str(keywords).startswith(KEYWORD_PREFIX) else ""
+    )
     text = "".join(page.extract_text() or "" for page in reader.pages)
     return payload, text
 

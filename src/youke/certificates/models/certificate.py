@@ -27,6 +27,9 @@ class SerialCounter(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.authority_code}-{self.year}: {self.last}"
+
 
 class Certificate(models.Model):
     """One award's certificate for one recipient; the signed payload is what the QR holds."""

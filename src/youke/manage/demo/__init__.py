@@ -244,7 +244,9 @@ def _build_certificates(stdout: TextIO) -> dict[str, int]:
     if made:
         _say(
             stdout,
-            _("已为已结束的市级评审签发 %(certificates)d 张证书，其中撤销 %(certificates_revoked)d 张。")
+            _(
+                "已为已结束的市级评审签发 %(certificates)d 张证书，其中撤销 %(certificates_revoked)d 张。"
+            )
             % made,
         )
     return made

@@ -86,7 +86,11 @@ def _save_template(request, form, template=None):
 @admin_required
 def template_create(request):
     levels = _levels(request.user)
-    initial = {"body": templates.DEFAULT_BODY, "title": _("荣誉证书"), "unit_code": request.user.unit.code}
+    initial = {
+        "body": templates.DEFAULT_BODY,
+        "title": _("荣誉证书"),
+        "unit_code": request.user.unit.code,
+    }
     form = TemplateForm(request.POST or None, request.FILES or None, levels=levels, initial=initial)
     if request.method == "POST" and form.is_valid():
         template = _save_template(request, form)
@@ -109,10 +113,13 @@ def template_detail(request, template_id: int):
     form = TemplateForm(
         request.POST or None, request.FILES or None, levels=_levels(request.user), initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        if _save_template(request, form, template) is not None:
-            messages.success(request, _("已保存证书模板。"))
-            return redirect("manage_certificates:template_detail", template.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_template(request, form, template) is not None
+    ):
+        messages.success(request, _("已保存证书模板。"))
+        return redirect("manage_certificates:template_detail", template.pk)
     authorities = template.authorities.select_related("unit")
     return render(
         request,
@@ -181,7 +188,9 @@ def authority_seal(request, authority_id: int):
         return done
     return run_action(
         request,
-        lambda: templates.set_seal(Actor.from_request(request), authority, form.cleaned_data["seal"]),
+        lambda: templates.set_seal(
+            Actor.from_request(request), authority, form.cleaned_data["seal"]
+        ),
         _("已上传印章。"),
         done,
         denied=_("只有该发证机构所属单位的管理员可以上传印章。"),
@@ -221,7 +230,11 @@ def certificate_detail(request, certificate_id: int):
     return render(
         request,
         "manage/certificate_detail.html",
-        {"certificate": certificate, "form": RevokeForm(), "can_revoke": rules.can_revoke(request.user, certificate)},
+        {
+            "certificate": certificate,
+            "form": RevokeForm(),
+            "can_revoke": rules.can_revoke(request.user, certificate),
+        },
     )
 
 
@@ -242,4 +255,6 @@ def certificate_revoke(request, certificate_id: int):
 @admin_required
 def certificate_download(request, certificate_id: int):
     certificate = access_certificate(request.user, certificate_id)
-    return FileResponse(pdf_file(certificate), as_attachment=True, filename=f"{certificate.serial}.pdf")
+    return FileResponse(
+        pdf_file(certificate), as_attachment=True, filename=f"{certificate.serial}.pdf"
+    )

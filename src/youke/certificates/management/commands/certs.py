@@ -34,7 +34,9 @@ class Command(BaseCommand):
         before = keyring.public_keys()
         kid = keyring.generate(rotate=rotate)
         if any(k.kid == kid for k in before):
-            self.stdout.write(_("已有当前密钥 %(kid)s，未改动（轮换请加 --rotate）。") % {"kid": kid})
+            self.stdout.write(
+                _("已有当前密钥 %(kid)s，未改动（轮换请加 --rotate）。") % {"kid": kid}
+            )
         else:
             self.stdout.write(
                 _("已生成密钥 %(kid)s 并设为当前密钥，保存在 %(dir)s。")
@@ -51,7 +53,9 @@ class Command(BaseCommand):
             try:
                 keys = keyring.keys_from_document(json.loads(keys_file.read_text()))
             except (OSError, ValueError, KeyError) as exc:
-                raise CommandError(_("无法读取密钥文件 %(f)s：%(e)s") % {"f": keys_file, "e": exc})
+                raise CommandError(
+                    _("无法读取密钥文件 %(f)s：%(e)s") % {"f": keys_file, "e": exc}
+                ) from exc
         else:
             keys = keyring.public_keys()
         if not keys:
