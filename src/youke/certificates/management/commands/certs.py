@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from youke.certificates.domain import keys as keyring
+from youke.certificates.domain.payload import FIELDS
 from youke.certificates.domain.verify import check_pdf
 
 
@@ -61,8 +62,9 @@ class Command(BaseCommand):
         if not keys:
             raise CommandError(_("没有可用的公钥：请用 --keys 指定 keys.json。"))
         report = check_pdf(file, keys, with_register=keys_file is None)
-        for key, value in report.fields.items():
-            self.stdout.write(f"  {key}: {value}")
+        for key, label in FIELDS.items():
+            if key in report.fields:
+                self.stdout.write(f"  {label}：{report.fields[key]}")
         for ok, text in report.lines:
             self.stdout.write(("✓ " if ok else "✗ ") + text)
         if not report.ok:
