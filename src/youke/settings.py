@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "youke.submissions",
     "youke.selection",
     "youke.notifications",
+    "youke.certificates",
     # interface apps
     "youke.portal",
     "youke.public",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("manage/selection/", include("youke.manage.urls_selection")),
     path("manage/publicity/", include("youke.manage.urls_publicity")),
     path("manage/reviews/", include("youke.manage.urls_reviews")),
+    path("manage/certificates/", include("youke.manage.urls_certificates")),
     path("manage/", include("youke.manage.urls")),
     path("api/v1/uploads/", include("youke.media.urls")),
     path("api/v1/", api.urls),

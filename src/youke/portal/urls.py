@@ -1,6 +1,6 @@
 from django.urls import path
 
-from youke.portal import catalog_views, media_views, submission_views, views  # noqa: I001
+from youke.portal import catalog_views, certificate_views, media_views, submission_views, views  # noqa: I001
 
 app_name = "portal"
 urlpatterns = [
@@ -89,4 +89,18 @@ urlpatterns = [
         name="material_thumbnail",
     ),
     path("materials/<int:material_id>/position", media_views.position, name="material_position"),
+    path("my/certificates/", certificate_views.my_certificates, name="my_certificates"),
+    path(
+        "my/certificates/<int:certificate_id>/download/",
+        certificate_views.download,
+        name="certificate_download",
+    ),
+    path(
+        "my/certificates/<int:certificate_id>/share/",
+        certificate_views.share,
+        name="certificate_share",
+    ),
+    path(
+        "my/certificates/<int:certificate_id>/qr.svg", certificate_views.qr, name="certificate_qr"
+    ),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from youke.public import views
+from youke.public import certificate_views, views
 
 app_name = "public"
 urlpatterns = [
@@ -16,4 +16,7 @@ urlpatterns = [
         views.objection_form,
         name="objection_form",
     ),
+    path("certificates/", certificate_views.certificate_lookup, name="certificate_lookup"),
+    path("certificates/keys.json", certificate_views.keys_json, name="certificate_keys"),
+    path("verify/<str:payload>/", certificate_views.certificate_verify, name="certificate_verify"),
 ]

@@ -102,6 +102,7 @@ def build(
             )
         counts.update(_build_activity(stdout, seed, logins.get(TEACHER, TEACHER)))
         counts.update(_build_selection(stdout, seed, logins))
+        counts.update(_build_certificates(stdout))
         province = Unit.objects.filter(code=PROVINCE_CODE).first()
         if counts and province is not None:
             record(
@@ -233,6 +234,21 @@ def _build_selection(stdout: TextIO, seed: int, logins: dict[str, str]) -> dict[
         stdout,
         _("公示：%(publicities)d 个公示期进行中，收到异议 %(objections)d 条（待处理）。") % made,
     )
+    return made
+
+
+def _build_certificates(stdout: TextIO) -> dict[str, int]:
+    from youke.certificates.demo import build_certificates
+
+    made = build_certificates()
+    if made:
+        _say(
+            stdout,
+            _(
+                "已为已结束的市级评审签发 %(certificates)d 张证书，其中撤销 %(certificates_revoked)d 张。"
+            )
+            % made,
+        )
     return made
 
 

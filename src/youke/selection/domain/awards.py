@@ -26,6 +26,7 @@ from youke.orgs.domain.units import PermissionDenied
 from youke.selection.domain.review import EntryResult, round_results
 from youke.selection.enums import RoundState
 from youke.selection.models import Award, LevelEntry, ReviewRound
+from youke.selection.signals import award_revoked
 
 PAST_AWARD_SOURCE = "youke"
 
@@ -200,5 +201,10 @@ def revoke_award(actor: Actor, award: Award, reason: str) -> Award:
             before={"revoked": False},
             after={"revoked": True, "past_award_deleted": past_id},
             reason=reason,
+        )
+        transaction.on_commit(
+            lambda: award_revoked.send(
+                sender=Award, award_id=locked.pk, actor=actor, reason=locked.revoked_reason
+            )
         )
     return locked

@@ -1,0 +1,29 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class CertificateState(models.TextChoices):
+    VALID = "valid", pgettext_lazy("certificate state", "有效")
+    REVOKED = "revoked", pgettext_lazy("certificate state", "已撤销")
+
+
+# The only moves a certificate may make; revoke_certificate refuses everything else.
+CERTIFICATE_TRANSITIONS: dict[str, frozenset[str]] = {
+    CertificateState.VALID: frozenset({CertificateState.REVOKED}),
+    CertificateState.REVOKED: frozenset(),
+}
+
+
+class Orientation(models.TextChoices):
+    LANDSCAPE = "landscape", _("A4 横向")
+    PORTRAIT = "portrait", _("A4 纵向")
+
+
+class VerifyStatus(models.TextChoices):
+    """What the verify page and the CLI conclude about a payload."""
+
+    VALID = "valid", pgettext_lazy("verify status", "有效")
+    REVOKED = "revoked", pgettext_lazy("verify status", "已撤销")
+    UNKNOWN = "unknown", pgettext_lazy("verify status", "未登记")
+    FORGED = "forged", pgettext_lazy("verify status", "签名无效")

@@ -1,0 +1,72 @@
+"""``youke certs keygen [--rotate]`` and ``youke certs verify FILE.pdf [--keys keys.json]``."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from youke.certificates.domain import keys as keyring
+from youke.certificates.domain.payload import FIELDS
+from youke.certificates.domain.verify import check_pdf
+
+
+class Command(BaseCommand):
+    help = _("证书密钥与核验：keygen 生成（或 --rotate 轮换）签名密钥；verify 核验证书 PDF。")
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        keygen = sub.add_parser("keygen", help=_("生成证书签名密钥（已有时不变）"))
+        keygen.add_argument("--rotate", action="store_true", help=_("生成新密钥并设为当前密钥"))
+        verify = sub.add_parser("verify", help=_("核验证书 PDF"))
+        verify.add_argument("file", type=Path)
+        verify.add_argument(
+            "--keys",
+            type=Path,
+            help=_("离线核验：使用保存的 keys.json（/public/certificates/keys.json），不查登记"),
+        )
+
+    def handle(self, *args, **options):
+        if options["action"] == "keygen":
+            return self._keygen(options["rotate"])
+        return self._verify(options["file"], options.get("keys"))
+
+    def _keygen(self, rotate: bool) -> None:
+        before = keyring.public_keys()
+        kid = keyring.generate(rotate=rotate)
+        if any(k.kid == kid for k in before):
+            self.stdout.write(
+                _("已有当前密钥 %(kid)s，未改动（轮换请加 --rotate）。") % {"kid": kid}
+            )
+        else:
+            self.stdout.write(
+                _("已生成密钥 %(kid)s 并设为当前密钥，保存在 %(dir)s。")
+                % {"kid": kid, "dir": keyring.keys_dir()}
+            )
+        self.stdout.write(
+            _("已公布的密钥：%(kids)s") % {"kids": ", ".join(k.kid for k in keyring.public_keys())}
+        )
+
+    def _verify(self, file: Path, keys_file: Path | None) -> None:
+        if not file.is_file():
+            raise CommandError(_("找不到文件 %(f)s：请检查路径。") % {"f": file})
+        if keys_file is not None:
+            try:
+                keys = keyring.keys_from_document(json.loads(keys_file.read_text()))
+            except (OSError, ValueError, KeyError) as exc:
+                raise CommandError(
+                    _("无法读取密钥文件 %(f)s：%(e)s") % {"f": keys_file, "e": exc}
+                ) from exc
+        else:
+            keys = keyring.public_keys()
+        if not keys:
+            raise CommandError(_("没有可用的公钥：请用 --keys 指定 keys.json。"))
+        report = check_pdf(file, keys, with_register=keys_file is None)
+        for key, label in FIELDS.items():
+            if key in report.fields:
+                self.stdout.write(f"  {label}：{report.fields[key]}")
+        for ok, text in report.lines:
+            self.stdout.write(("✓ " if ok else "✗ ") + text)
+        if not report.ok:
+            raise CommandError(_("核验未通过。"))
+        self.stdout.write(_("核验通过。"))

@@ -1,0 +1,51 @@
+"""我的证书: the teacher's certificates, download, and a share link with its QR code."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from youke.certificates import rules
+from youke.certificates.access import access_own_certificate
+from youke.certificates.domain.files import pdf_file, qr_svg
+from youke.certificates.domain.pdf import verify_url
+
+
+@login_required
+def my_certificates(request):
+    certificates = rules.own_certificates(request.user).select_related("template__campaign")
+    return render(request, "portal/my_certificates.html", {"certificates": certificates})
+
+
+@login_required
+def download(request, certificate_id: int):
+    certificate = access_own_certificate(request.user, certificate_id)
+    if not rules.can_download(request.user, certificate):
+        messages.error(
+            request,
+            _("证书 %(s)s 已撤销（%(r)s），不能再下载。如有疑问请联系发证单位。")
+            % {"s": certificate.serial, "r": certificate.revoked_reason},
+        )
+        return redirect("portal:my_certificates")
+    return FileResponse(
+        pdf_file(certificate), as_attachment=True, filename=f"{certificate.serial}.pdf"
+    )
+
+
+@login_required
+def share(request, certificate_id: int):
+    certificate = access_own_certificate(request.user, certificate_id)
+    return render(
+        request,
+        "portal/certificate_share.html",
+        {"certificate": certificate, "verify_url": verify_url(certificate.payload)},
+    )
+
+
+@login_required
+def qr(request, certificate_id: int):
+    certificate = access_own_certificate(request.user, certificate_id)
+    return HttpResponse(qr_svg(certificate), content_type="image/svg+xml")
