@@ -22,7 +22,13 @@ from youke.certificates.models import IssuingAuthority
 from youke.core.actor import Actor
 from youke.core.views import run_action
 from youke.manage.certificate_forms import AuthorityForm, RevokeForm, SealForm, TemplateForm
-from youke.manage.views.common import admin_required, apply_errors, paginate, unit_by_code
+from youke.manage.views.common import (
+    admin_required,
+    apply_errors,
+    paginate,
+    start_job,
+    unit_by_code,
+)
 from youke.orgs.domain.units import PermissionDenied
 
 
@@ -213,15 +219,11 @@ def authority_delete(request, authority_id: int):
 @require_POST
 def template_issue(request, template_id: int):
     template = access_template(request.user, template_id)
-    try:
-        job = issuing.request_issue(Actor.from_request(request), template)
-    except PermissionDenied as exc:
-        raise Http404("template") from exc
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect("manage_certificates:template_detail", template.pk)
-    return redirect("manage:job_detail", job.pk)
+    return start_job(
+        request,
+        lambda: issuing.request_issue(Actor.from_request(request), template),
+        redirect("manage_certificates:template_detail", template.pk),
+    )
 
 
 @admin_required

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 
+from youke.core.models import Job
 from youke.orgs import rules
 from youke.orgs.models import Unit
 
@@ -78,3 +82,19 @@ def scope_roots(viewer) -> list[Unit]:
         return list(Unit.objects.filter(depth=1).order_by("path"))
     paths = rules.admin_paths(viewer) or []
     return list(Unit.objects.filter(path__in=paths).order_by("path"))
+
+
+def start_job(request, start: Callable[[], Job], back: HttpResponse) -> HttpResponse:
+    """Start a background job and show its progress page; a refusal goes back with its reasons.
+
+    ``start`` is the domain function that queues the job; out of scope answers 404.
+    """
+    try:
+        job = start()
+    except PermissionDenied as exc:
+        raise Http404("job") from exc
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return back
+    return redirect("manage:job_detail", job.pk)

@@ -3,10 +3,7 @@ the maintained summaries, the round's totals, the experts' leniency, and the exp
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
@@ -14,8 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from youke.core.actor import Actor
-from youke.manage.views.common import PAGE_SIZE, admin_required
-from youke.orgs.domain.units import PermissionDenied
+from youke.manage.views.common import PAGE_SIZE, admin_required, start_job
 from youke.selection.domain import checklist, review, review_export, review_results
 
 SORT_LABELS = {
@@ -128,12 +124,8 @@ def round_results(request, round_id):
 @require_POST
 def results_export(request, round_id):
     review_round = review.access_round(request.user, round_id)
-    try:
-        job = review_export.request_review_export(Actor.from_request(request), review_round)
-    except PermissionDenied as exc:
-        raise Http404("round") from exc
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect("manage_reviews:results", review_round.pk)
-    return redirect("manage:job_detail", job.pk)
+    return start_job(
+        request,
+        lambda: review_export.request_review_export(Actor.from_request(request), review_round),
+        redirect("manage_reviews:results", review_round.pk),
+    )

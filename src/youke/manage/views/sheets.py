@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from youke.core.actor import Actor
 from youke.core.enums import JobState
 from youke.core.models import Job
-from youke.manage.views.common import admin_required
+from youke.manage.views.common import admin_required, start_job
 from youke.orgs.domain.units import PermissionDenied
 from youke.selection.domain import summary
 from youke.selection.models import SummarySheetConfirmation
@@ -58,15 +58,11 @@ def sheet_list(request):
 @require_POST
 def sheet_generate(request, list_id: int):
     level_list = summary.access_list(request.user, list_id)
-    try:
-        job = summary.request_summary_sheet(Actor.from_request(request), level_list)
-    except PermissionDenied as exc:
-        raise Http404("list") from exc
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect("manage_publicity:sheet_list")
-    return redirect("manage:job_detail", job.pk)
+    return start_job(
+        request,
+        lambda: summary.request_summary_sheet(Actor.from_request(request), level_list),
+        redirect("manage_publicity:sheet_list"),
+    )
 
 
 @admin_required
