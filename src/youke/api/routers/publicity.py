@@ -9,6 +9,7 @@ from django.http import Http404
 from ninja import File, Form, Router, Status, UploadedFile
 
 from youke.api.common import actor, paginated, viewer
+from youke.api.fields import Id, Search
 from youke.api.schemas import ErrorOut, ValidationErrorOut
 from youke.api.schemas_reviews import (
     ObjectionIn,
@@ -67,7 +68,7 @@ def get_publicity(request, publicity_id: int):
     operation_id="list_publicity_entries",
     auth=None,
 )
-def list_publicity_entries(request, publicity_id: int, page: int = 1, q: str = ""):
+def list_publicity_entries(request, publicity_id: Id, page: int = 1, q: Search = ""):
     """The entries of a started window, 50 per page (``?page=``), optionally searched by
     title, school or teacher (``?q=``, substring); no log-in. A page past the end answers
     the last page."""
