@@ -104,6 +104,7 @@ def page_cases(data_dir: Path) -> list[dict]:
     meta = json.loads((data_dir / "bench_meta.json").read_text())
     sel = json.loads((data_dir / "selection_meta.json").read_text())
     province = meta["admins"]["province"]["username"]
+    county = meta["admins"]["county"]["username"]
     school = meta["school_admins"]["school_big"]["username"]
     teacher = meta["teacher"]
     expert = sel["expert_100"]
@@ -126,6 +127,9 @@ def page_cases(data_dir: Path) -> list[dict]:
     )
     return [
         {"key": "inbox", "label": "province inbox (page 1)", "user": province,
+         "url": "/manage/selection/", "rows": 50, "pattern": r'id="entry-\d+"',
+         "marker": 'id="entry-'},
+        {"key": "county_inbox", "label": "county inbox (page 1)", "user": county,
          "url": "/manage/selection/", "rows": 50, "pattern": r'id="entry-\d+"',
          "marker": 'id="entry-'},
         {"key": "school", "label": "school submission list", "user": school,

@@ -128,6 +128,14 @@ SPEC: tuple[Setting, ...] = (
         "UMing found (Debian: apt-get install fonts-wqy-zenhei)",
     ),
     Setting(
+        "PDF_PROCESSES",
+        "YOUKE_PDF_PROCESSES",
+        0,
+        int,
+        "Processes that render a certificate batch's PDFs side by side (0: one per CPU "
+        "core); batches under 100 PDFs render in the job's own process",
+    ),
+    Setting(
         "SITE_URL",
         "YOUKE_SITE_URL",
         "",

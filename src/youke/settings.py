@@ -13,6 +13,7 @@ SECRET_KEY = CONFIG["SECRET_KEY"]
 FIELD_KEY = CONFIG["FIELD_KEY"]  # youke.core.fields: encrypted columns, keyed hashes
 DEBUG = CONFIG["DEBUG"]
 PDF_FONT: str = CONFIG["PDF_FONT"]  # youke.core.pdf_fonts
+PDF_PROCESSES: int = CONFIG["PDF_PROCESSES"]  # youke.certificates.domain.rendering
 ALLOWED_HOSTS = CONFIG["ALLOWED_HOSTS"]
 CSRF_TRUSTED_ORIGINS = CONFIG["CSRF_TRUSTED_ORIGINS"]
 SITE_URL: str = CONFIG["SITE_URL"]  # the public address: build absolute links (mail, QR) on it

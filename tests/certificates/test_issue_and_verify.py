@@ -7,10 +7,10 @@ import io
 import pytest
 from django.core.management import call_command
 
-from youke.certificates.domain import issuing
+from youke.certificates.domain import issuing, rendering
 from youke.certificates.domain import keys as keyring
 from youke.certificates.domain import payload as signed
-from youke.certificates.domain.verify import verdict
+from youke.certificates.domain.verify import check_pdf, verdict
 from youke.certificates.enums import VerifyStatus
 from youke.certificates.models import Certificate, SerialCounter
 from youke.core.actor import Actor
@@ -59,3 +59,28 @@ def test_cli_accepts_the_issued_pdf(province, awarded, tmp_path):
     output = _verify_cli(path)
     assert "核验通过" in output
     assert "✗" not in output
+
+
+def test_a_batch_rendered_by_a_pool_of_processes_verifies_like_one_rendered_inline(
+    province, awarded, tmp_path, settings, monkeypatch
+):
+    # Two spawned processes render the batch; each PDF is stored on its own row and passes
+    # every check, including the one whose label translation happened in the job's process.
+    monkeypatch.setattr(rendering, "POOL_FROM", 1)
+    settings.PDF_PROCESSES = 2
+    assert rendering.processes_for(2) == 2
+    assert _issue(province, awarded.template) == 2
+    for certificate in Certificate.objects.order_by("serial"):
+        path = tmp_path / f"{certificate.serial}.pdf"
+        path.write_bytes(certificate.pdf.read())
+        report = check_pdf(path)
+        assert report.status == VerifyStatus.VALID
+        assert all(ok for ok, _line in report.lines)
+        assert certificate.fields["n"] in {"王老师", "李老师"}
+
+
+def test_small_batches_render_in_the_job_process(settings):
+    settings.PDF_PROCESSES = 8
+    assert rendering.processes_for(rendering.POOL_FROM - 1) == 1
+    assert rendering.processes_for(rendering.POOL_FROM * 3) == 3
+    assert rendering.processes_for(rendering.POOL_FROM * 100) == 8

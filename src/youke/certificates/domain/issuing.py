@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from youke.certificates import rules
 from youke.certificates.domain import keys as keyring
 from youke.certificates.domain import payload as signed
-from youke.certificates.domain import pdf
+from youke.certificates.domain import pdf, rendering
 from youke.certificates.domain.templates import layout_of
 from youke.certificates.models import Certificate, CertificateTemplate, SerialCounter
 from youke.core.actor import Actor
@@ -60,13 +60,7 @@ def awards_to_issue(template: CertificateTemplate) -> QuerySet[Award]:
             revoked_at__isnull=True,
         )
         .exclude(Exists(issued))
-        .select_related(
-            "grade",
-            "entry__submission__teacher",
-            "entry__submission__unit",
-            "entry__submission__node",
-            "entry__submission__category",
-        )
+        .select_related(*AWARD_DETAILS)
         .order_by("id")
     )
 
@@ -95,14 +89,17 @@ def fields_and_context(template: CertificateTemplate, award: Award, date: str):
     return fields, context
 
 
+AWARD_DETAILS = (
+    "grade",
+    "entry__submission__teacher",
+    "entry__submission__unit",
+    "entry__submission__node",
+    "entry__submission__category",
+)
+
+
 def context_of(certificate: Certificate) -> dict[str, str]:
-    award = Award.objects.select_related(
-        "grade",
-        "entry__submission__teacher",
-        "entry__submission__unit",
-        "entry__submission__node",
-        "entry__submission__category",
-    ).get(pk=certificate.award_id)
+    award = Award.objects.select_related(*AWARD_DETAILS).get(pk=certificate.award_id)
     return fields_and_context(certificate.template, award, certificate.fields["d"])[1]
 
 
@@ -170,21 +167,46 @@ def issue_missing(actor: Actor, template: CertificateTemplate, progress=None) ->
 def render_pdf(certificate: Certificate, layout: pdf.Layout | None = None) -> Certificate:
     layout = layout or layout_of(certificate.template)
     data = pdf.render(layout, certificate.fields, context_of(certificate), certificate.payload)
-    certificate.pdf.save(f"{certificate.serial}.pdf", ContentFile(data), save=False)
-    Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
+    _store_pdf(certificate, data)
     return certificate
 
 
+def _store_pdf(certificate: Certificate, data: bytes) -> None:
+    certificate.pdf.save(f"{certificate.serial}.pdf", ContentFile(data), save=False)
+    Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
+
+
 def render_missing(template: CertificateTemplate, progress=None, done: int = 0) -> int:
-    layout = layout_of(template)
+    """Render every certificate of the template that has no PDF yet, a chunk at a time,
+    spread over ``rendering.processes_for`` processes; each is signed with the key
+    generation its payload was signed with."""
+    pending = Certificate.objects.filter(template=template, pdf="")
+    layout = None
     rendered = 0
-    pending = Certificate.objects.filter(template=template, pdf="").order_by("id")
-    for certificate in pending.select_related("template").iterator(chunk_size=CHUNK):
-        render_pdf(certificate, layout)
-        rendered += 1
-        if progress is not None:
-            progress.advance(done + rendered, _("已生成 %(n)d 份 PDF") % {"n": rendered})
+    for kid in sorted(set(pending.values_list("kid", flat=True))):
+        layout = layout or layout_of(template)
+        of_kid = pending.filter(kid=kid)
+        processes = rendering.processes_for(of_kid.count())
+        with rendering.renderer(pdf.kit_for(layout, kid), processes) as render:
+            while chunk := list(
+                of_kid.select_related(
+                    "template__campaign",
+                    "template__level",
+                    *(f"award__{name}" for name in AWARD_DETAILS),
+                ).order_by("id")[:CHUNK]
+            ):
+                items = [(c.fields, _context_loaded(c), c.payload) for c in chunk]
+                for certificate, data in zip(chunk, render(items), strict=True):
+                    _store_pdf(certificate, data)
+                    rendered += 1
+                    if progress is not None:
+                        message = _("已生成 %(n)d 份 PDF") % {"n": rendered}
+                        progress.advance(done + rendered, message)
     return rendered
+
+
+def _context_loaded(certificate: Certificate) -> dict[str, str]:
+    return fields_and_context(certificate.template, certificate.award, certificate.fields["d"])[1]
 
 
 @jobs.register(JOB_KIND)

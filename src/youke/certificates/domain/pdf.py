@@ -11,6 +11,7 @@ import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import qrcode
@@ -63,9 +64,14 @@ def verify_url(payload: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("public:certificate_verify", args=[payload])
 
 
-def printed_lines(fields: dict) -> list[str]:
+def printed_labels() -> dict[str, str]:
+    return {key: str(FIELDS[key]) for key in PRINTED}
+
+
+def printed_lines(fields: dict, labels: dict[str, str] | None = None) -> list[str]:
     """The '标签：值' lines printed on every certificate; the CLI looks for exactly these."""
-    return [f"{FIELDS[key]}：{fields[key]}" for key in PRINTED if fields.get(key)]
+    labels = labels or printed_labels()
+    return [f"{labels[key]}：{fields[key]}" for key in PRINTED if fields.get(key)]
 
 
 @lru_cache(maxsize=64)
@@ -75,7 +81,8 @@ def _image(data: bytes) -> ImageReader:
 
 def _draw_qr(pdf: canvas.Canvas, text: str, x: float, y: float, size: float) -> None:
     """Vector QR modules (sharper in print and no PNG round trip); one fixed mask pattern
-    skips qrcode's search over all eight, which was most of a certificate's drawing time."""
+    skips qrcode's search over all eight, which was most of a certificate's drawing time.
+    Each run of dark modules in a row is one rectangle, a third of the path operators."""
     code = qrcode.QRCode(
         error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, mask_pattern=0
     )
@@ -86,17 +93,38 @@ def _draw_qr(pdf: canvas.Canvas, text: str, x: float, y: float, size: float) -> 
     path = pdf.beginPath()
     for row, cells in enumerate(matrix):
         top = y + size - (row + 1) * cell
-        for col, dark in enumerate(cells):
-            if dark:
-                path.rect(x + col * cell, top, cell, cell)
+        for start, length in _dark_runs(cells):
+            path.rect(x + start * cell, top, length * cell, cell)
     pdf.setFillColorRGB(1, 1, 1)
     pdf.rect(x, y, size, size, stroke=0, fill=1)
     pdf.setFillColorRGB(0, 0, 0)
     pdf.drawPath(path, stroke=0, fill=1)
 
 
-def draw(layout: Layout, fields: dict, context: dict[str, str], payload: str) -> bytes:
-    """The unsigned PDF bytes."""
+def _dark_runs(cells: list[bool]):
+    """(start, length) of each run of consecutive dark modules."""
+    start = None
+    for col, dark in enumerate(cells):
+        if dark and start is None:
+            start = col
+        elif not dark and start is not None:
+            yield start, col - start
+            start = None
+    if start is not None:
+        yield start, len(cells) - start
+
+
+def draw(
+    layout: Layout,
+    fields: dict,
+    context: dict[str, str],
+    payload: str,
+    url: str = "",
+    labels: dict[str, str] | None = None,
+) -> bytes:
+    """The unsigned PDF bytes; the QR code carries ``url`` (default: the payload's verify
+    address), the printed lines ``labels`` (default: in the active language)."""
+    url = url or verify_url(payload)
     font = chinese_font().name
     size = landscape(A4) if layout.orientation == Orientation.LANDSCAPE else A4
     width, height = size
@@ -123,7 +151,7 @@ def draw(layout: Layout, fields: dict, context: dict[str, str], payload: str) ->
     )
     pdf.setFont(font, 11)
     y = frame_top - frame_height - 6 * mm
-    for line in printed_lines(fields):
+    for line in printed_lines(fields, labels):
         pdf.drawString(margin, y, line)
         y -= 6 * mm
     # Authorities right-aligned along the bottom, each name with its seal over it.
@@ -147,7 +175,7 @@ def draw(layout: Layout, fields: dict, context: dict[str, str], payload: str) ->
             )
         x -= slot + 10 * mm
     qr_size = 32 * mm
-    _draw_qr(pdf, verify_url(payload), margin, margin - 6 * mm, qr_size)
+    _draw_qr(pdf, url, margin, margin - 6 * mm, qr_size)
     pdf.setFont(font, 8)
     pdf.drawString(margin, margin - 10 * mm, fields.get("s", ""))
     pdf.showPage()
@@ -160,10 +188,42 @@ def _signer(key_path: str, cert_path: str, stamp: int) -> signers.SimpleSigner:
     return signers.SimpleSigner.load(key_path, cert_path, key_passphrase=None)
 
 
-def sign_document(data: bytes, kid: str) -> bytes:
-    """Sign the PDF as a document (PAdES B-B) with the generation's X.509 key."""
+def _reserved_bytes(signer: signers.SimpleSigner) -> int:
+    """Room for the CMS container: the certificates it embeds plus signed attributes and an
+    ECDSA signature, with a wide margin. Giving it saves pyHanko a trial signature per PDF
+    (half of the signing time). Counted in hex digits, two per byte."""
+    certificates = [signer.signing_cert, *signer.cert_registry]
+    return 2 * (sum(len(cert.dump()) for cert in certificates) + 4096)
+
+
+@dataclass(frozen=True)
+class Kit:
+    """Everything rendering needs besides one certificate's data, resolved by the caller so a
+    rendering process needs no settings, keys folder or URL configuration of its own."""
+
+    layout: Layout
+    key_path: str
+    cert_path: str
+    url_pattern: str  # the verify address with PAYLOAD_MARK where the payload goes
+    labels: dict[str, str]  # the printed lines' labels, already translated
+
+
+PAYLOAD_MARK = "PAYLOAD"
+
+
+def kit_for(layout: Layout, kid: str) -> Kit:
     key_path, cert_path = keyring.signing_files(kid)
-    signer = _signer(str(key_path), str(cert_path), cert_path.stat().st_mtime_ns)
+    return Kit(layout, str(key_path), str(cert_path), verify_url(PAYLOAD_MARK), printed_labels())
+
+
+def sign_document(data: bytes, kid: str) -> bytes:
+    """Sign the PDF as a document (PAdES B-B) with the X.509 key of generation ``kid``."""
+    key_path, cert_path = keyring.signing_files(kid)
+    return sign_with_files(data, str(key_path), str(cert_path))
+
+
+def sign_with_files(data: bytes, key_path: str, cert_path: str) -> bytes:
+    signer = _signer(key_path, cert_path, Path(cert_path).stat().st_mtime_ns)
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         subfilter=sig_fields.SigSeedSubFilter.PADES,
@@ -171,8 +231,19 @@ def sign_document(data: bytes, kid: str) -> bytes:
         reason="youke certificate",
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    return signers.sign_pdf(writer, meta, signer=signer).getvalue()
+    return signers.sign_pdf(
+        writer, meta, signer=signer, bytes_reserved=_reserved_bytes(signer)
+    ).getvalue()
+
+
+def render_with(kit: Kit, fields: dict, context: dict[str, str], payload: str) -> bytes:
+    url = kit.url_pattern.replace(PAYLOAD_MARK, payload)
+    return sign_with_files(
+        draw(kit.layout, fields, context, payload, url, kit.labels),
+        kit.key_path,
+        kit.cert_path,
+    )
 
 
 def render(layout: Layout, fields: dict, context: dict[str, str], payload: str) -> bytes:
-    return sign_document(draw(layout, fields, context, payload), fields["k"])
+    return render_with(kit_for(layout, fields["k"]), fields, context, payload)
