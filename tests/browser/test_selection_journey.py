@@ -202,6 +202,8 @@ def test_school_admin_confirms_the_list(page, site, campaign, lessons):  # noqa:
     declined.get_by_role("button", name="不推荐", exact=True).click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
+    # One shared dialog, filled from the row's button.
+    expect(dialog.locator("h2")).to_have_text(f"不推荐：《{TITLES[1]}》")
     dialog.get_by_label("理由", exact=True).fill("与本校推荐方向不符")
     dialog.get_by_role("button", name="不推荐", exact=True).click()
     expect(page.get_by_role("alert")).to_have_text(f"《{TITLES[1]}》已处理：不推荐。")

@@ -170,8 +170,14 @@ def test_inbox_rows_show_only_allowed_actions_with_reason_dialogs(
     }
     html = response.content.decode()
     row = html[html.index(f'id="entry-{pending.pk}"') : html.index(f'id="entry-{returned.pk}"')]
-    assert f'data-bs-target="#decide-{pending.pk}-returned"' in row
-    modal = row[row.index(f'id="decide-{pending.pk}-returned"') :]
+    decide_url = reverse("manage_selection:entry_decide", args=[pending.pk])
+    assert (
+        f'data-bs-target="#decide-reason" data-action="{decide_url}" data-decision="returned"'
+        in row
+    )
+    # One shared dialog per kind after the table, filled from the button that opens it.
+    assert html.count('id="decide-reason"') == 1
+    modal = html[html.index('id="decide-reason"') :]
     assert 'name="reason" rows="3" maxlength="300" required' in modal
     assert "<script" not in row and "onclick" not in row
     other = html[html.index(f'id="entry-{returned.pk}"') :]
