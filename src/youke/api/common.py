@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Substr
+from django.db.models.query import ModelIterable
 from django.http import Http404, RawPostDataException
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
@@ -40,6 +41,11 @@ class Pagination(PageNumberPagination):
 
     Without the check, ``?page=9223372036854775807`` becomes an OFFSET no database accepts
     (an overflow, i.e. a 500), and it is reachable anonymously on public lists.
+
+    A page of model rows is found by id first: the database sorts and skips over ids only
+    (no ``select_related`` columns), then the page's rows are loaded by primary key. Joining
+    every related row before the LIMIT made the entry list take 0.4 s of SQL at 100,000
+    submissions.
     """
 
     def paginate_queryset(self, queryset, pagination, request, **params):
@@ -48,7 +54,20 @@ class Pagination(PageNumberPagination):
         count = self._items_count(queryset)
         if offset >= count:
             return {self.items_attribute: [], "count": count}
-        return {self.items_attribute: queryset[offset : offset + page_size], "count": count}
+        return {self.items_attribute: _page(queryset, offset, page_size), "count": count}
+
+
+def _page(queryset, offset: int, size: int):
+    by_ids = (
+        isinstance(queryset, QuerySet)
+        and queryset._iterable_class is ModelIterable
+        and not queryset.query.combinator
+    )
+    if not by_ids:
+        return queryset[offset : offset + size]
+    ids = list(queryset.values_list("pk", flat=True)[offset : offset + size])
+    by_id = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def paginated(view):
