@@ -17,6 +17,8 @@ import secrets
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -51,7 +53,9 @@ CHECKS = [
     response_schema_conformance,
 ]
 
-CONFIG = SchemathesisConfig.from_dict({"generation": {"mode": "positive"}})
+# "positive" (valid requests, the CI run) or "all" (also requests that break the schema)
+MODE = os.environ.get("FUZZ_MODE", "positive")
+CONFIG = SchemathesisConfig.from_dict({"generation": {"mode": MODE}})
 schema = schemathesis.openapi.from_dict(
     api.get_openapi_schema(path_prefix="/api/v1/"), config=CONFIG
 )
@@ -101,6 +105,20 @@ def flatmap_query(context, query):
 @schema.hook
 def flatmap_body(context, body):
     return _known_or_generated(body)
+
+
+@pytest.fixture
+def wsgi_keeps_connection():
+    """Like Django's test client: the test's transaction outlives each request.
+
+    schemathesis drives the WSGI app directly, so the end of each request would close the
+    database connection (``close_old_connections``) and with it the test's transaction.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -201,7 +219,7 @@ def world(province, campaign, lessons, window, ranked):  # noqa: F811
     ],
 )
 @pytest.mark.django_db
-def test_api_answers_as_documented(case, caller, world):
+def test_api_answers_as_documented(case, caller, world, wsgi_keeps_connection):
     headers = {"Authorization": f"Bearer {world[caller]}"} if caller in world else {}
     _caller[0] = caller
     case.call_and_validate(headers=headers, checks=CHECKS)
