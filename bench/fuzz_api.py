@@ -8,6 +8,7 @@ that never got past 4xx, and every failure found.
 
     .venv/bin/python bench/fuzz_api.py                      # 500 cases per operation
     .venv/bin/python bench/fuzz_api.py --examples 2000 -k uploads
+    .venv/bin/python bench/fuzz_api.py --examples 100 --mode all   # negative cases too
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/youke_fuzz .venv/bin/python bench/fuzz_api.py
 
 The database is the test database pytest-django creates (SQLite in memory, or
@@ -60,11 +61,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=500, help="cases per operation")
     parser.add_argument("-k", default="", help="pytest -k expression to pick operations")
+    parser.add_argument(
+        "--mode",
+        choices=["positive", "all"],
+        default="positive",
+        help="all: also requests that break the schema (negative cases)",
+    )
     args = parser.parse_args()
 
     os.chdir(REPO_DIR)
     sys.path.insert(0, str(REPO_DIR))
     os.environ["FUZZ_EXAMPLES"] = str(args.examples)
+    os.environ["FUZZ_MODE"] = args.mode
     os.environ.setdefault("YOUKE_DATA_DIR", str(OUT_DIR / "fuzz-data"))
     import pytest
 
@@ -87,7 +95,10 @@ def main() -> None:
             success[operation] += 1
 
     print()
-    print(f"schemathesis fuzz run: {args.examples} examples per operation, {seconds:.0f} s")
+    print(
+        f"schemathesis fuzz run ({args.mode}): {args.examples} examples per operation, "
+        f"{seconds:.0f} s"
+    )
     print(
         f"operations: {len(operations)}  cases sent: {len(sent)}  failed operations: "
         f"{len(outcomes.failed)}"
