@@ -16,19 +16,20 @@ import json
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext_lazy as _lazy
 
 ERROR = {"$ref": "#/components/schemas/ErrorOut"}
 VALIDATION_ERROR = {"$ref": "#/components/schemas/ValidationErrorOut"}
 UNSAFE_METHODS = {"post", "put", "patch", "delete"}
 
 DESCRIPTIONS = {
-    400: "请求内容无法解析（如 JSON 格式错误），或参数含有无法保存的字符（如 NUL）",
-    401: "未登录，或没有有效的接口令牌",
-    403: "以浏览器会话调用写操作时 CSRF 校验失败（接口令牌调用不需要 CSRF）",
-    404: "对象不存在，或不在调用者的管理范围内（两者不加区分）",
-    413: "请求内容超过上限（文件请用 /api/v1/uploads/ 分段上传）",
-    415: "请求内容类型不受支持（JSON 接口请用 application/json）",
-    422: "参数或请求内容不符合要求；detail 按字段列出原因（中文）",
+    400: _lazy("请求内容无法解析（如 JSON 格式错误），或参数含有无法保存的字符（如 NUL）"),
+    401: _lazy("未登录，或没有有效的接口令牌"),
+    403: _lazy("以浏览器会话调用写操作时 CSRF 校验失败（接口令牌调用不需要 CSRF）"),
+    404: _lazy("对象不存在，或不在调用者的管理范围内（两者不加区分）"),
+    413: _lazy("请求内容超过上限（文件请用 /api/v1/uploads/ 分段上传）"),
+    415: _lazy("请求内容类型不受支持（JSON 接口请用 application/json）"),
+    422: _lazy("参数或请求内容不符合要求；detail 按字段列出原因（中文）"),
 }
 
 
@@ -39,7 +40,7 @@ def plain_json(schema: dict[str, Any]) -> dict[str, Any]:
 
 def _error(code: int, body: dict) -> dict[str, Any]:
     return {
-        "description": DESCRIPTIONS[code],
+        "description": str(DESCRIPTIONS[code]),  # in the request's language
         "content": {"application/json": {"schema": body}},
     }
 
