@@ -1,5 +1,7 @@
 """The schema lists every operation; health needs no credentials."""
 
+import json
+
 from tests.api.conftest import API
 
 OPERATIONS = {
@@ -92,7 +94,65 @@ def test_openapi_lists_every_operation(db, client):
     found = {op["operationId"] for path in schema["paths"].values() for op in path.values()}
     assert found == OPERATIONS
     create = schema["paths"]["/api/v1/people"]["post"]
-    assert set(create["responses"]) == {"201", "404", "422"}
+    assert set(create["responses"]) == {"201", "400", "401", "403", "404", "413", "415", "422"}
+
+
+def test_shared_error_answers_are_documented_once_for_all(db, client):
+    schema = client.get(API + "/openapi.json").json()
+    paths = schema["paths"]
+    # a public read: no 401/403, no body errors
+    assert set(paths["/api/v1/health"]["get"]["responses"]) == {"200", "400"}
+    assert set(paths["/api/v1/publicity/{publicity_id}"]["get"]["responses"]) == {
+        "200",
+        "400",
+        "404",
+        "422",
+    }
+    # a token read with an id in the path
+    assert set(paths["/api/v1/units/{unit_id}"]["get"]["responses"]) == {
+        "200",
+        "400",
+        "401",
+        "404",
+        "422",
+    }
+    # a write without a body: 403 (CSRF of session callers) but no 413/415
+    assert set(paths["/api/v1/submissions/{submission_id}/submit"]["post"]["responses"]) == {
+        "200",
+        "400",
+        "401",
+        "403",
+        "404",
+        "422",
+    }
+    unauthorised = paths["/api/v1/units"]["get"]["responses"]["401"]
+    assert unauthorised["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorOut"
+    }
+    invalid = paths["/api/v1/units"]["post"]["responses"]["422"]
+    assert invalid["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ValidationErrorOut"
+    }
+    # the tus operations keep their own list (no 422: tus answers 400 for bad headers)
+    assert set(paths["/api/v1/uploads/{upload_id}"]["delete"]["responses"]) == {
+        "204",
+        "401",
+        "403",
+        "404",
+        "409",
+        "410",
+        "412",
+        "423",
+    }
+
+
+def test_schema_dict_is_the_served_document(db, client):
+    """Tools (schemathesis) load the dict: it once held lazy translations no tool could read."""
+    from youke.api.urls import api
+
+    schema = api.get_openapi_schema(path_prefix=API + "/")
+    assert json.loads(json.dumps(schema, ensure_ascii=False)) == schema  # plain JSON types only
+    assert schema == client.get(API + "/openapi.json").json()
 
 
 def test_health_without_credentials(db, client):

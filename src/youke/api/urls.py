@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from youke.api.auth import AUTH
 from youke.api.common import install_error_handlers
 from youke.api.docs import LocalSwagger
+from youke.api.openapi import add_common_errors, plain_json
 from youke.api.routers import (
     awards,
     campaigns,
@@ -273,7 +274,8 @@ class YoukeAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
-        schema["paths"].update(tus_paths(path_prefix + "uploads/"))
+        schema = add_common_errors(plain_json(schema))
+        schema["paths"].update(tus_paths(path_prefix + "uploads/"))  # they list their own errors
         return schema
 
 

@@ -26,7 +26,11 @@ def _detail(node: CourseNode) -> CourseNode:
     return node
 
 
-@router.get("/catalog/nodes", response=list[NodeOut], operation_id="list_catalog_nodes")
+@router.get(
+    "/catalog/nodes",
+    response={200: list[NodeOut], 404: ErrorOut},  # 404: parent_id missing or not visible
+    operation_id="list_catalog_nodes",
+)
 @paginated
 def list_catalog_nodes(request, filters: Query[NodeFilters]):
     """Children of ``parent_id``; without it the stages, unless q or level searches the tree."""

@@ -212,7 +212,11 @@ def _quotas_with_usage(person: Person):
     )
 
 
-@router.get("/selection/quotas", response=list[QuotaOut], operation_id="list_quotas")
+@router.get(
+    "/selection/quotas",
+    response={200: list[QuotaOut], 404: ErrorOut},  # 404: campaign missing or not visible
+    operation_id="list_quotas",
+)
 @paginated
 def list_quotas(request, filters: Query[QuotaFilters]):
     """Quotas of the caller's units and of every unit below them, with used / allowed."""
