@@ -157,9 +157,9 @@ def _issue_tokens(people: list) -> dict[int, str]:
 
 def _sessions(people: list) -> dict[int, str]:
     """Logged-in sessions written directly (a real log-in hashes Argon2 per person)."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.utils.module_loading import import_string
-    from django.conf import settings
 
     store_class = import_string(settings.SESSION_ENGINE + ".SessionStore")
     keys = {}
@@ -237,8 +237,7 @@ def prepare(args, rng: random.Random) -> dict:  # noqa: PLR0915 (one linear scri
         people = list(Person.objects.filter(pk__in=[pk for pk, _u in candidates]))
         tokens = _issue_tokens(people)
     teachers = [
-        {"token": tokens[d.teacher_id], "submission": d.pk, "person": d.teacher_id}
-        for d in drafts
+        {"token": tokens[d.teacher_id], "submission": d.pk, "person": d.teacher_id} for d in drafts
     ]
     timings["teachers_s"] = time.perf_counter() - t
 
@@ -328,10 +327,7 @@ def prepare(args, rng: random.Random) -> dict:  # noqa: PLR0915 (one linear scri
         Upload.objects.bulk_create(uploads)
         Material.objects.bulk_create(materials)
         LevelEntry.objects.bulk_create(
-            [
-                LevelEntry(submission=s, level=levels["school"], unit_id=s.unit_id)
-                for s in subs
-            ]
+            [LevelEntry(submission=s, level=levels["school"], unit_id=s.unit_id) for s in subs]
         )
         Quota.objects.bulk_create(
             [
