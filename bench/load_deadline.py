@@ -85,7 +85,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--admins", type=int, default=300)
     parser.add_argument("--experts", type=int, default=200)
     parser.add_argument("--public", type=int, default=100, help="simultaneous public readers")
-    parser.add_argument("--spawn-rate", type=float, default=20.0, help="users started per second")
+    parser.add_argument("--spawn-rate", type=float, default=15.0, help="users started per second")
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--web-threads", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="youke worker processes")
@@ -744,7 +744,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 (one linear scr
     files_dir.mkdir(exist_ok=True)
     sent_files = {}
     for code in DOCUMENTS:
-        data = pdf_bytes(f"基准{code}", 192 * 1024)
+        data = pdf_bytes(f"基准{code}", 128 * 1024)
         path = files_dir / f"{code}.pdf"
         path.write_bytes(data)
         sent_files[path.name] = {

@@ -73,7 +73,7 @@ class Teacher(Person):
     """Fills in a package, uploads its four documents by tus, submits; then the next one."""
 
     fixed_count = int(os.environ.get("LOAD_TEACHERS", "2000"))
-    wait_time = between(30, 90)
+    wait_time = between(120, 300)  # after a submission, before the next package
     kind = "teachers"
 
     def on_start(self) -> None:
@@ -89,7 +89,7 @@ class Teacher(Person):
         r = self.expect("GET", url, "teacher: open package", 200, headers=api)
         if r.status_code != 200:
             return
-        think(10, 30)
+        think(30, 120)  # typing the title and description
         body = {
             "title": f"《第{random.randint(1, 30)}课》教学设计与微课",
             "description": "本课围绕核心素养设计学习任务，" * random.randint(2, 8),
@@ -98,12 +98,12 @@ class Teacher(Person):
             return
         names = []
         for n, (code, req_id) in enumerate(USERS["requirements"].items()):
-            think(5, 20)
+            think(10, 40)  # finding the file
             name = f"{code}.pdf"
             if not self.upload(name, req_id, resume=(n == 1)):
                 return
             names.append(name)
-        think(3, 10)
+        think(5, 20)  # reading the declaration
         if self.expect("POST", f"{url}/originality", "teacher: originality", 200, headers=api).status_code != 200:  # fmt: skip
             return
         if not self.wait_for_checks(url):
@@ -200,7 +200,7 @@ class Admin(Person):
     """A school admin at deadline night: inbox, decisions within the quota, the list."""
 
     fixed_count = int(os.environ.get("LOAD_ADMINS", "300"))
-    wait_time = between(20, 60)
+    wait_time = between(30, 90)
     kind = "admins"
 
     def on_start(self) -> None:
@@ -233,7 +233,7 @@ class Admin(Person):
         quota = next((x for x in items_of(q.json()) if x["unit"]["id"] == unit), None)
         used, allowed = (quota["used"], quota["allowed"]) if quota else (0, 0)
         for entry in pending[: random.randint(2, 5)]:
-            think(5, 20)
+            think(10, 40)
             self.expect(
                 "GET", f"/manage/selection/entries/{entry['id']}/", "admin: entry page", 200,
                 headers=self.page,
