@@ -46,6 +46,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -506,6 +507,82 @@ class Processes:
             log.close()
 
 
+class CpuSampler:
+    """CPU seconds used during the run by role: web (gunicorn), worker (Celery), postgres
+    (the backends of this database) and locust, read from /proc every few seconds."""
+
+    def __init__(self, data_dir: Path, database: str, period: float = 5.0) -> None:
+        self.marker = str(data_dir.resolve()).encode()
+        self.database = f" {database} "
+        self.period = period
+        self.first: dict[int, tuple[str, float]] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _role(self, pid: str) -> str | None:
+        cmd = (
+            Path(f"/proc/{pid}/cmdline")
+            .read_bytes()
+            .replace(b"\0", b" ")
+            .decode("utf-8", "replace")
+        )
+        if cmd.startswith("postgres: ") and self.database in cmd:
+            return "postgres"
+        env = Path(f"/proc/{pid}/environ").read_bytes()
+        if "locust" in cmd and b"LOAD_USERS_FILE" in env:
+            return "locust"
+        if self.marker not in env:
+            return None
+        if "gunicorn" in cmd:
+            return "web"
+        if " worker" in cmd or "celery" in cmd:
+            return "worker"
+        return None
+
+    def sample(self) -> dict[int, tuple[str, float]]:
+        tick = os.sysconf("SC_CLK_TCK")
+        found = {}
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            with contextlib.suppress(OSError):
+                role = self._role(pid)
+                if role is None:
+                    continue
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                found[int(pid)] = (role, (int(fields[11]) + int(fields[12])) / tick)
+        return found
+
+    def _run(self) -> None:
+        while not self.stop.wait(self.period):
+            for pid, value in self.sample().items():
+                self.first.setdefault(pid, value)
+                self.last[pid] = value
+
+    def __enter__(self) -> CpuSampler:
+        self.started = time.monotonic()
+        self.first = self.sample()
+        self.last = dict(self.first)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.seconds = time.monotonic() - self.started
+
+    def result(self) -> dict:
+        used: dict[str, float] = {}
+        for pid, (role, cpu) in self.last.items():
+            used[role] = used.get(role, 0.0) + cpu - self.first.get(pid, (role, 0.0))[1]
+        return {
+            "seconds": round(self.seconds, 1),
+            "cpu_s": {k: round(v, 1) for k, v in sorted(used.items())},
+            "cores_busy": {k: round(v / self.seconds, 2) for k, v in sorted(used.items())},
+        }
+
+
 def run_locust(args, port: int, users_path: Path, events_path: Path, csv_prefix: Path) -> dict:
     total = args.teachers + args.admins + args.experts + args.public
     env = dict(
@@ -720,6 +797,14 @@ def print_report(report: dict) -> None:
     for key, value in report["verify"].items():
         print(f"   {key}: {value}")
     print(f"   checks still queued/processing/failed: {report['queue_after']}")
+    cpu = report["cpu"]
+    requests = next((r["requests"] for r in report["stats"] if r["action"] == "(all)"), 0)
+    print(f"\n== CPU during the run ({cpu['seconds']:.0f} s) ==")
+    for role, seconds in cpu["cpu_s"].items():
+        per = 1000 * seconds / requests if requests else float("nan")
+        print(
+            f"   {role}: {seconds:,.0f} CPU s, {cpu['cores_busy'][role]:.2f} cores, {per:.1f} ms per request"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 (one linear script)
@@ -764,7 +849,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 (one linear scr
     before_load = os.getloadavg()
     with Processes(args, port, args.data_dir) as _procs:
         print(f"serving on 127.0.0.1:{port}; locust for {args.minutes} min …", flush=True)
-        run = run_locust(args, port, users_path, events_path, csv_prefix)
+        with CpuSampler(args.data_dir, settings.DATABASES["default"]["NAME"]) as cpu:
+            run = run_locust(args, port, users_path, events_path, csv_prefix)
         # Let the workers finish the checks queued in the last minutes (not counted).
         settle_until = time.monotonic() + args.settle
         while time.monotonic() < settle_until:
@@ -806,6 +892,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 (one linear scr
         "cpus": os.cpu_count(),
         "platform": platform.platform(),
         "prepare": prepared["timings"],
+        "cpu": cpu.result(),
         "locust_returncode": run["returncode"],
         "wall_s": run["wall_s"],
         "stats": stats,
