@@ -287,3 +287,29 @@ def test_list_query_counts_do_not_grow(province, campaign, lessons, catalog, api
         assert body["entry"]["teacher"] is None
         detail_counts.append(n)
     assert detail_counts[0] == detail_counts[1]
+
+
+def test_expert_list_is_the_plain_expert_filter(province, setup, api_as):
+    """Deadline-night load: an expert's queue is ``expert_id = me`` (the expert index), not
+    the OR with the rounds an admin sees, which walked every assignment of a big round."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = api_as(setup["one"]).get("/reviews/assignments")
+    assert ids(response) == [setup["mine"].pk]
+    listing = [q["sql"] for q in ctx.captured_queries if 'FROM "selection_assignment"' in q["sql"]]
+    assert listing and all(" OR " not in sql for sql in listing)
+    assert all('"selection_assignment"."expert_id" =' in sql for sql in listing)
+
+
+def test_expert_who_administers_a_unit_sees_own_and_administered_assignments(
+    province, setup, api_as
+):
+    from youke.orgs.enums import Role
+    from youke.orgs.models import RoleGrant
+
+    RoleGrant.objects.create(person=setup["one"], unit=province.county_a, role=Role.UNIT_ADMIN)
+    # County A administers no city round: still exactly the expert's own assignment.
+    assert ids(api_as(setup["one"]).get("/reviews/assignments")) == [setup["mine"].pk]
+    RoleGrant.objects.create(person=setup["two"], unit=province.city, role=Role.UNIT_ADMIN)
+    assert ids(api_as(setup["two"]).get("/reviews/assignments")) == sorted(
+        [setup["mine"].pk, setup["theirs"].pk]
+    )

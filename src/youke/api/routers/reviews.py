@@ -35,6 +35,7 @@ from youke.api.schemas_reviews import (
 )
 from youke.campaigns.access import access_campaign
 from youke.campaigns.models import Level
+from youke.orgs import rules as org_rules
 from youke.orgs.access import access_unit
 from youke.orgs.models import Person
 from youke.selection.domain import assignment as assignment_domain
@@ -292,12 +293,19 @@ def get_round_results(request, round_id: int, page: int | None = None):
 
 
 def _assignments(person: Person) -> QuerySet[Assignment]:
-    """Own assignments (experts) plus every assignment of a visible round (admins)."""
-    own = review_domain.assignments_visible_to(person).values("pk")
+    """Own assignments (experts) plus every assignment of a visible round (admins).
+
+    An expert who administers nothing gets the plain ``expert = me`` filter: the OR of two
+    subqueries cannot use the expert index, and PostgreSQL then walked every assignment of a
+    20,000-assignment round in list order (0.4 s per queue page on deadline night).
+    """
+    own = review_domain.assignments_visible_to(person)
+    if not org_rules.is_unit_admin(person):
+        return own.select_related(*ASSIGNMENT_RELATED)
     rounds = review_domain.rounds_visible_to(person).values("pk")
-    return Assignment.objects.filter(Q(pk__in=own) | Q(round__in=rounds)).select_related(
-        *ASSIGNMENT_RELATED
-    )
+    return Assignment.objects.filter(
+        Q(pk__in=own.values("pk")) | Q(round__in=rounds)
+    ).select_related(*ASSIGNMENT_RELATED)
 
 
 @router.get("/reviews/assignments", response=list[AssignmentOut], operation_id="list_assignments")
