@@ -241,6 +241,15 @@ SPEC: tuple[Setting, ...] = (
         secret=True,
     ),
     Setting(
+        "BROKER_VISIBILITY_TIMEOUT",
+        "YOUKE_BROKER_VISIBILITY_TIMEOUT",
+        5 * 3600,
+        int,
+        "Seconds after which the Redis broker hands an unacknowledged job to another worker "
+        "(a worker killed mid-job loses nothing); must exceed the longest job (renditions: "
+        "4 h), or a job still running would be started twice",
+    ),
+    Setting(
         "JOBS_EAGER",
         "YOUKE_JOBS_EAGER",
         False,

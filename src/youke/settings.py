@@ -187,7 +187,9 @@ DEFAULT_FROM_EMAIL = CONFIG["DEFAULT_FROM_EMAIL"]
 QUEUE_DIR = DATA_DIR / "queue"
 if CONFIG["CELERY_BROKER_URL"]:
     CELERY_BROKER_URL = CONFIG["CELERY_BROKER_URL"]
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    # With acks_late a job is acknowledged when it ends; if its worker dies (SIGKILL, lost
+    # machine) Redis gives it to another worker once this many seconds have passed.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CONFIG["BROKER_VISIBILITY_TIMEOUT"]}
 else:
     # A host name, though unused, keeps kombu from warning that none was supplied.
     CELERY_BROKER_URL = "filesystem://localhost/"
