@@ -191,16 +191,20 @@ class Cluster:
             "YOUKE_SECRET_KEY": secrets.token_urlsafe(50),
             "YOUKE_FIELD_KEY": Fernet.generate_key().decode(),
             "YOUKE_JOBS_EAGER": "false",
+            "YOUKE_WEB_WORKERS": "1",  # one gunicorn worker (4 threads) per web process
             "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}",
             "DJANGO_SETTINGS_MODULE": "youke.settings",
             **self.extra_env,
         }
         self._s3().create_bucket(Bucket=BUCKET)
         self.manage("migrate", "--no-input", "--verbosity", "0")
-        for index in range(1, self.webs + 1):
-            self.start_web(f"web{index}")
-        for index in range(1, self.workers + 1):
-            self.start_worker(f"worker{index}")
+        # All four start at once; the second web waits for the first one's static files.
+        webs = [self.start_web(f"web{i}", wait=False) for i in range(1, self.webs + 1)]
+        workers = [self.start_worker(f"worker{i}", wait=False) for i in range(1, self.workers + 1)]
+        for proc in webs:
+            self._wait_http(proc, "/api/v1/health", timeout=240)
+        for proc in workers:
+            self._wait_worker(proc)
 
     def _proc(self, name: str, command: list[str], port: int | None = None) -> Proc:
         proc = Proc(name, command, self.workdir / f"{name}.log", port)
@@ -232,25 +236,30 @@ class Cluster:
                 time.sleep(0.2)
         raise RuntimeError(f"{proc.name} did not answer in {timeout}s:\n{proc.log_text()[-3000:]}")
 
-    def start_web(self, name: str, port: int | None = None) -> Proc:
+    def start_web(self, name: str, port: int | None = None, *, wait: bool = True) -> Proc:
         port = port or free_port()
         command = [str(BIN / "youke"), "serve", "--no-worker", "--port", str(port)]
         proc = self._proc(name, command, port)
         self._launch(proc)
-        self._wait_http(proc, "/api/v1/health")
+        if wait:
+            self._wait_http(proc, "/api/v1/health", timeout=240)
         return proc
 
-    def start_worker(self, name: str) -> Proc:
+    def start_worker(self, name: str, *, wait: bool = True) -> Proc:
         # `youke worker` through tests/integration/worker.py, which adds the pause hook.
         command = [sys.executable, "-m", "tests.integration.worker", "--concurrency", "1"]
         proc = self._proc(name, command)
         self._launch(proc)
-        deadline = time.monotonic() + 60
+        if wait:
+            self._wait_worker(proc)
+        return proc
+
+    def _wait_worker(self, proc: Proc, timeout: float = 240) -> None:
+        deadline = time.monotonic() + timeout
         while "ready." not in proc.log_text():
             if proc.popen.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{name} did not start:\n{proc.log_text()[-3000:]}")
+                raise RuntimeError(f"{proc.name} did not start:\n{proc.log_text()[-3000:]}")
             time.sleep(0.2)
-        return proc
 
     def restart(self, name: str) -> float:
         """Start a killed process again under the same name (and port); seconds it took."""
@@ -323,6 +332,10 @@ class Cluster:
         for proc in reversed(list(self.procs.values())):
             with contextlib.suppress(Exception):
                 proc.stop()
+        for proc in self.procs.values():  # whatever a graceful stop left behind
+            if proc.popen is not None and proc.popen.poll() is None:
+                with contextlib.suppress(Exception):
+                    proc.kill()
         with contextlib.suppress(Exception):
             _psql(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
         with contextlib.suppress(OSError):

@@ -31,7 +31,7 @@ def report() -> dict:
             for u in Upload.objects.all()
         },
         "materials": {
-            m.upload.filename: m.state for m in Material.objects.select_related("upload")
+            m.upload.filename: m.check_state for m in Material.objects.select_related("upload")
         },
         "assets": {
             a.upload.filename: {
