@@ -272,6 +272,13 @@ SPEC: tuple[Setting, ...] = (
         "S3-compatible bucket for media; default local files in DATA_DIR/media",
     ),
     Setting("S3_ENDPOINT_URL", "YOUKE_S3_ENDPOINT_URL", "", str, "S3 endpoint URL"),
+    Setting(
+        "S3_REGION",
+        "YOUKE_S3_REGION",
+        "us-east-1",
+        str,
+        "S3 region (signs presigned playback URLs with Signature Version 4)",
+    ),
     Setting("S3_ACCESS_KEY", "YOUKE_S3_ACCESS_KEY", "", str, "S3 access key", secret=True),
     Setting("S3_SECRET_KEY", "YOUKE_S3_SECRET_KEY", "", str, "S3 secret key", secret=True),
     Setting(

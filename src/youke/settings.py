@@ -142,6 +142,10 @@ if CONFIG["S3_BUCKET"]:
             "endpoint_url": CONFIG["S3_ENDPOINT_URL"] or None,
             "access_key": CONFIG["S3_ACCESS_KEY"] or None,
             "secret_key": CONFIG["S3_SECRET_KEY"] or None,
+            "region_name": CONFIG["S3_REGION"] or None,
+            # Presigned playback URLs: botocore would sign them with the deprecated Signature
+            # Version 2 for us-east-1, which newer AWS regions and some S3-compatible servers refuse.
+            "signature_version": "s3v4",
             "querystring_auth": True,
             "file_overwrite": False,
         },
