@@ -80,8 +80,10 @@ def main() -> None:
             chain.award()
             recovery = _kill_web(cluster, chain, video, chunk)
             recovery |= _kill_worker(cluster, chain, video, chunk)
-        print(f"\nmulti-process chain: 2 web + 2 workers, {args.video_seconds:g} s 1280×720 video "
-              f"({len(video) / 1e6:.1f} MB), {args.chunk_mib:g} MiB chunks")
+        print(
+            f"\nmulti-process chain: 2 web + 2 workers, {args.video_seconds:g} s 1280×720 video "
+            f"({len(video) / 1e6:.1f} MB), {args.chunk_mib:g} MiB chunks"
+        )
         print(f"cluster start (S3, database, migrate, 4 processes): {startup:7.2f} s")
         print(f"{'stage':<28}{'seconds':>10}")
         for stage, seconds in chain.timings.items():

@@ -89,8 +89,12 @@ class User:
         )
         response = self.session.post(
             f"{web.url}/api/v1/uploads/",
-            headers={**TUS, **self._headers(), "Upload-Length": str(length),
-                     "Upload-Metadata": encoded},
+            headers={
+                **TUS,
+                **self._headers(),
+                "Upload-Length": str(length),
+                "Upload-Metadata": encoded,
+            },
         )
         return expect(response, 201).headers["Location"]
 
@@ -111,8 +115,15 @@ class User:
         )
         return int(expect(response, 204).headers["Upload-Offset"])
 
-    def tus_patch_cut(self, web: Proc, location: str, offset: int, data: bytes, sent: int,
-                      on_cut: Callable[[], None]) -> None:
+    def tus_patch_cut(
+        self,
+        web: Proc,
+        location: str,
+        offset: int,
+        data: bytes,
+        sent: int,
+        on_cut: Callable[[], None],
+    ) -> None:
         """Start a PATCH of ``data`` but send only ``sent`` bytes, then call ``on_cut`` (which
         kills the process) before the rest: a server dying in the middle of a chunk."""
         conn = http.client.HTTPConnection("127.0.0.1", web.port, timeout=30)
@@ -133,8 +144,7 @@ class User:
         on_cut()
         conn.close()
 
-    def upload(self, webs: list[Proc], data: bytes, metadata: dict[str, str],
-               chunk: int) -> str:
+    def upload(self, webs: list[Proc], data: bytes, metadata: dict[str, str], chunk: int) -> str:
         """The whole file in ``chunk``-byte PATCHes, alternating between ``webs``."""
         location = self.tus_create(webs[0], len(data), metadata)
         offset, turn = 0, 0
@@ -218,7 +228,9 @@ class Chain:
         self.submission = self.start_package()
         with self.timed("upload"):
             for code in ("teaching_design", "courseware"):
-                meta = self.material_metadata(self.submission, code, f"{code}.pdf", "application/pdf")
+                meta = self.material_metadata(
+                    self.submission, code, f"{code}.pdf", "application/pdf"
+                )
                 teacher.upload(self.webs, PDF, meta, chunk)
             meta = self.material_metadata(
                 self.submission, "classroom_recording", "课堂实录.mp4", "video/mp4"
@@ -226,11 +238,14 @@ class Chain:
             self.video_upload = teacher.upload(self.webs, video, meta, chunk)
 
     def slots(self, teacher: str = "teacher", submission: int | None = None) -> list[dict]:
-        detail = self.users[teacher].get(self.web(1), f"/submissions/{submission or self.submission}")
+        detail = self.users[teacher].get(
+            self.web(1), f"/submissions/{submission or self.submission}"
+        )
         return detail["materials"]
 
-    def wait_checks(self, teacher: str = "teacher", submission: int | None = None,
-                    timeout: float = 120) -> list[dict]:
+    def wait_checks(
+        self, teacher: str = "teacher", submission: int | None = None, timeout: float = 120
+    ) -> list[dict]:
         def done():
             slots = [s for s in self.slots(teacher, submission) if s["upload"]]
             finished = all(s["state"] in ("passed", "warned", "failed") for s in slots)
@@ -291,7 +306,9 @@ class Chain:
 
     def _entry(self, admin: str, level: str) -> dict:
         listed = self.users[admin].get(
-            self.web(0), "/selection/entries", campaign=self.seed["campaign"],
+            self.web(0),
+            "/selection/entries",
+            campaign=self.seed["campaign"],
             level=self.seed["levels"][level],
         )
         items = [e for e in listed["items"] if e["submission_id"] == self.submission]
@@ -335,7 +352,9 @@ class Chain:
                 },
             )
             self.review_round = rid = created["id"]
-            city.post(self.web(1), f"/reviews/rounds/{rid}/experts", {"expert": self.seed["expert"]})
+            city.post(
+                self.web(1), f"/reviews/rounds/{rid}/experts", {"expert": self.seed["expert"]}
+            )
             city.post(self.web(0), f"/reviews/rounds/{rid}/open")
             city.post(
                 self.web(1),
@@ -362,7 +381,9 @@ class Chain:
     def award(self) -> list[dict]:
         city = self.users["city"]
         with self.timed("awards"):
-            proposal = city.get(self.web(0), f"/selection/rounds/{self.review_round}/awards/proposal")
+            proposal = city.get(
+                self.web(0), f"/selection/rounds/{self.review_round}/awards/proposal"
+            )
             rows = [
                 {"entry": r["entry_id"], "grade": r["grade"]["id"]}
                 for r in proposal["rows"]

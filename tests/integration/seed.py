@@ -88,11 +88,11 @@ def seed() -> dict:
     set_campaign_state(campaign, "published", actor=actor)
     city_level = Level.objects.get(campaign=campaign, key="city")
     AwardGrade.objects.filter(campaign=campaign, level=city_level).delete()
-    grade = AwardGrade.objects.create(campaign=campaign, level=city_level, name="市级一等奖", count=1)
+    grade = AwardGrade.objects.create(
+        campaign=campaign, level=city_level, name="市级一等奖", count=1
+    )
     category = campaign.categories.get(code="showcase")
-    requirements = {
-        r.code: r.pk for r in MaterialRequirement.objects.filter(category=category)
-    }
+    requirements = {r.code: r.pk for r in MaterialRequirement.objects.filter(category=category)}
     return {
         "password": PASSWORD,
         "campaign": campaign.pk,

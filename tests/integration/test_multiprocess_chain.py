@@ -14,7 +14,7 @@ import time
 import pytest
 
 from tests.integration import cluster as services
-from tests.integration.chain import PDF, Chain, User, expect, sha256, wait_for
+from tests.integration.chain import PDF, Chain, expect, sha256, wait_for
 
 pytestmark = pytest.mark.skipif(
     bool(services.unavailable()),

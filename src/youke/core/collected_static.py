@@ -21,7 +21,6 @@ from django.contrib.staticfiles.finders import get_finders
 from django.core.management import call_command
 
 
-
 def sources_fingerprint() -> str:
     lines = []
     for finder in get_finders():
