@@ -249,6 +249,15 @@ SPEC: tuple[Setting, ...] = (
         secret=True,
     ),
     Setting(
+        "BROKER_VISIBILITY_TIMEOUT",
+        "YOUKE_BROKER_VISIBILITY_TIMEOUT",
+        5 * 3600,
+        int,
+        "Seconds after which the Redis broker hands an unacknowledged job to another worker "
+        "(a worker killed mid-job loses nothing); must exceed the longest job (renditions: "
+        "4 h), or a job still running would be started twice",
+    ),
+    Setting(
         "JOBS_EAGER",
         "YOUKE_JOBS_EAGER",
         False,
@@ -271,6 +280,13 @@ SPEC: tuple[Setting, ...] = (
         "S3-compatible bucket for media; default local files in DATA_DIR/media",
     ),
     Setting("S3_ENDPOINT_URL", "YOUKE_S3_ENDPOINT_URL", "", str, "S3 endpoint URL"),
+    Setting(
+        "S3_REGION",
+        "YOUKE_S3_REGION",
+        "us-east-1",
+        str,
+        "S3 region (signs presigned playback URLs with Signature Version 4)",
+    ),
     Setting("S3_ACCESS_KEY", "YOUKE_S3_ACCESS_KEY", "", str, "S3 access key", secret=True),
     Setting("S3_SECRET_KEY", "YOUKE_S3_SECRET_KEY", "", str, "S3 secret key", secret=True),
     Setting(

@@ -143,6 +143,10 @@ if CONFIG["S3_BUCKET"]:
             "endpoint_url": CONFIG["S3_ENDPOINT_URL"] or None,
             "access_key": CONFIG["S3_ACCESS_KEY"] or None,
             "secret_key": CONFIG["S3_SECRET_KEY"] or None,
+            "region_name": CONFIG["S3_REGION"] or None,
+            # Presigned playback URLs: botocore would sign them with the deprecated Signature
+            # Version 2 for us-east-1, which newer AWS regions and some S3-compatible servers refuse.
+            "signature_version": "s3v4",
             "querystring_auth": True,
             "file_overwrite": False,
         },
@@ -188,7 +192,9 @@ DEFAULT_FROM_EMAIL = CONFIG["DEFAULT_FROM_EMAIL"]
 QUEUE_DIR = DATA_DIR / "queue"
 if CONFIG["CELERY_BROKER_URL"]:
     CELERY_BROKER_URL = CONFIG["CELERY_BROKER_URL"]
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    # With acks_late a job is acknowledged when it ends; if its worker dies (SIGKILL, lost
+    # machine) Redis gives it to another worker once this many seconds have passed.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CONFIG["BROKER_VISIBILITY_TIMEOUT"]}
 else:
     # A host name, though unused, keeps kombu from warning that none was supplied.
     CELERY_BROKER_URL = "filesystem://localhost/"

@@ -232,6 +232,21 @@ def test_interrupted_checks_end_failed_after_three_attempts(run_on_commit, draft
     assert "多次中断" in material.upload.asset.error
 
 
+def test_a_check_after_a_killed_attempt_keeps_the_count(run_on_commit, draft, tmp_path):
+    from youke.media.models import MediaAsset
+    from youke.submissions.domain import checks
+
+    video = tmp_path / "v.mp4"
+    make_video(video, width=1280, height=720, bitrate=2_000_000, seconds=1)
+    material = attach(run_on_commit, draft, "micro_video", "v.mp4", video)
+    assert material.upload.asset.attempts == 1
+    # As if the worker of the first check had been killed mid-job, and the job redelivered:
+    MediaAsset.objects.filter(upload=material.upload).update(state="processing", attempts=1)
+    checks.run_check(material.pk)
+    asset = MediaAsset.objects.get(upload=material.upload)
+    assert (asset.state, asset.attempts) == ("warned", 2)
+
+
 def test_office_preview_is_optional(monkeypatch, tmp_path):
     from youke.media.processing import office
 

@@ -121,6 +121,9 @@ def run_check(material_id: int) -> None:
     MediaAsset.objects.filter(pk=asset.pk).update(
         state=AssetState.PROCESSING, attempts=asset.attempts + 1
     )
+    # In memory too: the check ends with asset.save(), which would write the old count back
+    # and hide that a killed worker's attempt came before this one.
+    asset.state, asset.attempts = AssetState.PROCESSING, asset.attempts + 1
     _set_state(material, CheckState.PROCESSING)
     _check_video(asset, material)
 

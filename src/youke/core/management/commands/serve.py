@@ -24,6 +24,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from youke.core.collected_static import collect_static
+
 # Gunicorn finishes running requests within GRACEFUL_TIMEOUT; the Celery worker finishes its
 # running task (warm shutdown). After STOP_GRACE whatever is still alive is killed; jobs are
 # acknowledged late and idempotent, so a killed job runs again.
@@ -73,7 +75,7 @@ class Command(BaseCommand):
     def handle(self, *args, port, host, no_worker, access_log, **options):
         bind_host = f"[{host}]" if ":" in host else host
         _check_port_free(host, port)
-        call_command("collectstatic", interactive=False, verbosity=0)
+        collect_static()  # once per change of the sources, however many processes start
         call_command("createcachetable", verbosity=0)
 
         stop = StopRequest()
