@@ -39,8 +39,9 @@ from youke.selection.models import Assignment, LevelEntry, ReviewRound, Score
 
 __all__ = ["EntryResult", "ExpertResult", "round_results"]  # read from review_results
 from youke.submissions.domain import blind_copies
+from youke.submissions.domain.links import link_texts
 from youke.submissions.domain.packages import package_materials
-from youke.submissions.models import CoAuthor, Material
+from youke.submissions.models import CoAuthor, Material, MaterialLink
 
 ROUND_FIELDS = [
     "name",
@@ -499,6 +500,12 @@ def identity_leaks(entry: LevelEntry) -> list[str]:
         for m in Material.objects.filter(submission=submission).select_related(
             "requirement", "upload"
         )
+    ]
+    # Resource links are shown in blind rounds too: their titles and addresses may name.
+    texts += [
+        (_("%(m)s的链接") % {"m": link.requirement.name}, text)
+        for link in MaterialLink.objects.filter(submission=submission).select_related("requirement")
+        for text in link_texts(link)
     ]
     for where, text in texts:
         for name in [n for n in names if n] + schools:
