@@ -101,10 +101,16 @@ def clean_link_url(value: str) -> str:
         raise ValidationError(
             _("链接地址格式不正确，请从浏览器地址栏复制完整的网址。"), code="malformed"
         ) from None
+    if not parts.scheme:
+        raise ValidationError(
+            _("网址须以 http:// 或 https:// 开头，请补上后重新填写，例如 https://%(url)s。")
+            % {"url": url.lstrip("/")[:60]},
+            code="scheme",
+        )
     if parts.scheme.lower() not in ("http", "https"):
         raise ValidationError(
             _("只接受以 http:// 或 https:// 开头的网址，“%(scheme)s”链接不行。请填写网页地址。")
-            % {"scheme": parts.scheme + ":" if parts.scheme else url[:20]},
+            % {"scheme": parts.scheme + ":"},
             code="scheme",
         )
     if parts.username is not None or parts.password is not None:
