@@ -288,3 +288,27 @@ def test_teacher_adds_a_resource_link_and_sees_it_listed(page, site, draft):
     expect(page.locator("#package-viewer .material-links")).to_contain_text("课件（网盘）")
     screenshot(page, "submission-resource-link")
     assert site.problems == []
+
+
+def test_uploader_messages_come_from_the_catalog_in_either_language(page, site, draft, tmp_path):
+    """The uploader's pre-check speaks Chinese by default and English from the djangojs
+    catalog when the person chose English; nothing is sent for an empty file either way."""
+    empty = tmp_path / "空白.pdf"
+    empty.write_bytes(b"")
+    sent = record_upload_requests(page)
+    login(page, site, "teachera")
+    page.goto(site(f"/my/submissions/{draft.pk}/"))
+    widget = slot(page, "teaching_design").locator("[data-upload]")
+    widget.locator("[data-upload-input]").set_input_files(str(empty))
+    expect(widget.locator("[data-upload-message]")).to_contain_text(
+        "文件“空白.pdf”是空的（0 字节），请检查文件内容后重新选择。"
+    )
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": site("/")}])
+    page.goto(site(f"/my/submissions/{draft.pk}/"))
+    widget = slot(page, "teaching_design").locator("[data-upload]")
+    widget.locator("[data-upload-input]").set_input_files(str(empty))
+    expect(widget.locator("[data-upload-message]")).to_contain_text(
+        "The file “空白.pdf” is empty (0 bytes). Check its contents and choose it again."
+    )
+    assert sent == []
+    assert site.problems == []
