@@ -57,6 +57,9 @@ def test_add_list_show_and_delete(province, draft, api_as):
         [got],
     )
     assert slot["requirement"]["accepts_link"] is True
+    listed = api.get("/submissions", check_state="linked").json()["items"]
+    assert [item["id"] for item in listed] == [draft.pk]
+    assert api.get("/submissions", check_state="failed").json()["items"] == []
     assert api.delete(f"/submissions/{draft.pk}/links/{link.pk}").status_code == 204
     assert api.get(f"/submissions/{draft.pk}/links").json() == []
 

@@ -273,3 +273,13 @@ def test_setting_is_edited_validated_and_audited(province, otol_campaign):  # no
     assert info.value.message_dict == {
         "accepts_link": ["视频材料须上传文件以便检查规格，不能以链接提交。请取消“可提交资源链接”。"]
     }
+
+
+def test_admin_list_filters_packages_with_links(client, province, draft):
+    url = reverse("manage_submissions:submission_list")
+    client.force_login(province.school_a_admin)
+    assert "亿以内数的认识" not in client.get(url, {"check": "linked"}).content.decode()
+    links.add_link(
+        Actor(province.teacher_a), draft, courseware(draft), 1, title="课件网盘", url=GOOD
+    )
+    assert "亿以内数的认识" in client.get(url, {"check": "linked"}).content.decode()

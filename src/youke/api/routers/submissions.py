@@ -44,6 +44,7 @@ from youke.selection.domain import filming
 from youke.submissions import rules
 from youke.submissions.domain import links, packages
 from youke.submissions.domain.stats import counts_by_child_unit
+from youke.submissions.enums import CheckState
 from youke.submissions.models import CoAuthor, Material, MaterialLink, Submission, SubmissionEvent
 
 router = Router(tags=["submissions"])
@@ -134,7 +135,9 @@ def list_submissions(request, filters: Query[SubmissionFilters]):
         submissions = submissions.filter(category_id=filters.category)
     if filters.state:
         submissions = submissions.filter(state=filters.state)
-    if filters.check_state:
+    if filters.check_state == CheckState.LINKED:  # a resource link in place of a file
+        submissions = submissions.filter(pk__in=MaterialLink.objects.values("submission_id"))
+    elif filters.check_state:
         # A subquery, not a join: a package with several such materials stays one row.
         with_state = Material.objects.filter(check_state=filters.check_state)
         submissions = submissions.filter(pk__in=with_state.values("submission_id"))
