@@ -27,7 +27,7 @@ $(VENDOR)/.copied: node_modules/.installed scripts/vendor.sh
 	sh scripts/vendor.sh $(VENDOR)
 	touch $@
 
-PO_FILES := $(wildcard src/youke/locale/*/LC_MESSAGES/django.po)
+PO_FILES := $(wildcard src/youke/locale/*/LC_MESSAGES/django.po src/youke/locale/*/LC_MESSAGES/djangojs.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 %.mo: %.po | $(VENV)/.synced
@@ -64,6 +64,7 @@ fmt: install
 
 messages: install
 	cd src/youke && DJANGO_SETTINGS_MODULE=youke.settings ../../$(BIN)/django-admin makemessages -l en --no-location
+	cd src/youke && DJANGO_SETTINGS_MODULE=youke.settings ../../$(BIN)/django-admin makemessages -d djangojs -l en --no-location --ignore='core/static/vendor/*'
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var

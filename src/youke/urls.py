@@ -2,6 +2,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from youke.api.urls import api
+from youke.core.i18n import javascript_catalog
 
 urlpatterns = [
     path("public/", include("youke.public.urls")),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("notifications/", include("youke.notifications.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("jsi18n/<str:language>/", javascript_catalog, name="javascript_catalog"),
 ]
 
 handler403 = "youke.core.errors.permission_denied"

@@ -132,6 +132,7 @@ def test_detail_lists_materials_rules_checklist_and_rubric(province, campaign, a
         "required": True,
         "required_from_level": "",
         "per_period": True,
+        "accepts_link": False,
         "allowed_extensions": ["mp4"],
         "max_bytes": 1024**3,
         "checklist": [

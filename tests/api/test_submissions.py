@@ -193,6 +193,7 @@ def test_draft_detail_payload(province, campaign, catalog, both, api_as):
             "required": True,
             "required_from_level": "",
             "per_period": True,
+            "accepts_link": False,
         },
         "period": 1,
         "state": "missing",
@@ -201,6 +202,7 @@ def test_draft_detail_payload(province, campaign, catalog, both, api_as):
         "due_after_screening": True,
         "upload": None,
         "media": None,
+        "links": [],
     }
     assert [(m["requirement"]["code"], m["period"], m["state"]) for m in materials] == [
         ("micro_video", 1, "missing"),
@@ -233,6 +235,7 @@ def test_material_slot_shows_probe_values_and_checks(
             "required": True,
             "required_from_level": "",
             "per_period": True,
+            "accepts_link": False,
         },
         "period": 1,
         "state": "warned",
@@ -247,6 +250,7 @@ def test_material_slot_shows_probe_values_and_checks(
             "content_type": "video/mp4",
             "download_url": f"/my/uploads/{upload.pk}/download/",
         },
+        "links": [],
     }
     assert media == {
         "state": "warned",

@@ -258,3 +258,57 @@ def test_checklist_shows_the_check_result_without_a_reload(page, site, draft, tm
     finally:
         screenshot(page, "submission-checklist-after-upload-no-reload")
     expect(badge).to_have_text("有警告")
+
+
+def test_teacher_adds_a_resource_link_and_sees_it_listed(page, site, draft):
+    """Seed 003: courseware may come as a link where the campaign allows it (data)."""
+    from youke.campaigns.models import MaterialRequirement
+
+    MaterialRequirement.objects.filter(category=draft.category, code="courseware").update(
+        accepts_link=True
+    )
+    login(page, site, "teachera")
+    page.goto(site(f"/my/submissions/{draft.pk}/"))
+    form = slot(page, "courseware").locator("[data-link-form]")
+    form.get_by_label("链接标题").fill("课件（网盘）")
+    form.get_by_label("链接地址").fill("javascript:alert(1)")
+    form.get_by_role("button", name="添加链接").click()
+    expect(page.get_by_text("“javascript:”链接不行")).to_be_visible()
+    form = slot(page, "courseware").locator("[data-link-form]")
+    form.get_by_label("链接标题").fill("课件（网盘）")
+    form.get_by_label("链接地址").fill("https://pan.example.cn/s/8f3k2")
+    form.get_by_role("button", name="添加链接").click()
+    expect(page.get_by_text("已添加链接“课件（网盘）”（pan.example.cn）。")).to_be_visible()
+    row = slot(page, "courseware")
+    expect(row.locator("[data-check-state]")).to_have_text("已提供链接")
+    link = row.get_by_role("link", name="课件（网盘）")
+    expect(link).to_have_attribute("href", "https://pan.example.cn/s/8f3k2")
+    expect(link).to_have_attribute("rel", "noopener noreferrer")
+    expect(row.locator("[data-link-host]")).to_have_text("（pan.example.cn）")
+    expect(page.locator("#package-viewer .material-links")).to_contain_text("课件（网盘）")
+    screenshot(page, "submission-resource-link")
+    assert site.problems == []
+
+
+def test_uploader_messages_come_from_the_catalog_in_either_language(page, site, draft, tmp_path):
+    """The uploader's pre-check speaks Chinese by default and English from the djangojs
+    catalog when the person chose English; nothing is sent for an empty file either way."""
+    empty = tmp_path / "空白.pdf"
+    empty.write_bytes(b"")
+    sent = record_upload_requests(page)
+    login(page, site, "teachera")
+    page.goto(site(f"/my/submissions/{draft.pk}/"))
+    widget = slot(page, "teaching_design").locator("[data-upload]")
+    widget.locator("[data-upload-input]").set_input_files(str(empty))
+    expect(widget.locator("[data-upload-message]")).to_contain_text(
+        "文件“空白.pdf”是空的（0 字节），请检查文件内容后重新选择。"
+    )
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": site("/")}])
+    page.goto(site(f"/my/submissions/{draft.pk}/"))
+    widget = slot(page, "teaching_design").locator("[data-upload]")
+    widget.locator("[data-upload-input]").set_input_files(str(empty))
+    expect(widget.locator("[data-upload-message]")).to_contain_text(
+        "The file “空白.pdf” is empty (0 bytes). Check its contents and choose it again."
+    )
+    assert sent == []
+    assert site.problems == []

@@ -63,6 +63,7 @@ from youke.submissions.models import (
     Citation,
     CoAuthor,
     Material,
+    MaterialLink,
     Submission,
     SubmissionEvent,
 )
@@ -291,7 +292,8 @@ def test_demo_submissions_cover_every_state(demo_output) -> None:
     states = set(Submission.objects.values_list("state", flat=True))
     assert states == set(SubmissionState.values)
     checks = set(Material.objects.values_list("check_state", flat=True))
-    assert checks == set(CheckState.values) - {CheckState.MISSING}
+    # "missing" and "linked" describe checklist slots, never a stored file.
+    assert checks == set(CheckState.values) - {CheckState.MISSING, CheckState.LINKED}
     assert Citation.objects.exists() and CoAuthor.objects.exists()
 
     teacher = Person.objects.get(username="teacher")
@@ -497,3 +499,16 @@ def test_demo_blind_round_has_its_blind_copies(demo_output, demo_media) -> None:
     mine = assignments_visible_to(expert).filter(round=running).first()
     page = review.entry_view_for(expert, mine.entry, running)
     assert page.blind and all(m.ready for m in page.materials if m.material.check_state != "failed")
+
+
+def test_demo_has_resource_links_on_one_teacher_one_lesson_packages(demo_output) -> None:
+    """Seed 003 accepts courseware as a link: the demo teacher's package and a submitted one
+    carry one, shown with its host on the package page."""
+    links = MaterialLink.objects.select_related("submission__teacher", "requirement")
+    assert {link.submission.campaign.template_key for link in links} == {
+        TemplateKey.ONE_TEACHER_ONE_LESSON
+    }
+    assert {link.requirement.code for link in links} == {"courseware"}
+    assert "teacher" in {link.submission.teacher.username for link in links}
+    assert "submitted" in {link.submission.state for link in links}
+    assert f"资源链接 {links.count()} 个" in demo_output

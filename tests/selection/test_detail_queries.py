@@ -18,8 +18,9 @@ from youke.submissions.models import CoAuthor
 pytestmark = pytest.mark.django_db
 
 # The package page is at 18 (from 27): its deadline (3), filming request, co-authors, citations
-# and history are separate queries still; the entry and assignment pages meet 12.
-MAX_QUERIES = {"package": 18, "entry": 12, "assignment": 12}
+# and history are separate queries still; the entry and assignment pages meet 12. The resource
+# links (seed 003, issue 7 item 10) add one query to each page, whatever their number.
+MAX_QUERIES = {"package": 19, "entry": 13, "assignment": 13}
 
 
 def queries(client, url) -> tuple[int, str]:

@@ -95,6 +95,7 @@ class MaterialRequirementOut(Schema):
         description=_lazy("选填材料自该级别起必交（如 province）；空表示不随级别变化")
     )
     per_period: bool = Field(description=_lazy("每课时一份（如每课时一段视频）"))
+    accepts_link: bool = Field(description=_lazy("可提交资源链接（标题和网址）代替或补充上传文件"))
     allowed_extensions: list[str]
     max_bytes: int = Field(description=_lazy("实际上限（字节）：材料上限与活动上限中较小者"))
     video_rules: list[VideoRuleOut]
@@ -445,6 +446,29 @@ class RequirementRef(Schema):
     required: bool
     required_from_level: str
     per_period: bool
+    accepts_link: bool
+
+
+class MaterialLinkOut(Schema):
+    """A resource link given for a material (seed 003); browsers open it, the server never
+    fetches it."""
+
+    id: int
+    requirement_id: int
+    period: int
+    title: str
+    url: str
+    host: str = Field(description=_lazy("链接的网站地址（主机名）"))
+    added_at: datetime.datetime
+
+
+class MaterialLinkIn(Schema):
+    requirement_id: Id = Field(description=_lazy("可提交链接的材料要求 id（accepts_link 为真）"))
+    period: Count = Field(1, ge=1)
+    title: Text(100) = Field(description=_lazy("链接标题"))
+    url: Text(500) = Field(
+        description=_lazy("http 或 https 网址；不能含用户名密码，不能是内网或本机地址")
+    )
 
 
 class SlotOut(Schema):
@@ -460,6 +484,9 @@ class SlotOut(Schema):
     )
     upload: UploadOut | None
     media: MediaOut | None
+    links: list[MaterialLinkOut] = Field(
+        description=_lazy("此项材料的资源链接；有链接即视为已提交该材料")
+    )
 
     @staticmethod
     def resolve_state_label(obj) -> str:

@@ -264,6 +264,11 @@ class MaterialForm(StyledForm):
     required = forms.BooleanField(label=_("必交"), required=False)
     required_from_level = forms.ChoiceField(label=_("自该级别起必交"), required=False)
     per_period = forms.BooleanField(label=_("每课时一份"), required=False)
+    accepts_link = forms.BooleanField(
+        label=_("可提交资源链接"),
+        required=False,
+        help_text=_("仅文档材料：教师可以填写资源链接（标题和网址）代替或补充上传文件。"),
+    )
 
     def __init__(self, *args, levels=(), adding=False, **kwargs):
         self.base_fields = copy.deepcopy(self.base_fields)
@@ -284,6 +289,7 @@ class MaterialForm(StyledForm):
             "required": material.required,
             "required_from_level": material.required_from_level,
             "per_period": material.per_period,
+            "accepts_link": material.accepts_link,
         }
         return cls(data=data, initial=initial, levels=levels, prefix=f"m{material.pk}")
 

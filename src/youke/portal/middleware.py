@@ -12,6 +12,8 @@ class ForcePasswordChangeMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.must_change_password:
             allowed = {reverse("portal:password_change"), reverse("portal:logout")}
-            if request.path not in allowed and not request.path.startswith(("/static/", "/api/")):
+            if request.path not in allowed and not request.path.startswith(
+                ("/static/", "/api/", "/jsi18n/")
+            ):
                 return redirect("portal:password_change")
         return self.get_response(request)

@@ -26,9 +26,10 @@ def _chapter(item) -> dict:
     }
 
 
-def player_context(person, submission, mode: str, materials=None) -> dict:
-    """``materials``: ``packages.package_materials(submission, person)`` if the page has it."""
-    media: PackageMedia = package_media(person, submission, mode, materials)
+def player_context(person, submission, mode: str, materials=None, links=None) -> dict:
+    """``materials``: ``packages.package_materials(submission, person)`` and ``links``:
+    ``packages.package_links(submission)`` if the page has them."""
+    media: PackageMedia = package_media(person, submission, mode, materials, links)
     return {
         "media": media,
         "player_chapters": [_chapter(item) for item in media.playable],

@@ -145,7 +145,7 @@ def start(request, campaign_id: int):
     )
 
 
-def _slot_rows(submission, materials=None, ancestors=None):
+def _slot_rows(submission, materials=None, ancestors=None, links=None):
     """(slot, media asset, browser pre-check spec as JSON) for each checklist line.
 
     Four queries (requirements, their video rules, materials, thumbnails); three when the page
@@ -156,7 +156,9 @@ def _slot_rows(submission, materials=None, ancestors=None):
     )
     if materials is None:
         materials = packages.package_materials(submission)
-    slots = packages.checklist(submission, requirements=requirements, materials=materials)
+    slots = packages.checklist(
+        submission, requirements=requirements, materials=materials, links=links
+    )
     assets = {m.upload_id: packages.material_asset(m) for m in materials}
     prefetch_related_objects([a for a in assets.values() if a is not None], "thumbnails")
     requirements = {r.pk: r for r in requirements}
@@ -237,6 +239,7 @@ def detail(request, submission_id: int):
     ancestors = ancestors_by_path([submission.node])
     # One load of the package's files for the checklist and the player.
     materials = packages.package_materials(submission, request.user)
+    links = packages.package_links(submission)
     return render(
         request,
         "portal/submission_detail.html",
@@ -245,7 +248,7 @@ def detail(request, submission_id: int):
             "form": form,
             "can_edit": can_edit,
             "trail": trail(submission.node, ancestors),
-            "slots": _slot_rows(submission, materials, ancestors),
+            "slots": _slot_rows(submission, materials, ancestors, links),
             "citations": submission.citations.all(),
             "coauthors": submission.coauthors.select_related("person__unit"),
             "events": submission.events.select_related("actor"),
@@ -256,7 +259,7 @@ def detail(request, submission_id: int):
             "videos_later": filming.videos_after_screening(submission.campaign),
             **path_context(request.user, submission),
             # Everyone who sees this page sees the package itself (submissions_visible_to).
-            **player_context(request.user, submission, FULL, materials),
+            **player_context(request.user, submission, FULL, materials, links),
         },
     )
 

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from youke.portal import catalog_views, certificate_views, media_views, submission_views, views  # noqa: I001
+from youke.portal import (  # noqa: I001
+    catalog_views,
+    certificate_views,
+    link_views,
+    media_views,
+    submission_views,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -20,6 +27,16 @@ urlpatterns = [
         "my/submissions/<int:submission_id>/slots/<int:requirement_id>/<int:period>/",
         submission_views.slot_status,
         name="slot_status",
+    ),
+    path(
+        "my/submissions/<int:submission_id>/links/",
+        link_views.add_link,
+        name="submission_link_add",
+    ),
+    path(
+        "my/submissions/<int:submission_id>/links/<int:link_id>/remove/",
+        link_views.remove_link,
+        name="submission_link_remove",
     ),
     path(
         "my/submissions/<int:submission_id>/submit/",

@@ -23,3 +23,5 @@ class CheckState(models.TextChoices):
     PASSED = "passed", pgettext_lazy("material check", "通过")
     WARNED = "warned", pgettext_lazy("material check", "有警告")
     FAILED = "failed", pgettext_lazy("material check", "未通过")
+    # A slot given as a resource link (never stored on a Material: links are not checked).
+    LINKED = "linked", pgettext_lazy("material check", "已提供链接")

@@ -22,6 +22,8 @@ from youke.api.schemas_campaigns import (
     CitationsIn,
     CoAuthorsIn,
     MaterialAttachIn,
+    MaterialLinkIn,
+    MaterialLinkOut,
     SubmissionCountsOut,
     SubmissionCreateIn,
     SubmissionDetailOut,
@@ -40,9 +42,10 @@ from youke.orgs.access import access_unit
 from youke.orgs.models import Person, Unit
 from youke.selection.domain import filming
 from youke.submissions import rules
-from youke.submissions.domain import packages
+from youke.submissions.domain import links, packages
 from youke.submissions.domain.stats import counts_by_child_unit
-from youke.submissions.models import CoAuthor, Material, Submission, SubmissionEvent
+from youke.submissions.enums import CheckState
+from youke.submissions.models import CoAuthor, Material, MaterialLink, Submission, SubmissionEvent
 
 router = Router(tags=["submissions"])
 
@@ -74,6 +77,7 @@ class SlotRow:
     due_after_screening: bool
     material: Material | None
     asset: MediaAsset | None
+    links: tuple[MaterialLink, ...]
 
 
 def _slots(submission: Submission) -> list[SlotRow]:
@@ -89,6 +93,7 @@ def _slots(submission: Submission) -> list[SlotRow]:
             due_after_screening=slot.deferred,
             material=slot.material,
             asset=assets.get(slot.material.upload_id) if slot.material else None,
+            links=slot.links,
         )
         for slot in slots
     ]
@@ -130,7 +135,9 @@ def list_submissions(request, filters: Query[SubmissionFilters]):
         submissions = submissions.filter(category_id=filters.category)
     if filters.state:
         submissions = submissions.filter(state=filters.state)
-    if filters.check_state:
+    if filters.check_state == CheckState.LINKED:  # a resource link in place of a file
+        submissions = submissions.filter(pk__in=MaterialLink.objects.values("submission_id"))
+    elif filters.check_state:
         # A subquery, not a join: a package with several such materials stays one row.
         with_state = Material.objects.filter(check_state=filters.check_state)
         submissions = submissions.filter(pk__in=with_state.values("submission_id"))
@@ -284,6 +291,61 @@ def attach_material(request, submission_id: int, payload: MaterialAttachIn):
         raise ValidationError({"requirement_id": _("该材料不属于此作品的类别，请刷新后重新选择。")})
     packages.attach_material(actor(request), submission, requirement, payload.period, upload)
     return _detail(request, submission_id)
+
+
+@router.get(
+    "/submissions/{submission_id}/links",
+    response={200: list[MaterialLinkOut], 404: ErrorOut},
+    operation_id="list_material_links",
+)
+def list_material_links(request, submission_id: int):
+    """The package's resource links in checklist order (visible as the package is)."""
+    submission = access_submission(viewer(request), submission_id)
+    return packages.package_links(submission)
+
+
+@router.post(
+    "/submissions/{submission_id}/links",
+    response={201: MaterialLinkOut, **WRITE_ERRORS},
+    operation_id="add_material_link",
+)
+def add_material_link(request, submission_id: int, payload: MaterialLinkIn):
+    """Give a resource link (title + http/https URL) for a material that accepts links; it
+    counts as that material being present. A submitted package goes back to draft."""
+    submission = access_submission(viewer(request), submission_id)
+    requirement = MaterialRequirement.objects.filter(
+        pk=payload.requirement_id, category_id=submission.category_id
+    ).first()
+    if requirement is None:
+        raise ValidationError({"requirement_id": _("该材料不属于此作品的类别，请刷新后重新选择。")})
+    link = links.add_link(
+        actor(request),
+        submission,
+        requirement,
+        payload.period,
+        title=payload.title,
+        url=payload.url,
+    )
+    return Status(201, link)
+
+
+@router.delete(
+    "/submissions/{submission_id}/links/{link_id}",
+    response={204: None, **WRITE_ERRORS},
+    operation_id="remove_material_link",
+)
+def remove_material_link(request, submission_id: int, link_id: int):
+    """Remove a resource link (authors only, while the package may be edited)."""
+    submission = access_submission(viewer(request), submission_id)
+    link = (
+        MaterialLink.objects.select_related("requirement", "submission")
+        .filter(pk=link_id, submission_id=submission.pk)
+        .first()
+    )
+    if link is None:
+        raise Http404("link")
+    links.remove_link(actor(request), link)
+    return Status(204, None)
 
 
 @router.post(

@@ -73,6 +73,7 @@ MATERIAL_FIELDS = (
     "required",
     "required_from_level",
     "per_period",
+    "accepts_link",
 )
 CRITERION_FIELDS = ("group", "name", "points", "is_veto")
 NODE_RULE_FIELDS = (
@@ -450,6 +451,11 @@ def _check_material(campaign: Campaign, material: MaterialRequirement, extension
             errors["required_from_level"].append(
                 _("本活动没有这一级别，请从列表中选择“自该级别起必交”的级别。")
             )
+    if material.accepts_link and material.kind == MaterialKind.VIDEO:
+        # A linked video escapes the spec check, the rendition and the blind cut.
+        errors["accepts_link"].append(
+            _("视频材料须上传文件以便检查规格，不能以链接提交。请取消“可提交资源链接”。")
+        )
     if material.per_period and material.category.max_periods < 2:
         errors["per_period"].append(
             _("类别“%(name)s”每件作品只有 1 个课时，不需要“每课时一份”。请取消该项或增加课时数。")
@@ -513,7 +519,7 @@ def update_material(actor: Actor, material: MaterialRequirement, **fields):
 @transaction.atomic
 def remove_material(actor: Actor, material: MaterialRequirement) -> None:
     campaign = _lock(actor, material.category.campaign)
-    count = material.materials.count()
+    count = material.materials.count() + material.links.count()
     refusal = ValidationError(
         _("“%(name)s”已有 %(n)s 份教师上传的文件，不能删除。如不再需要，可以取消“必交”改为选交。")
         % {"name": material.name, "n": count}

@@ -100,6 +100,7 @@ def _create_categories(campaign: Campaign, data: dict) -> None:
                 required=mat.get("required", True),
                 required_from_level=mat.get("required_from_level", ""),
                 per_period=mat.get("per_period", False),
+                accepts_link=mat.get("accepts_link", False),
                 allowed_extensions=mat["extensions"],
                 max_bytes=mat.get("max_bytes", campaign.max_upload_bytes),
                 order=m_order,

@@ -42,6 +42,12 @@ class MaterialRequirement(models.Model):
         _("自该级别起必交"), max_length=16, choices=LevelKey.choices, blank=True
     )
     per_period = models.BooleanField(_("每课时一份"), default=False)
+    # Seed 003: "所用课件及相关资源（或资源链接）": a document may be given as a web link.
+    accepts_link = models.BooleanField(
+        _("可提交资源链接"),
+        default=False,
+        help_text=_("勾选后，教师可以填写资源链接（标题和网址）代替或补充上传文件。"),
+    )
     allowed_extensions = models.CharField(_("允许的文件类型"), max_length=100)
     max_bytes = models.BigIntegerField(_("大小上限（字节）"))
     order = models.PositiveSmallIntegerField(_("排序"), default=0)

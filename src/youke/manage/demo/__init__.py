@@ -194,7 +194,7 @@ def _build_activity(stdout: TextIO, seed: int, teacher_username: str) -> dict[st
                 "已创建 %(submissions)d 份申报（草稿 %(submissions_draft)d、"
                 "已提交 %(submissions_submitted)d、已撤回 %(submissions_withdrawn)d），"
                 "材料 %(materials)d 份，其中视频 %(video_materials)d 份"
-                "（共用 %(sample_videos)d 个生成的示例视频）。"
+                "（共用 %(sample_videos)d 个生成的示例视频），资源链接 %(material_links)d 个。"
             )
             % made,
         )

@@ -33,7 +33,14 @@ from youke.orgs.models import Person, RoleGrant
 from youke.submissions.domain.checks import content_problem
 from youke.submissions.domain.uploads import PURPOSE
 from youke.submissions.enums import CheckState, SubmissionState
-from youke.submissions.models import Citation, CoAuthor, Material, Submission, SubmissionEvent
+from youke.submissions.models import (
+    Citation,
+    CoAuthor,
+    Material,
+    MaterialLink,
+    Submission,
+    SubmissionEvent,
+)
 
 DRAFT, SUBMITTED, WITHDRAWN = (
     SubmissionState.DRAFT,
@@ -153,7 +160,7 @@ def build_submissions(
         planner = _Planner(rng, files, catalog, teachers, demo)
         for campaign in campaigns:
             planner.plan_campaign(campaign)
-        return _write(planner.planned, len(files.videos))
+        return _write(planner.planned, len(files.videos), demo)
 
 
 def _teachers() -> list[Teacher]:
@@ -508,7 +515,7 @@ def _spread(rng, materials, start, end) -> None:
 # --- writing -------------------------------------------------------------------------------
 
 
-def _write(planned: list[Planned], videos: int) -> dict[str, int]:
+def _write(planned: list[Planned], videos: int, demo: Person | None = None) -> dict[str, int]:
     submissions = [
         Submission(
             campaign=p.campaign,
@@ -610,8 +617,10 @@ def _write(planned: list[Planned], videos: int) -> dict[str, int]:
         ],
         batch_size=500,
     )
+    links = _links(list(zip(submissions, planned, strict=True)), demo)
     states = Counter(p.state for p in planned)
     return {
+        "material_links": links,
         "submissions": len(planned),
         "submissions_draft": states[DRAFT],
         "submissions_submitted": states[SUBMITTED],
@@ -621,6 +630,38 @@ def _write(planned: list[Planned], videos: int) -> dict[str, int]:
         "sample_videos": videos,
         "events": len(events),
     }
+
+
+DEMO_LINK_TITLE = "国家中小学智慧教育平台 · 同步课堂拓展资源"
+DEMO_LINK_URL = "https://basic.smartedu.cn/syncClassroom"
+
+
+def _links(written: list[tuple[Submission, Planned]], demo: Person | None) -> int:
+    """Seed 003 lets courseware come as a resource link: give one to the demo teacher's first
+    一师一优课 package and to the first submitted one (seen by admins and experts)."""
+    chosen: list[tuple[Planned, MaterialRequirement, Submission]] = []
+    for submission, p in written:
+        requirement = next((r for r in p.requirements if r.accepts_link), None)
+        if requirement is None or p.campaign.template_key != TemplateKey.ONE_TEACHER_ONE_LESSON:
+            continue
+        mine = demo is not None and p.teacher.pk == demo.pk
+        first_mine = mine and not any(q.teacher.pk == p.teacher.pk for q, _r, _s in chosen)
+        first_submitted = p.state == SUBMITTED and not any(
+            q.state == SUBMITTED for q, _r, _s in chosen
+        )
+        if first_mine or first_submitted:
+            chosen.append((p, requirement, submission))
+    rows = [
+        MaterialLink(
+            submission=submission,
+            requirement=requirement,
+            title=DEMO_LINK_TITLE,
+            url=DEMO_LINK_URL,
+        )
+        for _p, requirement, submission in chosen
+    ]
+    MaterialLink.objects.bulk_create(rows)
+    return len(rows)
 
 
 def _restamp(objs: list, fields: list[str]) -> None:

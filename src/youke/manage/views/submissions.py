@@ -21,7 +21,7 @@ from youke.portal.roles import active_choice
 from youke.submissions import rules
 from youke.submissions.domain.stats import counts_by_child_unit
 from youke.submissions.enums import CheckState, SubmissionState
-from youke.submissions.models import Material, Submission
+from youke.submissions.models import Material, MaterialLink, Submission
 
 
 def _school_list(request):
@@ -53,7 +53,9 @@ def submission_list(request):
         submissions = submissions.filter(category__name=g["category"].strip())
     if g.get("state") in SubmissionState.values:
         submissions = submissions.filter(state=g["state"])
-    if g.get("check") in CheckState.values:
+    if g.get("check") == CheckState.LINKED:  # a resource link in place of a file
+        submissions = submissions.filter(pk__in=MaterialLink.objects.values("submission_id"))
+    elif g.get("check") in CheckState.values:
         checked = Material.objects.filter(check_state=g["check"]).values("submission_id")
         submissions = submissions.filter(pk__in=checked)
     areas = list(CourseNode.objects.filter(depth__lte=2).order_by("path"))

@@ -18,7 +18,7 @@ from youke.selection.domain import filming
 from youke.selection.enums import EntryState
 from youke.selection.models import LevelEntry, Quota, ScreeningRecord
 from youke.submissions.enums import CheckState
-from youke.submissions.models import Material
+from youke.submissions.models import Material, MaterialLink
 
 
 def node_key_field(campaign: Campaign) -> str:
@@ -145,6 +145,12 @@ def material_problems(campaign: Campaign, entries: list[LevelEntry]) -> list[str
             submission_id__in=[e.submission_id for e in entries],
             requirement__in=needed,
             check_state__in=(CheckState.PASSED, CheckState.WARNED),
+        ).values_list("submission_id", "requirement_id", "period")
+    )
+    # A saved resource link counts as the material being given (seed 003).
+    have |= set(
+        MaterialLink.objects.filter(
+            submission_id__in=[e.submission_id for e in entries], requirement__in=needed
         ).values_list("submission_id", "requirement_id", "period")
     )
     problems = []

@@ -39,8 +39,9 @@ from youke.selection.models import Assignment, LevelEntry, ReviewRound, Score
 
 __all__ = ["EntryResult", "ExpertResult", "round_results"]  # read from review_results
 from youke.submissions.domain import blind_copies
+from youke.submissions.domain.links import link_texts
 from youke.submissions.domain.packages import package_materials
-from youke.submissions.models import CoAuthor, Material
+from youke.submissions.models import CoAuthor, Material, MaterialLink
 
 ROUND_FIELDS = [
     "name",
@@ -510,5 +511,22 @@ def identity_leaks(entry: LevelEntry) -> list[str]:
                     )
                     % {"title": submission.title, "where": where, "text": text, "name": name}
                 )
+    # Resource links are shown in blind rounds too: their titles and addresses may name.
+    for link in MaterialLink.objects.filter(submission=submission).select_related("requirement"):
+        for text in link_texts(link):
+            for name in [n for n in names if n] + schools:
+                if name and name in text:
+                    found.append(
+                        _(
+                            "《%(title)s》的%(where)s链接“%(text)s”含有“%(name)s”，匿名评审会"
+                            "泄露身份：请让作者改用不含姓名和学校的链接标题与网址，或关闭匿名评审。"
+                        )
+                        % {
+                            "title": submission.title,
+                            "where": link.requirement.name,
+                            "text": text,
+                            "name": name,
+                        }
+                    )
     found += metadata_leaks(entry)
     return found

@@ -29,9 +29,9 @@ from youke.selection.domain.review import assignments_visible_to
 from youke.submissions import rules as submission_rules
 from youke.submissions.domain import blind_copies
 from youke.submissions.domain.checks import OFFICE_TYPES
-from youke.submissions.domain.packages import material_asset, package_materials
+from youke.submissions.domain.packages import material_asset, package_links, package_materials
 from youke.submissions.enums import CheckState
-from youke.submissions.models import Material, Submission
+from youke.submissions.models import Material, MaterialLink, Submission
 
 FULL = "full"
 BLIND = "blind"
@@ -135,6 +135,8 @@ class PackageMedia:
     mode: str
     videos: list[MaterialItem]
     documents: list[MaterialItem]
+    # Resource links (seed 003): shown in every mode; blind rounds warn on identity in them.
+    links: list[MaterialLink] = field(default_factory=list)
 
     @property
     def blind(self) -> bool:
@@ -168,10 +170,15 @@ def check_lines(asset: MediaAsset | None) -> list[CheckLine]:
     ]
 
 
-def package_media(person, submission: Submission, mode: str, materials=None) -> PackageMedia:
+def package_media(
+    person, submission: Submission, mode: str, materials=None, links=None
+) -> PackageMedia:
     """Every material of the package as the person may see it: the materials with their
     assets and playback positions (one query, or none when the page passes
-    ``packages.package_materials(submission, person)``), then the thumbnails (one)."""
+    ``packages.package_materials(submission, person)``), then the thumbnails (one), and the
+    resource links (one, or none when the page passes ``packages.package_links``)."""
+    if links is None:
+        links = package_links(submission)
     if materials is None:
         materials = package_materials(submission, person)
     materials = [m for m in materials if m.upload.state == UploadState.COMPLETE]
@@ -199,7 +206,7 @@ def package_media(person, submission: Submission, mode: str, materials=None) -> 
         else:
             _document(item, asset, blind)
             documents.append(item)
-    return PackageMedia(mode, videos, documents)
+    return PackageMedia(mode, videos, documents, list(links))
 
 
 def _video(item: MaterialItem, asset: MediaAsset | None, blind: bool) -> None:

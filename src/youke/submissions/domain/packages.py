@@ -32,7 +32,14 @@ from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Person
 from youke.submissions import rules
 from youke.submissions.enums import SUBMISSION_TRANSITIONS, CheckState, SubmissionState
-from youke.submissions.models import Citation, CoAuthor, Material, Submission, SubmissionEvent
+from youke.submissions.models import (
+    Citation,
+    CoAuthor,
+    Material,
+    MaterialLink,
+    Submission,
+    SubmissionEvent,
+)
 
 FIELDS = ("title", "description", "periods", "state", "node", "category")
 MAX_CITATIONS = 30
@@ -422,14 +429,25 @@ class Slot:
     material: Material | None
     # A video filmed after screening (design first): not part of the first submission.
     deferred: bool = False
+    # Resource links given for this slot (where the requirement accepts links).
+    links: tuple[MaterialLink, ...] = ()
 
     @property
     def state(self) -> str:
+        if self.material is None and self.links:
+            return CheckState.LINKED
         return self.material.check_state if self.material else CheckState.MISSING
+
+    @property
+    def present(self) -> bool:
+        """A file or a saved link: the material counts as given."""
+        return self.material is not None or bool(self.links)
 
     @property
     def blocks_submission(self) -> bool:
         if self.material is None:
+            if self.links:
+                return False
             return (
                 self.requirement.required
                 and not self.requirement.required_from_level
@@ -474,13 +492,24 @@ def material_asset(material: Material):
     return getattr(material.upload, "asset", None)
 
 
+def package_links(submission: Submission) -> list[MaterialLink]:
+    """The package's resource links in checklist order (one query)."""
+    return list(
+        MaterialLink.objects.filter(submission_id=submission.pk)
+        .select_related("requirement")
+        .order_by("requirement__order", "period", "id")
+    )
+
+
 def checklist(
     submission: Submission,
     *,
     requirements: list[MaterialRequirement] | None = None,
     materials: list[Material] | None = None,
+    links: list[MaterialLink] | None = None,
 ) -> list[Slot]:
-    """One slot per required file (per period where asked); pass what the page has loaded."""
+    """One slot per required file (per period where asked), with the links given for it;
+    pass what the page has loaded."""
     from youke.selection.domain.filming import is_deferred
 
     campaign = submission.campaign
@@ -489,6 +518,9 @@ def checklist(
     if materials is None:
         materials = list(submission.materials.select_related("upload"))
     materials = {(m.requirement_id, m.period): m for m in materials}
+    by_slot: dict[tuple[int, int], list[MaterialLink]] = {}
+    for link in package_links(submission) if links is None else links:
+        by_slot.setdefault((link.requirement_id, link.period), []).append(link)
     slots = []
     for requirement in requirements:
         periods = submission.periods if requirement.per_period else 1
@@ -499,6 +531,7 @@ def checklist(
                     period,
                     materials.get((requirement.pk, period)),
                     deferred=is_deferred(campaign, requirement),
+                    links=tuple(by_slot.get((requirement.pk, period), ())),
                 )
             )
     return slots

@@ -1,3 +1,3 @@
-from .submission import Citation, CoAuthor, Material, Submission, SubmissionEvent
+from .submission import Citation, CoAuthor, Material, MaterialLink, Submission, SubmissionEvent
 
-__all__ = ["Citation", "CoAuthor", "Material", "Submission", "SubmissionEvent"]
+__all__ = ["Citation", "CoAuthor", "Material", "MaterialLink", "Submission", "SubmissionEvent"]

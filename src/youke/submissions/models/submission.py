@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -106,6 +108,37 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} · {self.requirement}"
+
+
+class MaterialLink(models.Model):
+    """A resource link given for a material whose requirement accepts links (seed 003:
+    "所用课件及相关资源（或资源链接）"). The server never fetches it; browsers open it."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="links")
+    requirement = models.ForeignKey(
+        "campaigns.MaterialRequirement", on_delete=models.PROTECT, related_name="links"
+    )
+    period = models.PositiveSmallIntegerField(_("课时"), default=1)
+    title = models.CharField(_("链接标题"), max_length=100)
+    url = models.CharField(_("链接地址"), max_length=500)
+    added_at = models.DateTimeField(_("添加时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("资源链接")
+        verbose_name_plural = _("资源链接")
+        ordering = ["requirement__order", "period", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "requirement", "period", "url"], name="material_link_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} <{self.url}>"
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).hostname or ""
 
 
 class SubmissionEvent(models.Model):

@@ -155,7 +155,7 @@
         rule: "extensions",
         message: format(
           gettext("文件“%(name)s”的格式为 %(ext)s，本材料只接受 %(allowed)s 格式，请转换格式后再上传。"),
-          { name: file.name, ext: extension ? "." + extension : gettext("未知"), allowed: allowed.join("、") }
+          { name: file.name, ext: extension ? "." + extension : gettext("未知"), allowed: allowed.join(gettext("、")) }
         ),
       });
     }
