@@ -13,7 +13,6 @@ from youke.core.actor import Actor
 from youke.core.views import run_action
 from youke.portal.submission_views import access_submission
 from youke.submissions.domain import links
-from youke.submissions.models import MaterialLink
 
 
 def _int(value: str | None) -> int | None:
@@ -49,13 +48,7 @@ def add_link(request, submission_id: int):
 @require_POST
 def remove_link(request, submission_id: int, link_id: int):
     submission = access_submission(request.user, submission_id)
-    link = (
-        MaterialLink.objects.select_related("requirement", "submission")
-        .filter(pk=link_id, submission_id=submission.pk)
-        .first()
-    )
-    if link is None:
-        raise Http404("link")
+    link = links.link_of(submission, link_id)
     return run_action(
         request,
         lambda: links.remove_link(Actor.from_request(request), link),

@@ -337,13 +337,7 @@ def add_material_link(request, submission_id: int, payload: MaterialLinkIn):
 def remove_material_link(request, submission_id: int, link_id: int):
     """Remove a resource link (authors only, while the package may be edited)."""
     submission = access_submission(viewer(request), submission_id)
-    link = (
-        MaterialLink.objects.select_related("requirement", "submission")
-        .filter(pk=link_id, submission_id=submission.pk)
-        .first()
-    )
-    if link is None:
-        raise Http404("link")
+    link = links.link_of(submission, link_id)
     links.remove_link(actor(request), link)
     return Status(204, None)
 

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from youke.campaigns.models import MaterialRequirement
@@ -219,6 +220,18 @@ def add_link(
 
 
 @transaction.atomic
+def link_of(submission: Submission, link_id: int) -> MaterialLink:
+    """A link of an already accessed package; 404 when it is not this package's."""
+    link = (
+        MaterialLink.objects.select_related("requirement", "submission")
+        .filter(pk=link_id, submission_id=submission.pk)
+        .first()
+    )
+    if link is None:
+        raise Http404("link")
+    return link
+
+
 def remove_link(actor: Actor, link: MaterialLink) -> None:
     from youke.submissions.domain.packages import _check_author, guard_editable
 
