@@ -731,4 +731,4 @@ def test_openapi_lists_campaign_submission_and_upload_operations(db, client):
     assert set(create["responses"]) >= {"201", "401", "403", "404", "413", "415"}
     assert append["responses"]["204"]["headers"]["Upload-Offset"]["schema"] == {"type": "integer"}
     submission = schema["paths"]["/api/v1/submissions/{submission_id}"]
-    assert set(submission["patch"]["responses"]) == {"200", "404", "422"}
+    assert {"200", "404", "422"} <= set(submission["patch"]["responses"])  # + shared errors
