@@ -302,6 +302,40 @@ class Server:
         self.__exit__(None, None, None)
         raise RuntimeError(f"server did not answer within 120 s; see {self.log_path}")
 
+    def memory(self) -> list[dict]:
+        """Resident and peak resident memory (MiB) of the server and all its descendants
+        (``youke serve`` starts gunicorn in a session of its own)."""
+        parents = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue  # the process ended meanwhile
+        family = {self.proc.pid} if self.proc is not None else set()
+        grew = True
+        while grew:
+            children = {pid for pid, ppid in parents.items() if ppid in family} - family
+            family |= children
+            grew = bool(children)
+        rows = []
+        for pid in sorted(family):
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            kib = {
+                line.split(":")[0]: int(line.split()[1])
+                for line in status.splitlines()
+                if line.startswith(("VmRSS", "VmHWM"))
+            }
+            rows.append(
+                {"pid": pid, "command": cmdline[:60],
+                 "rss_mib": round(kib.get("VmRSS", 0) / 1024),
+                 "peak_rss_mib": round(kib.get("VmHWM", 0) / 1024)}
+            )  # fmt: skip
+        return rows
+
     def __exit__(self, *exc) -> None:
         if self.proc is not None and self.proc.poll() is None:
             with contextlib.suppress(ProcessLookupError):

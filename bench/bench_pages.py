@@ -2,15 +2,17 @@
 
 The pages of the issue's comparison with pretalx: the province inbox (page 1 of 100), the
 school admin's submission list, the API entry list, the package page, the inbox entry page and
-the expert's assignment page. For each:
+the expert's assignment page, the review round results (5,000 entries), the expert's queue
+(1,500 assignments) and the public 公示 page of the 5,000-entry province list (published on the
+first run). For each:
 
 1. queries (in-process, Django test client + ``CaptureQueriesContext``), with the rows shown;
 2. one sequential client over ``youke serve --no-worker`` (gunicorn, ``YOUKE_WEB_WORKERS``
    2 × ``YOUKE_WEB_THREADS``): p50 / p95 / max of ``--requests`` requests after 5 warm-up ones;
 3. wrk (``--wrk-threads`` 2, ``--wrk-connections`` 8, ``--wrk-seconds``) for requests/s.
 
-Every response is checked: status 200 and its rows (50 inbox rows, 50 list links, 50 API
-items, the package title on a detail page) in the sequential client; status and a marker
+Every response is checked: status 200 and its rows (50 rows on every list page — inbox, school
+list, API, results, queue, 公示 — and the package title on a detail page) in the sequential client; status and a marker
 string of the page in wrk (a Lua ``response`` hook counts the failures).
 
 Data: bench/generate_submissions.py then bench/generate_selection.py, at 5,000 submissions /
@@ -145,13 +147,54 @@ def page_cases(data_dir: Path) -> list[dict]:
         {"key": "assignment", "label": "assignment (expert)", "user": expert,
          "url": f"/manage/reviews/assignments/{assignment.pk}/", "rows": 1,
          "text": assignment.entry.submission.title, "marker": "name=\"comment\""},
+        {"key": "results", "label": "review round results (page 1)", "user": province,
+         "url": f"/manage/reviews/rounds/{sel['round']}/results/", "rows": 50,
+         "section": 'id="results"', "pattern": r"<tr><td>", "marker": 'id="totals"'},
+        {"key": "queue", "label": "expert queue (page 1)", "user": expert,
+         "url": "/manage/reviews/queue/", "rows": 50,
+         "pattern": r'href="/manage/reviews/assignments/\d+/"', "marker": "assignments/"},
+        {"key": "publicity", "label": "public 公示 page (page 1)", "user": None,
+         "url": f"/public/publicity/{ensure_publicity(sel, province)}/", "rows": 50,
+         "pattern": r'data-entry="\d+"', "marker": 'data-entry="'},
     ]  # fmt: skip
+
+
+def ensure_publicity(sel: dict, admin_username: str) -> int:
+    """The big confirmed province list published as 公示 (opened once, kept for later runs)."""
+    import datetime
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from youke.campaigns.models import Campaign, Level
+    from youke.core.actor import Actor
+    from youke.orgs.models import Person, Unit
+    from youke.selection.domain import publicity
+    from youke.selection.models import Publicity
+
+    level = Level.objects.get(pk=sel["levels"]["province"])
+    unit = Unit.objects.get(pk=sel["province_unit"])
+    existing = Publicity.objects.filter(level=level, unit=unit).order_by("pk").first()
+    if existing:
+        return existing.pk
+    admin = Person.objects.get(username=admin_username)
+    now = timezone.now()
+    with transaction.atomic():
+        opened = publicity.open_publicity(
+            Actor(admin), Campaign.objects.get(pk=sel["campaign_id"]), level, unit,
+            starts_at=now - datetime.timedelta(hours=1), ends_at=now + datetime.timedelta(days=60),
+            title="基准省级推荐结果公示",
+        )  # fmt: skip
+    return opened.pk
 
 
 def rows_of(case: dict, body: bytes) -> int:
     if case.get("api"):
         return len(json.loads(body)["items"])
     html = body.decode()
+    if "section" in case:  # rows of one table only: from its marker to its end
+        html = html.split(case["section"], 1)[-1].split("</table>", 1)[0]
+        return len(re.findall(case["pattern"], html))
     if "pattern" in case:
         return len(set(re.findall(case["pattern"], html)))
     return int(case["text"] in html)
@@ -167,8 +210,8 @@ def query_counts(cases: list[dict]) -> list[dict]:
     results = []
     for case in cases:
         client = DjangoClient(SERVER_NAME="127.0.0.1")
-        person = Person.objects.get(username=case["user"])
-        client.force_login(person)
+        if case["user"]:
+            client.force_login(Person.objects.get(username=case["user"]))
         headers = {"HTTP_ACCEPT": "application/json"} if case.get("api") else {}
         client.get(case["url"], **headers)  # per-process caches (content types, translations)
         with CaptureQueriesContext(connection) as ctx:
@@ -256,12 +299,14 @@ def sequential(port: int, case: dict, headers: dict, n: int) -> dict:
 def bench_http(data_dir: Path, cases: list[dict], args: argparse.Namespace, password: str):
     port = args.port or free_port()
     results = []
-    with Server(data_dir, port, OUT_DIR / "serve-pages.log"):
+    with Server(data_dir, port, OUT_DIR / "serve-pages.log") as server:
         cookies: dict[str, str] = {}
         for case in cases:
             if case.get("api"):
                 token = issue_token(data_dir, case["user"])
                 headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+            elif case["user"] is None:
+                headers = {}
             else:
                 if case["user"] not in cookies:
                     cookies[case["user"]] = login(port, case["user"], password)
@@ -270,7 +315,8 @@ def bench_http(data_dir: Path, cases: list[dict], args: argparse.Namespace, pass
             row.update(run_wrk(port, case, headers, args))
             results.append(row)
             print(f"   {case['label']}: done", flush=True)
-    return results
+        memory = server.memory()
+    return results, memory
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -295,18 +341,27 @@ def main(argv: list[str] | None = None) -> None:
     keys = ["page", "status", "rows", "expected", "queries", "sql_ms", "in_process_ms"]
     print(table(keys, [[r[k] for k in keys] for r in counts]))
     connection.close()
-    http = []
+    http, memory = [], []
     if not args.skip_http:
-        http = bench_http(args.data_dir, cases, args, meta["password"])
+        http, memory = bench_http(args.data_dir, cases, args, meta["password"])
         print(f"\n== HTTP (youke serve; sequential {args.requests} + wrk "
               f"-t{args.wrk_threads} -c{args.wrk_connections} -d{args.wrk_seconds}s) ==")  # fmt: skip
         keys = ["page", "requests", "bad", "p50_ms", "p95_ms", "max_ms", "wrk_req_per_s",
                 "wrk_requests", "wrk_bad", "wrk_p50_ms"]  # fmt: skip
         print(table(keys, [[r[k] for k in keys] for r in http]))
+        print("\n== server processes after the pages (MiB) ==")
+        keys = ["pid", "command", "rss_mib", "peak_rss_mib"]
+        print(table(keys, [[r[k] for k in keys] for r in memory]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
         json.dumps(
-            {"vendor": vendor, "data_dir": str(args.data_dir), "queries": counts, "http": http},
+            {
+                "vendor": vendor,
+                "data_dir": str(args.data_dir),
+                "queries": counts,
+                "http": http,
+                "memory": memory,
+            },
             ensure_ascii=False,
             indent=2,
         )  # fmt: skip

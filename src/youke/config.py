@@ -361,6 +361,22 @@ SPEC: tuple[Setting, ...] = (
         int,
         "Total declared size of one person's unfinished uploads, in bytes",
     ),
+    Setting(
+        "UPLOAD_PART_BYTES",
+        "YOUKE_UPLOAD_PART_BYTES",
+        8 * 1024 * 1024,
+        int,
+        "Bytes of an upload in progress kept as one object in storage; a web process that "
+        "dies mid-request loses at most this much, which the client sends again",
+    ),
+    Setting(
+        "UPLOAD_LEASE_SECONDS",
+        "YOUKE_UPLOAD_LEASE_SECONDS",
+        60,
+        int,
+        "How long a request writing an upload holds it if its process dies without letting "
+        "go; renewed while bytes arrive",
+    ),
     Setting("PORT", "YOUKE_PORT", 8000, int, "Port `youke serve` listens on"),
     Setting("WEB_WORKERS", "YOUKE_WEB_WORKERS", 2, int, "Web worker processes of `youke serve`"),
     Setting("WEB_THREADS", "YOUKE_WEB_THREADS", 4, int, "Threads per web worker"),

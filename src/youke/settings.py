@@ -3,6 +3,8 @@
 from pathlib import Path
 
 from youke import config
+from youke.classrooms.schedule import beat_schedule as classrooms_beat_schedule
+from youke.monitoring.schedule import beat_schedule as monitoring_beat_schedule
 from youke.notifications.schedule import beat_schedule
 
 CONFIG = config.load()
@@ -36,6 +38,11 @@ INSTALLED_APPS = [
     "youke.selection",
     "youke.notifications",
     "youke.certificates",
+    "youke.monitoring",
+    "youke.training",
+    "youke.library",
+    "youke.classrooms",
+    "youke.originality",
     # interface apps
     "youke.portal",
     "youke.public",
@@ -194,7 +201,13 @@ if CONFIG["CELERY_BROKER_URL"]:
     CELERY_BROKER_URL = CONFIG["CELERY_BROKER_URL"]
     # With acks_late a job is acknowledged when it ends; if its worker dies (SIGKILL, lost
     # machine) Redis gives it to another worker once this many seconds have passed.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CONFIG["BROKER_VISIBILITY_TIMEOUT"]}
+    # kombu looks for such jobs only on every 10th sweep of 10 s by default, so a job could
+    # wait 100 s past its timeout; a sweep every 10 s is one small Redis query.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CONFIG["BROKER_VISIBILITY_TIMEOUT"],
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
+    }
 else:
     # A host name, though unused, keeps kombu from warning that none was supplied.
     CELERY_BROKER_URL = "filesystem://localhost/"
@@ -219,6 +232,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "cleanup-abandoned-uploads": {"task": "media.cleanup_uploads", "schedule": 3600.0},
     **beat_schedule(),
+    **monitoring_beat_schedule(),
+    # Library usage counters: buffered in the cache, written once a minute.
+    "library-flush-counters": {"task": "library.flush_counters", "schedule": 60.0},
+    **classrooms_beat_schedule(),
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 

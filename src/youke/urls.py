@@ -5,7 +5,11 @@ from youke.api.urls import api
 from youke.core.i18n import javascript_catalog
 
 urlpatterns = [
+    path("public/classrooms/", include("youke.public.urls_classrooms")),
     path("public/", include("youke.public.urls")),
+    path("library/", include("youke.public.urls_library")),
+    path("manage/library/", include("youke.manage.urls_library")),
+    path("my/classrooms/", include("youke.portal.urls_classrooms")),
     path("", include("youke.portal.urls")),
     path("manage/campaigns/", include("youke.manage.urls_campaigns")),
     path("manage/submissions/", include("youke.manage.urls_submissions")),
@@ -13,6 +17,10 @@ urlpatterns = [
     path("manage/publicity/", include("youke.manage.urls_publicity")),
     path("manage/reviews/", include("youke.manage.urls_reviews")),
     path("manage/certificates/", include("youke.manage.urls_certificates")),
+    path("manage/monitoring/", include("youke.manage.urls_monitoring")),
+    path("manage/training/", include("youke.manage.urls_training")),
+    path("manage/classrooms/", include("youke.manage.urls_classrooms")),
+    path("manage/originality/", include("youke.manage.urls_originality")),
     path("manage/", include("youke.manage.urls")),
     path("api/v1/uploads/", include("youke.media.urls")),
     path("api/v1/", api.urls),

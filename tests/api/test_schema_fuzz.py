@@ -195,6 +195,7 @@ def world(province, campaign, lessons, window, ranked):  # noqa: F811
                 RoleGrant.objects.filter(person=province.teacher_a).values_list("pk", flat=True)
             ),
             "expert": [province.expert.pk],
+            "teacher": [province.teacher_a.pk, province.teacher_b.pk],
             "upload": [str(upload.pk)],
             "requirement": list(
                 campaign.categories.first().materials.values_list("pk", flat=True)[:2]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,9 +53,36 @@ class Site:
 
 
 @pytest.fixture
-def site(transactional_db, live_server, province) -> Site:
+def site(transactional_db, live_server, province) -> Iterator[Site]:
     # ``live_server`` makes ``province``'s ``db`` transactional, so the server thread sees it.
-    return Site(url=live_server.url, province=province)
+    yield Site(url=live_server.url, province=province)
+    # The page's context is closed by now, but the server may still be answering a request
+    # the browser had made (a video segment, say). The database is emptied next; emptying it
+    # under a request that holds table locks deadlocks on PostgreSQL.
+    _wait_for_server_requests_to_end()
+
+
+def _wait_for_server_requests_to_end(timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        serving = [t for t in threading.enumerate() if "process_request_thread" in t.name]
+        if not serving and not _other_sessions_busy():
+            return
+        time.sleep(0.05)
+
+
+def _other_sessions_busy() -> bool:
+    """Whether another connection to the test database is in a query or a transaction."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND state <> 'idle'"
+        )
+        return cursor.fetchone()[0] > 0
 
 
 def _is_cancelled_by_the_page(url: str, failure: str) -> bool:

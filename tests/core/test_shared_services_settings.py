@@ -42,7 +42,12 @@ def test_redis_broker_gets_the_visibility_timeout_and_s3_signs_v4(tmp_path):
         YOUKE_S3_BUCKET="media",
         YOUKE_S3_ENDPOINT_URL="http://127.0.0.1:9000",
     )
-    assert got["broker"] == {"visibility_timeout": 42}
+    # A dead worker's unacknowledged jobs are swept back to the queue every 10 s.
+    assert got["broker"] == {
+        "visibility_timeout": 42,
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
+    }
     assert (got["storage"]["signature_version"], got["storage"]["region_name"]) == (
         "s3v4",
         "us-east-1",

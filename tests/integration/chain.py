@@ -103,17 +103,22 @@ class User:
         return int(expect(response, 200).headers["Upload-Offset"])
 
     def tus_patch(self, web: Proc, location: str, offset: int, data: bytes) -> int:
-        response = self.session.patch(
-            f"{web.url}{location}",
-            data=data,
-            headers={
-                **TUS,
-                **self._headers(),
-                "Upload-Offset": str(offset),
-                "Content-Type": "application/offset+octet-stream",
-            },
-        )
-        return int(expect(response, 204).headers["Upload-Offset"])
+        """One PATCH; 423 (another request holds the upload) is retried as tus clients do."""
+        deadline = time.monotonic() + 15
+        while True:
+            response = self.session.patch(
+                f"{web.url}{location}",
+                data=data,
+                headers={
+                    **TUS,
+                    **self._headers(),
+                    "Upload-Offset": str(offset),
+                    "Content-Type": "application/offset+octet-stream",
+                },
+            )
+            if response.status_code != 423 or time.monotonic() > deadline:
+                return int(expect(response, 204).headers["Upload-Offset"])
+            time.sleep(0.5)
 
     def tus_patch_cut(
         self,

@@ -32,6 +32,7 @@ BUCKET = "youke-media"
 # Short enough that a job of a killed worker comes back within the test; production's
 # default (YOUKE_BROKER_VISIBILITY_TIMEOUT) is 5 hours.
 VISIBILITY_TIMEOUT = 8
+UPLOAD_LEASE_SECONDS = 2
 
 
 def free_port() -> int:
@@ -192,6 +193,8 @@ class Cluster:
             "YOUKE_FIELD_KEY": Fernet.generate_key().decode(),
             "YOUKE_JOBS_EAGER": "false",
             "YOUKE_WEB_WORKERS": "1",  # one gunicorn worker (4 threads) per web process
+            # A killed web process holds its upload for this long (production: 60 s).
+            "YOUKE_UPLOAD_LEASE_SECONDS": str(UPLOAD_LEASE_SECONDS),
             "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}",
             "DJANGO_SETTINGS_MODULE": "youke.settings",
             **self.extra_env,
@@ -211,12 +214,19 @@ class Cluster:
         self.procs[name] = proc
         return proc
 
+    def process_data_dir(self, name: str) -> Path:
+        """Each web process and worker has a data folder of its own: nothing local is shared."""
+        return self.data_dir / name
+
     def _launch(self, proc: Proc) -> None:
+        env = None
+        if self.env:
+            env = {**self.env, "YOUKE_DATA_DIR": str(self.process_data_dir(proc.name))}
         with open(proc.log, "ab") as log:
             proc.popen = subprocess.Popen(
                 proc.command,
                 cwd=self.workdir,
-                env=self.env or None,
+                env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -323,8 +333,12 @@ class Cluster:
         return self._s3().get_object(Bucket=BUCKET, Key=key)["Body"].read()
 
     def local_media_files(self) -> list[Path]:
-        media = self.data_dir / "media"
-        return sorted(p for p in media.rglob("*") if p.is_file()) if media.exists() else []
+        """Files in any process's media folder (there should be none: all is in the bucket)."""
+        if not self.data_dir.exists():
+            return []
+        return sorted(
+            p for media in self.data_dir.glob("*/media") for p in media.rglob("*") if p.is_file()
+        )
 
     # --- tear-down ---------------------------------------------------------------------------
 

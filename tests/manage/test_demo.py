@@ -316,7 +316,10 @@ def test_demo_submissions_cover_every_state(demo_output) -> None:
 
 
 def test_demo_materials_have_real_files_and_checks(demo_output, demo_media) -> None:
-    materials = Material.objects.select_related("upload", "requirement", "submission")
+    # The originality demo's generated lessons play as uploaded (no rendition or ladder).
+    materials = Material.objects.select_related("upload", "requirement", "submission").exclude(
+        upload__storage_name__startswith="uploads/demo/originality/"
+    )
     names = set()
     for material in materials:
         upload = material.upload
@@ -324,7 +327,7 @@ def test_demo_materials_have_real_files_and_checks(demo_output, demo_media) -> N
         assert upload.length == upload.offset > 0 and len(upload.sha256) == 64
         assert upload.filename.rsplit(".", 1)[1] in material.requirement.extensions
         names.add(upload.storage_name)
-    assert len(Upload.objects.values_list("pk")) == materials.count()  # one upload each
+    assert len(Upload.objects.values_list("pk")) == Material.objects.count()  # one upload each
     assert all(default_storage.exists(name) for name in names)
     assert len(names) <= 20  # a few shared files, not one per material
 
@@ -512,3 +515,72 @@ def test_demo_has_resource_links_on_one_teacher_one_lesson_packages(demo_output)
     assert "teacher" in {link.submission.teacher.username for link in links}
     assert "submitted" in {link.submission.state for link in links}
     assert f"资源链接 {links.count()} 个" in demo_output
+
+
+def test_demo_monitoring_has_targets_met_and_missed_and_a_bulletin(demo_output) -> None:
+    from youke.monitoring.domain.reading import unit_report
+    from youke.monitoring.models import Bulletin
+
+    bulletin = Bulletin.objects.select_related("campaign", "issuing_unit").get()
+    assert bulletin.state == "published" and bulletin.number == 1 and bulletin.is_public
+    assert bulletin.pdf and bulletin.xlsx
+    report = unit_report(bulletin.campaign, bulletin.issuing_unit)
+    lights = {cell.light for row in report.children for cell in row.cells[:2]}
+    assert "green" in lights and lights & {"amber", "red"}
+    assert bulletin.snapshot["commended"] and bulletin.snapshot["behind"]
+
+
+def test_demo_teacher_has_hours_and_an_honours_record(demo_output) -> None:
+    from youke.training.domain.honours import honours_record
+    from youke.training.models import TrainingCredit
+
+    # Every submitted 一师一优课 package earned its 晒课 hours, once.
+    showcased = Submission.objects.filter(
+        campaign__template_key=TemplateKey.ONE_TEACHER_ONE_LESSON, state="submitted"
+    ).count()
+    assert showcased > 0
+    assert TrainingCredit.objects.filter(kind="rule", event="showcase").count() == showcased
+    teacher = Person.objects.get(username="teacher")
+    record = honours_record(teacher)
+    assert len(record.years) == 3 and record.total_hours > 0
+    assert {c.kind for c in record.credits} == {"rule", "manual", "correction"}
+
+
+def test_demo_shows_three_classrooms(demo_output) -> None:
+    from youke.classrooms.domain import duty
+    from youke.classrooms.domain.sessions import session_status
+    from youke.classrooms.enums import CourseState
+    from youke.classrooms.models import Attendance, ClassSession, DeliveryGroup, NetworkCourse, Term
+
+    assert "三个课堂：2 个专递课堂分组" in demo_output
+    assert DeliveryGroup.objects.count() == 2
+    assert Attendance.objects.exists()
+    live = [s for s in ClassSession.objects.filter(extra=True) if session_status(s) == "live"]
+    assert len(live) == 1
+    assert ClassSession.objects.exclude(cancel_reason="").count() == 1
+    rows = duty.duty_rows(Term.objects.get())
+    assert {row.done for row in rows} == {True, False}
+    course = NetworkCourse.objects.get(state=CourseState.IN_REVIEW)
+    assert [(r.department, r.verdict) for r in course.reviews.all()] == [("research", "pass")]
+
+
+def test_demo_flags_the_copy_and_the_lifted_design_but_not_the_look_alikes(demo_output) -> None:
+    from youke.originality.models import OriginalityMatch, OriginalityResult
+
+    assert "原创性检测：已检测 6 件作品" in demo_output
+    video = OriginalityMatch.objects.filter(kind="video").order_by("id")
+    assert {m.verdict for m in video} == {"likely_copy"}
+    assert len(video) == 2  # the copy and, re-checked, the original it copied
+    segment = next(m for m in video if m.evidence[0]["other_start"] > 0).evidence[0]
+    assert segment["other_start"] == pytest.approx(4, abs=1.5)  # the copy trimmed the title
+    documents = OriginalityMatch.objects.filter(kind="document")
+    assert {m.verdict for m in documents} == {"likely_copy"} and len(documents) == 2
+    assert all(m.evidence and m.evidence[0]["this"] for m in documents)
+    flagged = set(
+        OriginalityResult.objects.exclude(verdict="none").values_list("submission_id", flat=True)
+    )
+    assert OriginalityResult.objects.count() == 6 and len(flagged) == 4
+    # The copied lesson's blind copy lets admins outside its scope compare it.
+    assert all(
+        MediaAsset.objects.get(upload_id=m.other_material.upload_id).blind_rendition for m in video
+    )

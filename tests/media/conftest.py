@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from youke.media.domain.purposes import UploadRefused, register_purpose, unregister_purpose
+from youke.media.models import Upload
 from youke.orgs.models import ApiToken
 
 ENDPOINT = "/api/v1/uploads/"
@@ -131,3 +132,24 @@ def bearer_headers(person) -> dict[str, str]:
 
 def upload_id(url: str) -> str:
     return url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def received(upload_or_id) -> bytes:
+    """The bytes an unfinished upload has stored so far (its parts, joined)."""
+    from youke.media.domain.parts import received_bytes
+
+    pk = getattr(upload_or_id, "pk", upload_or_id)
+    return received_bytes(Upload.objects.get(pk=pk))
+
+
+def stored_part_names(upload_or_id) -> list[str]:
+    """Part objects in storage for an upload (recorded or not)."""
+    from django.core.files.storage import default_storage
+
+    from youke.media.domain.parts import part_folder
+
+    pk = getattr(upload_or_id, "pk", upload_or_id)
+    try:
+        return default_storage.listdir(part_folder(pk))[1]
+    except FileNotFoundError:
+        return []

@@ -1,28 +1,24 @@
-"""Abandoned uploads are aborted and their partial files removed; active ones are left alone."""
+"""Abandoned uploads are aborted and their stored parts removed; active ones are left alone."""
 
 from __future__ import annotations
 
-import fcntl
-import os
-import time
-import uuid
+import io
 from datetime import timedelta
 from io import StringIO
 
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.media.conftest import upload_id
-from youke.media.domain.uploads import cleanup_abandoned_uploads, partial_dir, partial_path
-from youke.media.models import Upload
+from tests.media.conftest import stored_part_names, upload_id
+from youke.media.domain import parts
+from youke.media.domain.uploads import _Lease, cleanup_abandoned_uploads
+from youke.media.models import Upload, UploadPart
 
 
-def age(upload: Upload, hours: float, *, file_too: bool = True) -> None:
+def age(upload: Upload, hours: float) -> None:
     then = timezone.now() - timedelta(hours=hours)
     Upload.objects.filter(pk=upload.pk).update(updated_at=then)
-    path = partial_path(upload.pk)
-    if file_too and path.exists():
-        os.utime(path, (then.timestamp(), then.timestamp()))
+    UploadPart.objects.filter(upload=upload).update(created_at=then)
 
 
 def started(tus, size: int = 100, sent: int = 10) -> Upload:
@@ -32,41 +28,47 @@ def started(tus, size: int = 100, sent: int = 10) -> Upload:
     return Upload.objects.get(pk=upload_id(url))
 
 
-def test_cleanup_command_aborts_stale_uploads_only(province, purpose, tus_as):
+def test_cleanup_command_aborts_stale_uploads_only(province, purpose, tus_as, monkeypatch):
     tus = tus_as(province.teacher_a)
     stale = started(tus)
     fresh = started(tus)
-    busy_file = started(tus)  # row is old, but bytes arrived recently (a long PATCH)
+    busy = started(tus)  # row is old, but a request is writing it right now (holds the lease)
     finished = started(tus, size=10, sent=10)
     age(stale, 30)
-    age(busy_file, 30, file_too=False)
+    age(busy, 30)
     age(finished, 30)
-    old_orphan = partial_dir() / str(uuid.uuid4())
-    old_orphan.write_bytes(b"left over")
-    long_ago = time.time() - 30 * 3600
-    os.utime(old_orphan, (long_ago, long_ago))
-    new_orphan = partial_dir() / str(uuid.uuid4())
-    new_orphan.write_bytes(b"just now")
-    (partial_dir() / "README").write_text("not ours")
+    lease = _Lease(busy)
+    assert lease.take()
+    import uuid
+
+    old_orphan = uuid.uuid4()  # a process died after storing a part of an upload now gone
+    parts.store_part(old_orphan, 0, io.BytesIO(b"left over"))
+    new_orphan = uuid.uuid4()
+    parts.store_part(new_orphan, 0, io.BytesIO(b"just now"))
+    real_time = parts.default_storage.get_modified_time
+
+    def modified(name):
+        if str(old_orphan) in name:
+            return timezone.now() - timedelta(hours=30)
+        return real_time(name)
+
+    monkeypatch.setattr(parts.default_storage, "get_modified_time", modified)
 
     out = StringIO()
     call_command("cleanup_uploads", "--older-than-hours", "24", stdout=out)
 
-    assert out.getvalue().strip() == "已中止 1 个上传，删除 1 个孤立临时文件，0 个正在上传已跳过。"
+    assert out.getvalue().strip() == "已中止 1 个上传，删除 1 个孤立临时文件，1 个正在上传已跳过。"
     states = dict(Upload.objects.values_list("pk", "state"))
     assert states == {
         stale.pk: "aborted",
         fresh.pk: "uploading",
-        busy_file.pk: "uploading",
+        busy.pk: "uploading",
         finished.pk: "complete",
     }
-    assert not partial_path(stale.pk).exists()
-    assert partial_path(fresh.pk).exists()
-    assert partial_path(busy_file.pk).exists()
-    assert not old_orphan.exists()
-    assert new_orphan.exists()
-    assert (partial_dir() / "README").exists()
-    stale.refresh_from_db()
+    assert stored_part_names(stale) == []
+    assert stored_part_names(fresh) and stored_part_names(busy)
+    assert stored_part_names(old_orphan) == []
+    assert stored_part_names(new_orphan)
     from youke.core.models import AuditEvent
 
     event = AuditEvent.objects.get(object_id=str(stale.pk), action="update")
@@ -89,19 +91,20 @@ def test_default_age_comes_from_config(province, purpose, tus_as, settings):
     assert Upload.objects.get().state == "aborted"
 
 
-def test_locked_upload_is_skipped(province, purpose, tus_as):
+def test_leased_upload_is_skipped_until_its_lease_expires(province, purpose, tus_as, settings):
     upload = started(tus_as(province.teacher_a))
     age(upload, 100)
-    with open(partial_path(upload.pk), "rb") as held:
-        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
-        result = cleanup_abandoned_uploads(older_than=timedelta(hours=1))
+    assert _Lease(upload).take()  # a request (or a process that died) holds it
+    result = cleanup_abandoned_uploads(older_than=timedelta(hours=1))
     assert (result.aborted, result.busy) == (0, 1)
     assert Upload.objects.get().state == "uploading"
 
+    Upload.objects.filter(pk=upload.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+    assert cleanup_abandoned_uploads(older_than=timedelta(hours=1)).aborted == 1
 
-def test_stale_upload_without_partial_file_is_aborted(province, purpose, tus_as):
+
+def test_stale_upload_without_any_bytes_is_aborted(province, purpose, tus_as):
     upload = started(tus_as(province.teacher_a), sent=0)
-    partial_path(upload.pk).unlink()
     age(upload, 100)
     assert cleanup_abandoned_uploads(older_than=timedelta(hours=1)).aborted == 1
     assert Upload.objects.get().state == "aborted"

@@ -10,10 +10,9 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.test import Client
 
-from tests.media.conftest import TusClient, bearer_headers, upload_id
+from tests.media.conftest import TusClient, bearer_headers
 from tests.media.test_resume import patch_stream
-from youke.media.domain.uploads import partial_path
-from youke.media.models import Upload
+from youke.media.models import Upload, UploadPart
 
 
 class GatedStream(io.RawIOBase):
@@ -67,7 +66,7 @@ def test_concurrent_patch_is_locked_out(province, purpose):
     assert results["a"].status_code == 204
     upload = Upload.objects.get()
     assert upload.state == "complete"
-    assert not partial_path(upload_id(url)).exists()
+    assert not UploadPart.objects.exists()
     with default_storage.open(upload.storage_name) as stored:
         assert stored.read() == tab_a
 

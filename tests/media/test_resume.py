@@ -6,8 +6,8 @@ import hashlib
 import io
 import os
 
-from tests.media.conftest import OFFSET_STREAM, upload_id
-from youke.media.domain.uploads import partial_path
+from tests.media.conftest import OFFSET_STREAM, received, stored_part_names, upload_id
+from youke.media.domain import parts
 from youke.media.models import Upload
 
 
@@ -59,7 +59,7 @@ def test_dropped_connection_keeps_bytes_and_resumes(
     head = tus.head(url)
     assert head["Upload-Offset"] == str(cut)
     assert Upload.objects.get().offset == cut
-    assert partial_path(upload_id(url)).read_bytes() == data[:cut]
+    assert received(upload_id(url)) == data[:cut]
 
     with django_capture_on_commit_callbacks(execute=True):
         response = tus.patch(url, data[cut:], cut)
@@ -83,17 +83,42 @@ def test_short_body_is_kept_and_resumed(province, purpose, tus_as):
     assert Upload.objects.get().sha256 == hashlib.sha256(data).hexdigest()
 
 
-def test_bytes_written_before_a_server_crash_count(province, purpose, tus_as):
-    """The server died after writing but before updating the row: the file size wins."""
+def test_a_part_stored_but_never_recorded_is_ignored(province, purpose, tus_as, settings):
+    """The server died between storing a part and recording it: the recorded offset wins,
+    the client sends those bytes again, and the stray object is cleaned up at completion."""
     data = os.urandom(50_000)
     tus = tus_as(province.teacher_a)
     url = tus.create_url(len(data))
     assert tus.patch(url, data[:10_000], 0).status_code == 204
-    with open(partial_path(upload_id(url)), "ab") as partial:
-        partial.write(data[10_000:30_000])
+    parts.store_part(upload_id(url), 10_000, io.BytesIO(data[10_000:30_000]))
     assert Upload.objects.get().offset == 10_000
 
-    assert tus.head(url)["Upload-Offset"] == "30000"
-    assert tus.patch(url, data[10_000:], 10_000).status_code == 409
-    assert tus.patch(url, data[30_000:], 30_000).status_code == 204
+    assert tus.head(url)["Upload-Offset"] == "10000"
+    assert tus.patch(url, data[30_000:], 30_000).status_code == 409
+    assert tus.patch(url, data[10_000:], 10_000).status_code == 204
+    upload = Upload.objects.get()
+    assert upload.sha256 == hashlib.sha256(data).hexdigest()
+    assert len(stored_part_names(upload)) == 1  # the stray one, until the sweep
+
+    settings.CONFIG = {**settings.CONFIG, "UPLOAD_ABANDON_HOURS": 0}
+    from youke.media.domain.uploads import cleanup_abandoned_uploads
+
+    assert cleanup_abandoned_uploads().orphans == 1
+    assert stored_part_names(upload) == []
+
+
+def test_a_long_request_stores_parts_as_it_goes(province, purpose, tus_as, settings):
+    """Every UPLOAD_PART_BYTES a part is stored and the offset moves, inside one PATCH."""
+    settings.CONFIG = {**settings.CONFIG, "UPLOAD_PART_BYTES": 1024 * 1024}
+    data = os.urandom(2 * 1024 * 1024 + 5)
+    tus = tus_as(province.teacher_a)
+    url = tus.create_url(len(data))
+    cut = 1024 * 1024 + 300_000
+    stream = BreakingStream(data, cut, ConnectionResetError("connection reset by peer"))
+    response = patch_stream(tus, url, stream, 0, len(data))
+    assert response.status_code == 400
+    assert Upload.objects.get().offset == cut
+    sizes = list(Upload.objects.get().parts.values_list("offset", "size"))
+    assert sizes == [(0, 1024 * 1024), (1024 * 1024, 300_000)]
+    assert tus.patch(url, data[cut:], cut).status_code == 204
     assert Upload.objects.get().sha256 == hashlib.sha256(data).hexdigest()

@@ -16,13 +16,14 @@ from tests.media.conftest import (
     PURPOSE,
     TusClient,
     bearer_headers,
+    received,
+    stored_part_names,
     upload_id,
 )
 from youke.core.enums import AuditAction
 from youke.core.models import AuditEvent
 from youke.media.domain.purposes import register_purpose
-from youke.media.domain.uploads import partial_dir, partial_path
-from youke.media.models import Upload
+from youke.media.models import Upload, UploadPart
 from youke.media.tus import parse_metadata
 
 UNAUTHORIZED = "请先登录（已登录的请先修改初始密码），或提供有效的接口令牌。"
@@ -45,7 +46,7 @@ def test_options_announces_version_extensions_and_limit(province):
     assert response["Tus-Checksum-Algorithm"] == "sha1,sha256,md5"
 
 
-def test_creation_records_upload_and_empty_partial_file(province, purpose, tus_as):
+def test_creation_records_upload_with_nothing_stored(province, purpose, tus_as):
     tus = tus_as(province.teacher_a)
     response = tus.create(
         5000, filename="../../etc/东湖 微课（第1课时）.mp4", submission="42", material="video"
@@ -70,7 +71,7 @@ def test_creation_records_upload_and_empty_partial_file(province, purpose, tus_a
         "material": "video",
     }
     assert purpose.authorized == [(province.teacher_a.pk, upload.metadata, 5000)]
-    assert partial_path(upload.pk).read_bytes() == b""
+    assert received(upload) == b""
     event = AuditEvent.objects.get(object_id=str(upload.pk))
     assert (event.action, event.actor, event.unit) == (
         AuditAction.CREATE,
@@ -129,7 +130,7 @@ def test_patch_in_chunks_completes_into_storage(
     assert re.fullmatch(rf"uploads/\d{{4}}/\d{{2}}/{upload.pk}/第一课\.mp4", upload.storage_name)
     with default_storage.open(upload.storage_name) as stored:
         assert stored.read() == data
-    assert not partial_path(upload.pk).exists()
+    assert not UploadPart.objects.exists() and stored_part_names(upload) == []
     assert purpose.completed == [upload.pk]
     assert purpose.rejected == []
     event = AuditEvent.objects.get(object_id=str(upload.pk), action=AuditAction.UPDATE)
@@ -171,7 +172,7 @@ def test_wrong_offset_is_409_and_writes_nothing(province, purpose, tus_as):
             "detail": f"上传位置不一致：服务器已收到 40 字节，本次从第 {offset} 字节开始。"
             "请刷新页面，上传会从服务器记录的位置继续。"
         }
-    assert partial_path(upload_id(url)).read_bytes() == b"a" * 40
+    assert received(upload_id(url)) == b"a" * 40
     assert tus.head(url)["Upload-Offset"] == "40"
 
 
@@ -180,7 +181,7 @@ def test_body_beyond_declared_length_is_413(province, purpose, tus_as):
     url = tus.create_url(10)
     response = tus.patch(url, b"z" * 11, 0)
     assert response.status_code == 413
-    assert partial_path(upload_id(url)).read_bytes() == b""
+    assert received(upload_id(url)) == b""
 
 
 def test_over_limit_creation_is_refused_before_any_byte(province, purpose, tus_as):
@@ -195,7 +196,7 @@ def test_over_limit_creation_is_refused_before_any_byte(province, purpose, tus_a
     }
     assert response["Tus-Resumable"] == "1.0.0"
     assert not Upload.objects.exists()
-    assert not partial_dir().exists() or list(partial_dir().iterdir()) == []
+    assert not UploadPart.objects.exists()
 
 
 def test_over_platform_ceiling_is_413(province, purpose, tus_as):
@@ -268,12 +269,11 @@ def test_patch_needs_offset_content_type(province, purpose, tus_as):
     }
 
 
-def test_termination_aborts_and_frees_the_partial_file(province, purpose, tus_as):
+def test_termination_aborts_and_frees_the_stored_parts(province, purpose, tus_as):
     tus = tus_as(province.teacher_a)
     url = tus.create_url(100)
     tus.patch(url, b"q" * 30, 0)
-    path = partial_path(upload_id(url))
-    assert path.exists()
+    assert stored_part_names(upload_id(url))
 
     response = tus.delete(url)
 
@@ -281,7 +281,7 @@ def test_termination_aborts_and_frees_the_partial_file(province, purpose, tus_as
     assert response["Tus-Resumable"] == "1.0.0"
     upload = Upload.objects.get()
     assert upload.state == "aborted"
-    assert not path.exists()
+    assert not UploadPart.objects.exists() and stored_part_names(upload) == []
     gone = "该上传已中止或已被清理，已收到的内容不再保留。请重新选择文件上传。"
     assert tus.head(url).status_code == 410
     patch = tus.patch(url, b"q", 30)
@@ -313,7 +313,7 @@ def test_other_people_get_404_for_every_method(province, purpose, tus_as):
             if response.content:
                 assert response.json() == {"detail": NOT_FOUND}
     assert Upload.objects.get().state == "uploading"
-    assert partial_path(upload_id(url)).read_bytes() == b""
+    assert received(upload_id(url)) == b""
 
 
 def test_unknown_id_is_404(province, purpose, tus_as):
@@ -390,7 +390,7 @@ def test_checksum_extension(province, purpose, tus_as):
     bad = tus.patch(url, b"abcd", 0, headers=checksum(b"abce"))
     assert bad.status_code == 460
     assert bad.json() == {"detail": "本段内容校验失败（sha256 不一致），已丢弃，请重新发送这一段。"}
-    assert partial_path(upload_id(url)).read_bytes() == b""
+    assert received(upload_id(url)) == b""
 
     assert tus.patch(url, b"abcd", 0, headers=checksum(b"abcd")).status_code == 204
     assert tus.patch(url, b"efgh", 4, headers=checksum(b"efgh", "md5")).status_code == 204

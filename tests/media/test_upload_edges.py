@@ -6,8 +6,7 @@ import pytest
 from django.test import Client
 
 from tests.media.conftest import upload_id
-from youke.media.domain.uploads import partial_path
-from youke.media.models import Upload
+from youke.media.models import Upload, UploadPart
 from youke.media.validators import clean_filename, extension_only, over_limit_sizes
 
 GIB = 1024**3
@@ -151,7 +150,7 @@ def test_teacher_cancels_an_unfinished_upload_in_my_uploads(province, purpose, t
     assert [str(m) for m in response.context["messages"]] == ["已取消上传“第一课.mp4”。"]
     upload = Upload.objects.get(pk=pk)
     assert upload.state == "aborted"
-    assert not partial_path(pk).exists()
+    assert not UploadPart.objects.filter(upload_id=pk).exists()
     assert f'action="/my/uploads/{pk}/cancel/"' not in response.content.decode()
 
 

@@ -1,4 +1,4 @@
-"""The selection fixtures plus people with e-mail addresses and a URLconf with the pages."""
+"""The selection fixtures plus people with e-mail addresses."""
 
 from __future__ import annotations
 
@@ -8,11 +8,6 @@ from tests.campaigns.conftest import catalog  # noqa: F401  (fixture)
 from tests.selection.conftest import lessons  # noqa: F401  (fixture)
 from tests.submissions.conftest import campaign  # noqa: F401  (fixture)
 from youke.orgs.models import Person
-
-
-@pytest.fixture(autouse=True)
-def _notification_urls(settings):
-    settings.ROOT_URLCONF = "tests.notifications.urls"
 
 
 class FailingBackend:

@@ -12,13 +12,19 @@ from youke.api.routers import (
     awards,
     campaigns,
     catalog,
+    classroom_programmes,
+    classrooms,
     health,
+    library,
+    monitoring,
+    originality,
     people,
     publicity,
     reviews,
     roles,
     selection,
     submissions,
+    training,
     units,
 )
 
@@ -302,3 +308,9 @@ api.add_router("", selection.router)
 api.add_router("", reviews.router)
 api.add_router("", publicity.router)
 api.add_router("", awards.router)
+api.add_router("", monitoring.router)
+api.add_router("", training.router)
+api.add_router("", library.router)
+api.add_router("", classrooms.router)
+api.add_router("", classroom_programmes.router)
+api.add_router("", originality.router)

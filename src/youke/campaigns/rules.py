@@ -32,7 +32,8 @@ def member_paths(person: Person) -> set[str]:
     cached = getattr(person, "campaign_member_paths_cache", None)
     if cached is None:
         paths = {person.unit.path} if person.unit_id else set()
-        paths |= set(person.grants.values_list("unit__path", flat=True))
+        # The request's grants, already loaded (roles on deactivated units give nothing).
+        paths |= {grant.unit.path for grant in org_rules.active_grants(person)}
         cached = {prefix for path in paths for prefix in ancestor_paths(path)}
         person.campaign_member_paths_cache = cached
     return cached

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
@@ -75,6 +74,8 @@ def _check_zip(handle: IO[bytes]) -> None:
 def _xlsx_rows(handle: IO[bytes]) -> Iterator[tuple[Any, ...]]:
     _check_zip(handle)
     try:
+        from openpyxl import load_workbook  # imported on use: web workers rarely need it
+
         workbook = load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
         raise TableError(
@@ -173,6 +174,8 @@ def write_xlsx(
     handle: IO[bytes], headers: list[str], rows: Iterable[Iterable[Any]], *, title: str = "Sheet1"
 ) -> None:
     """Stream rows into an xlsx file: memory stays flat however many rows there are."""
+    from openpyxl import Workbook  # imported on use: web workers rarely need it
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(headers)

@@ -5,7 +5,7 @@ from youke.media.domain.uploads import abandon_after, cleanup_abandoned_uploads
 
 @shared_task(name="media.cleanup_uploads", acks_late=True)
 def cleanup_uploads() -> None:
-    """Hourly (celery beat): abort uploads nobody continued, free their partial files."""
+    """Hourly (celery beat): abort uploads nobody continued, free their stored parts."""
     cleanup_abandoned_uploads(older_than=abandon_after())
 
 

@@ -12,6 +12,7 @@ class NotificationKind(models.TextChoices):
     DEADLINE_SOON = "deadline_soon", pgettext_lazy("notification kind", "即将截止")
     AWARD = "award", pgettext_lazy("notification kind", "获奖")
     OBJECTION_OUTCOME = "objection_outcome", pgettext_lazy("notification kind", "异议处理结果")
+    BULLETIN = "bulletin", pgettext_lazy("notification kind", "通报")
 
 
 class OutboxState(models.TextChoices):

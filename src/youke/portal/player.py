@@ -34,3 +34,9 @@ def player_context(person, submission, mode: str, materials=None, links=None) ->
         "media": media,
         "player_chapters": [_chapter(item) for item in media.playable],
     }
+
+
+def material_chapters(person, submission, mode: str, material_id: int) -> list[dict]:
+    """The player chapter of one material of a package (e.g. one side of a comparison)."""
+    media: PackageMedia = package_media(person, submission, mode)
+    return [_chapter(item) for item in media.playable if item.material.pk == material_id]

@@ -3,9 +3,11 @@ from django.urls import path
 from youke.portal import (  # noqa: I001
     catalog_views,
     certificate_views,
+    library_views,
     link_views,
     media_views,
     submission_views,
+    training_views,
     views,
 )
 
@@ -64,6 +66,21 @@ urlpatterns = [
         name="submission_originality",
     ),
     path(
+        "my/submissions/<int:submission_id>/library-consent/",
+        library_views.consent_accept,
+        name="library_consent_accept",
+    ),
+    path(
+        "my/submissions/<int:submission_id>/library-consent/panel/",
+        library_views.consent_panel,
+        name="library_consent_panel",
+    ),
+    path(
+        "my/submissions/<int:submission_id>/library-consent/withdraw/",
+        library_views.consent_withdraw,
+        name="library_consent_withdraw",
+    ),
+    path(
         "my/submissions/<int:submission_id>/citations/",
         submission_views.citations,
         name="submission_citations",
@@ -120,4 +137,7 @@ urlpatterns = [
     path(
         "my/certificates/<int:certificate_id>/qr.svg", certificate_views.qr, name="certificate_qr"
     ),
+    path("my/hours/", training_views.my_hours, name="my_hours"),
+    path("my/honours/", training_views.my_honours, name="my_honours"),
+    path("my/honours/record.pdf", training_views.my_honours_pdf, name="my_honours_pdf"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from youke.public import certificate_views, views
+from youke.public import bulletin_views, certificate_views, views
 
 app_name = "public"
 urlpatterns = [
@@ -19,4 +19,9 @@ urlpatterns = [
     path("certificates/", certificate_views.certificate_lookup, name="certificate_lookup"),
     path("certificates/keys.json", certificate_views.keys_json, name="certificate_keys"),
     path("verify/<str:payload>/", certificate_views.certificate_verify, name="certificate_verify"),
+    path("bulletins/", bulletin_views.bulletin_list, name="bulletin_list"),
+    path("bulletins/<int:bulletin_id>/", bulletin_views.bulletin_detail, name="bulletin_detail"),
+    path(
+        "bulletins/<int:bulletin_id>/bulletin.pdf", bulletin_views.bulletin_pdf, name="bulletin_pdf"
+    ),
 ]

@@ -321,13 +321,13 @@ def list_assignments(request, filters: Query[AssignmentFilters]):
 
 
 def _detail_out(person: Person, assignment: Assignment) -> dict:
-    """Five queries whatever the rubric's size: materials, criteria, scores, checklist items
-    and confirmations (plus co-authors when the caller may see identity)."""
+    """Four queries whatever the rubric's size: materials, criteria, scores, and checklist
+    items with their saved answers (plus co-authors when the caller may see identity)."""
     view = review_domain.entry_view_for(person, assignment.entry, assignment.round)
     criteria = review_domain.criteria_for(assignment)
     scores = Score.objects.filter(assignment=assignment).order_by("criterion_id")
     items = checklist.items_for(assignment)
-    answers = checklist.saved_answers(assignment)
+    answers = checklist.answers_of(items)
     return {
         "id": assignment.pk,
         "round_id": assignment.round_id,

@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,8 +26,11 @@ def teacher_deadline(campaign: Campaign) -> datetime.datetime | None:
     return first.deadline if first else None
 
 
-def _limit(campaign: Campaign, level: Level, paths: list[str]) -> tuple[datetime.datetime, str]:
-    """The tightest deadline among the level's own and unit deadlines on ``paths``."""
+def _limit(
+    campaign: Campaign, level: Level, paths: list[str]
+) -> tuple[datetime.datetime, str | None]:
+    """The tightest deadline among the level's own and unit deadlines on ``paths``, and the
+    unit that set it (None: the level's own deadline, set by the campaign's owner unit)."""
     row = (
         UnitDeadline.objects.filter(campaign=campaign, level=level, unit__path__in=paths)
         .order_by("deadline")
@@ -35,12 +39,30 @@ def _limit(campaign: Campaign, level: Level, paths: list[str]) -> tuple[datetime
     )
     if row is not None and row[0] < level.deadline:
         return row[0], row[1]
-    return level.deadline, campaign.owner_unit.name
+    return level.deadline, None
 
 
 def effective_deadline(campaign: Campaign, level: Level, unit: Unit) -> datetime.datetime:
     """The deadline that applies to ``unit``: the tightest set by it or any unit above it."""
     return _limit(campaign, level, rules.ancestor_paths(unit.path))[0]
+
+
+def first_level_deadline(campaign: Campaign, unit: Unit) -> datetime.datetime | None:
+    """``effective_deadline`` of the campaign's first level (the teachers'), in one query."""
+    tightest = UnitDeadline.objects.filter(
+        campaign=campaign, level=OuterRef("pk"), unit__path__in=rules.ancestor_paths(unit.path)
+    ).order_by("deadline")
+    row = (
+        Level.objects.filter(campaign=campaign)
+        .order_by("order")
+        .annotate(tightest=Subquery(tightest.values("deadline")[:1]))
+        .values_list("deadline", "tightest")
+        .first()
+    )
+    if row is None:
+        return None
+    own, tightest = row
+    return tightest if tightest is not None and tightest < own else own
 
 
 @transaction.atomic
@@ -71,7 +93,7 @@ def set_unit_deadline(
                     "请选择不晚于该时间的时间。"
                 )
                 % {
-                    "source": source,
+                    "source": source or campaign.owner_unit.name,
                     "level": level.name,
                     "limit": timezone.localtime(limit).strftime("%Y-%m-%d %H:%M"),
                 }

@@ -57,6 +57,9 @@ KINDS: dict[str, Kind] = {
     "catalog.coursenode": Kind(gettext_lazy("课程节点")),
     "campaigns.campaign": Kind(gettext_lazy("遴选活动")),
     "submissions.submission": Kind(gettext_lazy("作品"), (), lambda s: {"title": s.title}),
+    "originality.originalityresult": Kind(
+        gettext_lazy("原创性检测结果"), ("submission",), lambda r: {"title": r.submission.title}
+    ),
     "selection.levelentry": Kind(
         gettext_lazy("推荐记录"), ("submission", "level", "unit"), _entry_names
     ),
@@ -189,6 +192,24 @@ SENTENCES: dict[tuple[str | None, str, str | None], str] = {
         "《%(title)s》改回草稿，可以继续修改"
     ),
     ("submissions.submission", A.UPDATE, None): gettext_lazy("%(actor)s 修改了作品《%(title)s》"),
+    ("originality.originalityresult", A.UPDATE, "likely_copy"): gettext_lazy(
+        "原创性检测发现《%(title)s》疑似抄袭"
+    ),
+    ("originality.originalityresult", A.UPDATE, "similar"): gettext_lazy(
+        "原创性检测发现《%(title)s》与其他作品部分相似"
+    ),
+    ("originality.originalityresult", A.UPDATE, "none"): gettext_lazy(
+        "原创性检测未发现《%(title)s》与其他作品相似"
+    ),
+    ("originality.originalityresult", A.UPDATE, "cleared"): gettext_lazy(
+        "%(actor)s 核查了《%(title)s》的原创性检测结果并允许推荐"
+    ),
+    ("originality.originalityresult", A.UPDATE, "explained"): gettext_lazy(
+        "%(actor)s 对《%(title)s》的原创性检测结果作了说明"
+    ),
+    ("originality.originalityresult", A.UPDATE, "recheck"): gettext_lazy(
+        "%(actor)s 要求重新检测《%(title)s》的原创性"
+    ),
     ("orgs.person", A.PASSWORD_RESET, None): gettext_lazy("%(actor)s 重置了%(name)s的密码"),
     ("orgs.person", A.PASSWORD_CHANGE, None): gettext_lazy("%(actor)s 修改了自己的密码"),
     ("orgs.person", A.LOGIN, None): gettext_lazy("%(actor)s 登录"),

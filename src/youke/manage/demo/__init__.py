@@ -103,6 +103,12 @@ def build(
         counts.update(_build_activity(stdout, seed, logins.get(TEACHER, TEACHER)))
         counts.update(_build_selection(stdout, seed, logins))
         counts.update(_build_certificates(stdout))
+        counts.update(_build_monitoring(stdout))
+        counts.update(_build_training(stdout, logins.get(TEACHER, TEACHER)))
+        # Originality swaps some packages' files, so it runs before the library copies them.
+        counts.update(_build_originality(stdout))
+        counts.update(_build_library(stdout, seed))
+        counts.update(_build_classrooms(stdout, seed))
         province = Unit.objects.filter(code=PROVINCE_CODE).first()
         if counts and province is not None:
             record(
@@ -246,6 +252,77 @@ def _build_certificates(stdout: TextIO) -> dict[str, int]:
             stdout,
             _(
                 "已为已结束的市级评审签发 %(certificates)d 张证书，其中撤销 %(certificates_revoked)d 张。"
+            )
+            % made,
+        )
+    return made
+
+
+def _build_monitoring(stdout: TextIO) -> dict[str, int]:
+    from youke.monitoring.demo import build_monitoring
+
+    made = build_monitoring()
+    if made.get("bulletins"):
+        _say(stdout, _("已统计各单位晒课指标，并发布通报 %(bulletins)d 份。") % made)
+    return made
+
+
+def _build_training(stdout: TextIO, teacher_username: str) -> dict[str, int]:
+    from youke.training.demo import build_training
+
+    made = build_training(teacher_username)
+    if made:
+        _say(
+            stdout,
+            _(
+                "已认定培训学时 %(training_credits)d 条，为演示教师补登往年学时 %(training_manual)d 条。"
+            )
+            % made,
+        )
+    return made
+
+
+def _build_library(stdout: TextIO, seed: int) -> dict[str, int]:
+    from youke.library.demo import build_library
+
+    made = build_library(seed)
+    if made:
+        _say(
+            stdout,
+            _(
+                "资源库：已发布获奖课例 %(library_published)d 个，另生成 %(library_generated)d 个往年课例。"
+            )
+            % made,
+        )
+    return made
+
+
+def _build_classrooms(stdout: TextIO, seed: int) -> dict[str, int]:
+    from youke.classrooms.demo import build_classrooms
+
+    made = build_classrooms(seed)
+    if made:
+        _say(
+            stdout,
+            _(
+                "三个课堂：%(classroom_groups)d 个专递课堂分组（%(classroom_sessions)d 节课，"
+                "出勤记录 %(classroom_attendance)d 条，一节正在直播），名师 %(master_teachers)d 位，"
+                "网络课程 %(network_courses)d 门。"
+            )
+            % made,
+        )
+    return made
+
+
+def _build_originality(stdout: TextIO) -> dict[str, int]:
+    from youke.originality.demo import build_originality
+
+    made = build_originality()
+    if made:
+        _say(
+            stdout,
+            _(
+                "原创性检测：已检测 %(originality_checked)d 件作品，发现相似 %(originality_flagged)d 件。"
             )
             % made,
         )

@@ -152,7 +152,7 @@ def assignment_detail(request, assignment_id):
             "veto_reason": request.POST.get("veto_reason", ""),
         }
     else:
-        answers = checklist.saved_answers(assignment)
+        answers = checklist.answers_of(items)
         entered = {c.pk: c.saved_points for c in criteria if c.saved_points is not None}
         typed = {
             "comment": assignment.comment,

@@ -56,15 +56,23 @@ def _campaign_and_unit(request, data) -> tuple[Campaign | None, Unit | None, lis
     return campaign, unit, campaigns
 
 
-def _level(campaign: Campaign, data, kinds) -> Level | None:
-    levels = Level.objects.filter(campaign=campaign, unit_kind__in=kinds).order_by("order")
+def _levels(campaign: Campaign, kinds) -> list[Level]:
+    return list(Level.objects.filter(campaign=campaign, unit_kind__in=kinds).order_by("order"))
+
+
+def _pick_level(levels: list[Level], data) -> Level | None:
+    """The level asked for (404 if it is not one of ``levels``), else the first."""
     raw = data.get("level", "")
     if raw.isdigit():
-        level = levels.filter(pk=int(raw)).first()
+        level = next((level for level in levels if level.pk == int(raw)), None)
         if level is None:
             raise Http404("level")
         return level
-    return levels.first()
+    return levels[0] if levels else None
+
+
+def _level(campaign: Campaign, data, kinds) -> Level | None:
+    return _pick_level(_levels(campaign, kinds), data)
 
 
 def _inbox_url(campaign_id, unit_id, level_id) -> str:
@@ -99,7 +107,8 @@ def _row_actions(state: str) -> list[dict]:
 @admin_required
 def inbox(request):
     campaign, unit, campaigns = _campaign_and_unit(request, request.GET)
-    level = _level(campaign, request.GET, [unit.kind]) if campaign and unit else None
+    levels = _levels(campaign, [unit.kind]) if campaign and unit else []
+    level = _pick_level(levels, request.GET)
     context = {"campaigns": campaigns, "campaign": campaign, "unit": unit, "level": level}
     if level is None:
         return render(request, "manage/selection_inbox.html", context)
@@ -135,7 +144,9 @@ def inbox(request):
         .values_list("submission_id", "check_state", "n")
     ):
         counts.setdefault(submission_id, {})[state] = n
-    waiting = filming.waiting_labels(list(page))
+    # Only where videos are filmed after screening can an entry wait for one.
+    waiting = filming.waiting_labels(list(page)) if filming.videos_after_screening(campaign) else {}
+    usage, category_quotas = quotas_domain.usage_and_category_quotas(level, unit)
     for entry in page:
         found = counts.get(entry.submission_id, {})
         entry.failed = found.get(CheckState.FAILED, 0)
@@ -145,15 +156,13 @@ def inbox(request):
         entry.waiting = waiting.get(entry.pk, "")
     context.update(
         {
-            "levels": Level.objects.filter(campaign=campaign, unit_kind=unit.kind),
+            "levels": levels,
             "page": page,
             "filters": g,
             "states": EntryState.choices,
             "categories": campaign.categories.all(),
-            "usage": quotas_domain.usage(level, unit),
-            "category_quotas": Quota.objects.filter(
-                level=level, unit=unit, category__isnull=False
-            ).select_related("category"),
+            "usage": usage,
+            "category_quotas": category_quotas,
             "confirmed": lists is not None and lists.state == ListState.CONFIRMED,
             "list": lists,
             "back": _inbox_url(campaign.pk, unit.pk, level.pk),

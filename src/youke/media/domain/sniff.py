@@ -78,14 +78,22 @@ QUICKTIME_FIRST_ATOMS = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
 
 def sniff_file(path: Path | str) -> str:
     with open(path, "rb") as handle:
-        head = handle.read(HEAD_BYTES)
-        if not head:
-            return EMPTY
-        if head.startswith(OLE_MAGIC):
-            return _ole_type(handle)
-        if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-            return _zip_type(handle)
+        return sniff_handle(handle)
+
+
+def sniff_handle(handle: IO[bytes]) -> str:
+    """``sniff_file`` for an open, seekable file (a stored object opened from storage)."""
+    head = handle.read(HEAD_BYTES)
+    if not head:
+        return EMPTY
+    if needs_whole_file(head):
+        return _ole_type(handle) if head.startswith(OLE_MAGIC) else _zip_type(handle)
     return sniff_head(head)
+
+
+def needs_whole_file(head: bytes) -> bool:
+    """Office files are told apart by their directory, not by their first bytes."""
+    return head.startswith((OLE_MAGIC, b"PK\x03\x04", b"PK\x05\x06"))
 
 
 def sniff_head(head: bytes) -> str:

@@ -1,26 +1,26 @@
 """Resumable uploads: create, append bytes, finish into storage, abort, clean up.
 
-Bytes arrive in ``DATA_DIR/uploads/partial/<id>``. The partial file's size is the truth
-about how much has arrived (a dropped connection or a killed server keeps every byte that
-reached the disk); ``Upload.offset`` mirrors it. Appends hold an exclusive ``flock`` on the
-partial file, so two tabs (or two retries) can never interleave bytes. When the last byte
-arrives, the file is hashed, sniffed and moved into Django's default storage, and the
-purpose's ``on_complete`` runs after commit.
+Bytes arrive as part objects in storage (``domain.parts``), each recorded in the same
+transaction as the upload's new ``offset``, which is the truth about how much has arrived.
+A request keeps at most ``UPLOAD_PART_BYTES`` in a local temporary file before it becomes a
+part, so a dropped connection keeps what arrived and a killed web process loses at most one
+part, which the client sends again. A writing request holds the upload's lease, so two tabs,
+two retries or two machines never interleave bytes. When the last byte arrives, the parts
+are joined into one stored file, hashed and sniffed, and the purpose's ``on_complete`` runs
+after commit. No process keeps anything another needs.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import hashlib
 import logging
-import os
+import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
@@ -29,18 +29,18 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from youke.core.actor import Actor
 from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
-from youke.media.domain import purposes
+from youke.media.domain import parts, purposes
 from youke.media.domain.purposes import UploadRefused
-from youke.media.domain.sniff import sniff_file
+from youke.media.domain.sniff import needs_whole_file, sniff_handle, sniff_head
 from youke.media.enums import UPLOAD_TRANSITIONS, UploadState
-from youke.media.models import Upload
+from youke.media.models import Upload, UploadPart
 from youke.media.validators import (
     clean_filename,
     extension_only,
@@ -56,6 +56,8 @@ DEFAULT_MAX_BYTES = 2 * 1024**3
 DEFAULT_ABANDON_HOURS = 48
 DEFAULT_MAX_UNFINISHED = 5
 DEFAULT_MAX_RESERVED_BYTES = 3 * 1024**3
+DEFAULT_PART_BYTES = 8 * 1024 * 1024
+DEFAULT_LEASE_SECONDS = 60
 CHECKSUM_ALGORITHMS = ("sha1", "sha256", "md5")
 
 
@@ -85,23 +87,17 @@ def abandon_after() -> timedelta:
     return timedelta(hours=int(settings.CONFIG.get("UPLOAD_ABANDON_HOURS", DEFAULT_ABANDON_HOURS)))
 
 
-def partial_dir() -> Path:
-    return Path(settings.DATA_DIR) / "uploads" / "partial"
+def part_bytes() -> int:
+    return max(PIECE, int(settings.CONFIG.get("UPLOAD_PART_BYTES", DEFAULT_PART_BYTES)))
 
 
-def partial_path(upload_id: uuid.UUID | str) -> Path:
-    return partial_dir() / str(uuid.UUID(str(upload_id)))
+def lease_seconds() -> int:
+    return max(1, int(settings.CONFIG.get("UPLOAD_LEASE_SECONDS", DEFAULT_LEASE_SECONDS)))
 
 
 def current_offset(upload: Upload) -> int:
-    """Bytes received so far: the partial file's size while uploading, else the stored offset."""
-    if upload.state != UploadState.UPLOADING:
-        return upload.offset
-    try:
-        return partial_path(upload.pk).stat().st_size
-    except FileNotFoundError:
-        # Moved into storage a moment ago (finishing) or cleaned up: the row knows.
-        return upload.offset
+    """Bytes received so far: recorded with each part, so the row is the truth."""
+    return upload.offset
 
 
 # --- state ---------------------------------------------------------------------------------
@@ -204,7 +200,6 @@ def create_upload(actor: Actor, *, length: int, metadata: dict[str, str]) -> Upl
             % {"size": size, "limit": limit},
             status=413,
         )
-    partial_dir().mkdir(parents=True, exist_ok=True)
     with transaction.atomic():
         _check_unfinished_allowance(person, length)
         upload = Upload.objects.create(
@@ -221,9 +216,6 @@ def create_upload(actor: Actor, *, length: int, metadata: dict[str, str]) -> Upl
             unit=person.unit,
             after={"purpose": purpose.name, "filename": filename, "length": length},
         )
-        # Created inside the transaction: no row without its file, no file without its row.
-        fd = os.open(partial_path(upload.pk), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.close(fd)
     return upload
 
 
@@ -242,7 +234,7 @@ def _check_unfinished_allowance(person, length: int) -> None:
     disk for bytes that never come. The person's row is locked so that parallel creations
     count each other (SQLite's IMMEDIATE transactions serialise them anyway).
     """
-    get_user_model().objects.select_for_update().filter(pk=person.pk).first()
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=person.pk).first()
     totals = Upload.objects.filter(owner=person, state=UploadState.UPLOADING).aggregate(
         count=Count("pk"), reserved=Sum("length")
     )
@@ -293,27 +285,83 @@ class WriteResult:
     interrupted: bool = False
 
 
+class _Lease:
+    """This request's hold on an upload; renewed while bytes arrive, released at the end."""
+
+    def __init__(self, upload: Upload) -> None:
+        self.upload = upload
+        self.token = uuid.uuid4()
+        self.renewed = time.monotonic()
+
+    def _mine(self):
+        return Upload.objects.filter(
+            pk=self.upload.pk, lease_token=self.token, state=UploadState.UPLOADING
+        )
+
+    def take(self) -> bool:
+        now = timezone.now()
+        free = Q(lease_token__isnull=True) | Q(lease_until__lt=now)
+        taken = (
+            Upload.objects.filter(free, pk=self.upload.pk, state=UploadState.UPLOADING).update(
+                lease_token=self.token, lease_until=now + timedelta(seconds=lease_seconds())
+            )
+            == 1
+        )
+        self.renewed = time.monotonic()
+        return taken
+
+    def renew_if_due(self) -> None:
+        """Keep the lease while a slow connection trickles bytes in."""
+        if time.monotonic() - self.renewed >= lease_seconds() / 3:
+            self.advance(None)
+
+    def advance(self, offset: int | None) -> None:
+        """Renew the lease (and move the offset); a lost lease stops this request."""
+        now = timezone.now()
+        changes: dict[str, Any] = {
+            "lease_until": now + timedelta(seconds=lease_seconds()),
+            "updated_at": now,
+        }
+        if offset is not None:
+            changes["offset"] = offset
+        if not self._mine().update(**changes):
+            raise _lease_lost()
+        self.renewed = time.monotonic()
+
+    def release(self) -> None:
+        Upload.objects.filter(pk=self.upload.pk, lease_token=self.token).update(
+            lease_token=None, lease_until=None
+        )
+
+
+def _busy() -> UploadError:
+    return UploadError(
+        _("该文件正在另一个窗口或另一台设备上上传。请关闭重复的页面，稍候片刻上传会自动继续。"),
+        status=423,
+    )
+
+
+def _lease_lost() -> UploadError:
+    return UploadError(
+        _("该上传已被中止或已在别处继续，本次发送的内容未保存。请刷新页面查看上传状态。"),
+        status=409,
+    )
+
+
 @contextlib.contextmanager
-def _locked_partial(upload: Upload) -> Iterator[IO[bytes]]:
-    """The partial file, opened for appending under an exclusive lock, or 410/423."""
+def _leased(upload: Upload) -> Iterator[_Lease]:
+    """Hold the upload for this request, or answer 423 (another request holds it) / 410."""
+    lease = _Lease(upload)
+    if not lease.take():
+        upload.refresh_from_db(fields=["state", "offset", "updated_at"])
+        _refuse_unless_uploading(upload)
+        raise _busy()
     try:
-        handle = open(partial_path(upload.pk), "r+b", buffering=0)  # noqa: SIM115
-    except FileNotFoundError as exc:
-        raise gone() from exc
-    with handle:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise
-            raise UploadError(
-                _(
-                    "该文件正在另一个窗口或另一台设备上上传。请关闭重复的页面，"
-                    "稍候片刻上传会自动继续。"
-                ),
-                status=423,
-            ) from exc
-        yield handle
+        # Another request may have written, finished or aborted it before this one took it.
+        upload.refresh_from_db(fields=["state", "offset", "updated_at"])
+        yield lease
+    finally:
+        lease.release()
 
 
 def gone() -> UploadError:
@@ -340,16 +388,14 @@ def write_chunk(
 ) -> WriteResult:
     """Append the body of one PATCH at ``offset``; finish the upload at its last byte.
 
-    Reads ``stream`` 1 MiB at a time, so memory stays flat whatever the chunk size. If the
-    stream breaks, the bytes that reached the disk stay and the result says so.
+    Reads ``stream`` 1 MiB at a time and stores a part every ``UPLOAD_PART_BYTES``, so memory
+    stays flat whatever the chunk size. If the stream breaks, the bytes that arrived are
+    stored and the result says so. A body with a checksum is stored whole or not at all.
     """
     _refuse_unless_uploading(upload)
-    with _locked_partial(upload) as handle:
-        # Another request may have finished or aborted it while this one waited for the lock.
-        upload.refresh_from_db(fields=["state", "offset", "updated_at"])
+    with _leased(upload) as lease:
         _refuse_unless_uploading(upload)
-        fd = handle.fileno()
-        start = os.fstat(fd).st_size
+        start = upload.offset
         if offset != start:
             raise UploadError(
                 _(
@@ -368,132 +414,141 @@ def write_chunk(
                 offset=start,
             )
         wanted = remaining if content_length is None else content_length
+        receiver = _Receiver(upload, lease, start, whole=checksum is not None)
         hasher = hashlib.new(checksum.algorithm) if checksum else None
-        received, interrupted = _copy(stream, fd, start, wanted, hasher)
+        received, interrupted = receiver.copy(stream, wanted, hasher)
         if checksum and (interrupted or hasher.digest() != checksum.digest):
             # An unverifiable piece is dropped whole; the client sends it again.
-            os.ftruncate(fd, start)
-            os.fsync(fd)
+            receiver.discard()
             raise UploadError(
                 _("本段内容校验失败（%(algorithm)s 不一致），已丢弃，请重新发送这一段。")
                 % {"algorithm": checksum.algorithm},
                 status=460,
                 offset=start,
             )
-        os.fsync(fd)
-        size = os.fstat(fd).st_size
-        Upload.objects.filter(pk=upload.pk, state=UploadState.UPLOADING).update(
-            offset=size, updated_at=timezone.now()
-        )
+        size = receiver.flush()
         upload.offset = size
         if interrupted:
             logger.info("upload %s: connection dropped after %s bytes", upload.pk, received)
         elif size == upload.length:
-            upload = _finish(actor, upload, handle)
+            upload = _finish(actor, upload)
     return WriteResult(upload=upload, offset=size, interrupted=interrupted)
 
 
-def _copy(stream: IO[bytes], fd: int, start: int, wanted: int, hasher) -> tuple[int, bool]:
-    """Copy up to ``wanted`` bytes from the request to the file; True if the stream broke."""
-    os.lseek(fd, start, os.SEEK_SET)
-    received = 0
-    while received < wanted:
+class _Receiver:
+    """Bytes of one request, spooled to a temporary file and stored as parts."""
+
+    def __init__(self, upload: Upload, lease: _Lease, start: int, *, whole: bool) -> None:
+        self.upload = upload
+        self.lease = lease
+        self.offset = start  # the upload's recorded offset: everything before is stored
+        self.whole = whole
+        self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by flush/discard
+
+    def copy(self, stream: IO[bytes], wanted: int, hasher) -> tuple[int, bool]:
+        """Copy up to ``wanted`` bytes from the request; True if the stream broke."""
+        received = 0
+        limit = part_bytes()
+        while received < wanted:
+            try:
+                piece = stream.read(min(PIECE, wanted - received))
+            except Exception as exc:  # any failure of the client side: keep what arrived
+                logger.info("upload body stream failed after %s bytes: %r", received, exc)
+                return received, True
+            if not piece:
+                break
+            self.spool.write(piece)
+            if hasher is not None:
+                hasher.update(piece)
+            received += len(piece)
+            if not self.whole and self.spool.tell() >= limit:
+                self._store()
+            else:
+                self.lease.renew_if_due()
+        return received, received < wanted
+
+    def _store(self) -> None:
+        size = self.spool.tell()
+        if not size:
+            return
+        name = parts.store_part(self.upload.pk, self.offset, self.spool)
         try:
-            piece = stream.read(min(PIECE, wanted - received))
-        except Exception as exc:  # any failure of the client side: keep what already arrived
-            logger.info("upload body stream failed after %s bytes: %r", received, exc)
-            return received, True
-        if not piece:
-            break
-        view = memoryview(piece)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        if hasher is not None:
-            hasher.update(piece)
-        received += len(piece)
-    return received, received < wanted
+            with transaction.atomic():
+                UploadPart.objects.create(
+                    upload=self.upload, offset=self.offset, size=size, storage_name=name
+                )
+                self.lease.advance(self.offset + size)
+        except Exception:
+            parts.delete_objects([name])
+            raise
+        self.offset += size
+        self.spool.seek(0)
+        self.spool.truncate()
+
+    def flush(self) -> int:
+        """Store what is left; the upload's new offset."""
+        try:
+            self._store()
+        finally:
+            self.spool.close()
+        return self.offset
+
+    def discard(self) -> None:
+        self.spool.close()
 
 
 # --- finishing -----------------------------------------------------------------------------
 
 
-class _PartialFile(File):
-    """The finished partial file; ``temporary_file_path`` lets FileSystemStorage move it.
-
-    On the same disk the move is a rename (instant for 1 GB); other storages (S3) read it
-    in chunks, never whole.
-    """
-
-    def __init__(self, path: Path, name: str) -> None:
-        super().__init__(open(path, "rb"), name=name)  # noqa: SIM115
-        self._path = path
-
-    def temporary_file_path(self) -> str:
-        return str(self._path)
-
-
-def _file_sha256(handle: IO[bytes]) -> str:
-    digest = hashlib.sha256()
-    handle.seek(0)
-    while piece := handle.read(PIECE):
-        digest.update(piece)
-    return digest.hexdigest()
-
-
-def _finish(actor: Actor, upload: Upload, handle: IO[bytes]) -> Upload:
-    """Hash, sniff and move the complete partial file into storage (caller holds the lock)."""
-    path = partial_path(upload.pk)
-    sha256 = _file_sha256(handle)
-    content_type = sniff_file(path)
+def _finish(actor: Actor, upload: Upload) -> Upload:
+    """Join the parts into one stored file, hash and sniff it (the caller holds the lease)."""
     now = timezone.now()
     name = f"uploads/{now:%Y}/{now:%m}/{upload.pk}/{upload.filename}"
-    content = _PartialFile(path, upload.filename)
+    joined = parts.JoinedParts(parts.contiguous_parts(upload))
     try:
-        stored = default_storage.save(name, content)
+        stored = default_storage.save(name, File(joined, name=upload.filename))
     finally:
-        content.close()
+        joined.close()
     try:
+        content_type = _sniff_stored(stored, joined.head)
         upload = set_upload_state(
             upload,
             UploadState.COMPLETE,
             actor=actor,
             changes={
                 "offset": upload.length,
-                "sha256": sha256,
+                "sha256": joined.sha256.hexdigest(),
                 "content_type": content_type,
                 "storage_name": stored,
                 "completed_at": now,
             },
         )
     except Exception:
-        _restore_partial(path, stored)
+        # The parts stay, so the last PATCH can be sent again.
+        default_storage.delete(stored)
         raise
-    path.unlink(missing_ok=True)  # storages that copied rather than moved
+    parts.delete_parts(upload)
     return upload
 
 
-def _restore_partial(path: Path, stored: str) -> None:
-    """Put the bytes back where a retry expects them if the row could not be completed."""
-    if not path.exists():
-        with default_storage.open(stored, "rb") as source, open(path, "wb") as target:
-            while piece := source.read(PIECE):
-                target.write(piece)
-    default_storage.delete(stored)
+def _sniff_stored(stored: str, head: bytes) -> str:
+    """Most types show in the first bytes; office files need their directory read."""
+    if not needs_whole_file(head):
+        return sniff_head(head)
+    with default_storage.open(stored, "rb") as handle:
+        return sniff_handle(handle)
 
 
 # --- termination and clean-up ----------------------------------------------------------------
 
 
 def abort_upload(actor: Actor, upload: Upload, *, reason: str = "") -> Upload:
-    """Termination (tus DELETE) and the abandoned-upload sweep: drop the partial bytes."""
+    """Termination (tus DELETE) and the abandoned-upload sweep: drop the stored parts."""
     _refuse_unless_uploading(upload)
-    path = partial_path(upload.pk)
-    if not path.exists():
-        return set_upload_state(upload, UploadState.ABORTED, actor=actor, reason=reason)
-    with _locked_partial(upload):
+    with _leased(upload):
+        _refuse_unless_uploading(upload)
         upload = set_upload_state(upload, UploadState.ABORTED, actor=actor, reason=reason)
-        path.unlink(missing_ok=True)
+        parts.delete_parts(upload)
     return upload
 
 
@@ -524,54 +579,40 @@ class CleanupResult:
 def cleanup_abandoned_uploads(
     *, older_than: timedelta | None = None, actor: Actor | None = None
 ) -> CleanupResult:
-    """Abort uploads idle for ``older_than`` and delete partial files without an upload."""
+    """Abort uploads idle for ``older_than`` and delete parts without an unfinished upload."""
     actor = actor or Actor.system()
-    cutoff = timezone.now() - (older_than if older_than is not None else abandon_after())
-    cutoff_ts = cutoff.timestamp()
+    now = timezone.now()
+    cutoff = now - (older_than if older_than is not None else abandon_after())
     reason = _("超过 %(hours)s 小时未继续上传，系统自动清理。") % {
-        "hours": int((timezone.now() - cutoff).total_seconds() // 3600)
+        "hours": int((now - cutoff).total_seconds() // 3600)
     }
     aborted = busy = 0
     stale = Upload.objects.filter(state=UploadState.UPLOADING, updated_at__lt=cutoff)
     for upload in stale.iterator(chunk_size=500):
-        path = partial_path(upload.pk)
-        with contextlib.suppress(FileNotFoundError):
-            # Bytes written by a long-running PATCH count as activity.
-            if path.stat().st_mtime >= cutoff_ts:
-                continue
         try:
             abort_upload(actor, upload, reason=reason)
         except UploadError:
-            busy += 1  # someone is uploading right now
+            busy += 1  # someone is uploading right now (bytes arriving renew the lease)
             continue
         except IllegalUploadTransition:
             continue  # finished meanwhile
         aborted += 1
-    return CleanupResult(aborted=aborted, orphans=_remove_orphans(cutoff_ts), busy=busy)
+    return CleanupResult(aborted=aborted, orphans=_remove_orphans(cutoff), busy=busy)
 
 
-def _remove_orphans(cutoff_ts: float) -> int:
-    """Partial files whose upload is gone or no longer uploading (e.g. a crash mid-finish)."""
-    folder = partial_dir()
-    if not folder.is_dir():
-        return 0
-    candidates: dict[uuid.UUID, Path] = {}
-    for entry in folder.iterdir():
-        try:
-            upload_id = uuid.UUID(entry.name)
-        except ValueError:
-            continue
-        with contextlib.suppress(FileNotFoundError):
-            if entry.is_file() and entry.stat().st_mtime < cutoff_ts:
-                candidates[upload_id] = entry
-    live = set(
-        Upload.objects.filter(pk__in=list(candidates), state=UploadState.UPLOADING).values_list(
-            "pk", flat=True
-        )
-    )
+def _remove_orphans(cutoff) -> int:
+    """Parts whose upload is gone or no longer uploading (e.g. a crash mid-finish)."""
     removed = 0
-    for upload_id, entry in candidates.items():
-        if upload_id not in live:
-            entry.unlink(missing_ok=True)
-            removed += 1
+    leftover = UploadPart.objects.exclude(upload__state=UploadState.UPLOADING).filter(
+        created_at__lt=cutoff
+    )
+    for upload_id in set(leftover.values_list("upload_id", flat=True)):
+        names = list(leftover.filter(upload_id=upload_id).values_list("storage_name", flat=True))
+        leftover.filter(upload_id=upload_id).delete()
+        parts.delete_objects(names)
+        removed += 1
+    # Objects stored by a process that died before recording them.
+    live = set(Upload.objects.filter(state=UploadState.UPLOADING).values_list("pk", flat=True))
+    for folder in parts.orphan_part_folders(live, cutoff):
+        removed += 1 if parts.delete_folder(folder) else 0
     return removed

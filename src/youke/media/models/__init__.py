@@ -1,5 +1,5 @@
 from .asset import MediaAsset, MediaThumbnail
 from .playback import PlaybackPosition
-from .upload import Upload
+from .upload import Upload, UploadPart
 
-__all__ = ["MediaAsset", "MediaThumbnail", "PlaybackPosition", "Upload"]
+__all__ = ["MediaAsset", "MediaThumbnail", "PlaybackPosition", "Upload", "UploadPart"]

@@ -8,11 +8,12 @@ from youke.media.enums import UploadState
 
 
 class Upload(models.Model):
-    """One resumable (tus) upload: bytes arrive in a partial file, then move to storage.
+    """One resumable (tus) upload: bytes arrive as parts in storage, then join into one file.
 
-    The partial file's size is the truth about how much has arrived; ``offset`` mirrors it
-    for lists and the status endpoint. Only ``domain.uploads.set_upload_state`` writes
-    ``state``.
+    ``offset`` is the truth about how much has arrived: it moves in the same transaction
+    that records a part (``UploadPart``). A request writing bytes holds the upload's lease
+    (``lease_token`` until ``lease_until``), so two requests never interleave, whichever web
+    process or machine they reach. Only ``domain.uploads.set_upload_state`` writes ``state``.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -36,6 +37,8 @@ class Upload(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    lease_token = models.UUIDField(_("写入租约"), null=True, blank=True, editable=False)
+    lease_until = models.DateTimeField(_("租约到期时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("上传")
@@ -58,3 +61,28 @@ class Upload(models.Model):
         if not self.length:
             return 100 if self.is_complete else 0
         return min(100, int(self.offset * 100 / self.length))
+
+
+class UploadPart(models.Model):
+    """Bytes ``offset`` … ``offset + size`` of an unfinished upload, one object in storage."""
+
+    upload = models.ForeignKey(
+        Upload, verbose_name=_("上传"), on_delete=models.CASCADE, related_name="parts"
+    )
+    offset = models.PositiveBigIntegerField(_("起始位置（字节）"))
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    storage_name = models.CharField(_("存储位置"), max_length=500)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("上传分段")
+        verbose_name_plural = _("上传分段")
+        ordering = ["upload", "offset"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["upload", "offset"], name="media_uploadpart_offset_uniq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.upload_id}@{self.offset}+{self.size}"

@@ -13,8 +13,6 @@ import os
 import sys
 from fractions import Fraction
 
-import av
-
 # Failure codes shared with probe.py (which owns the user-facing messages).
 MISSING = "missing"
 EMPTY = "empty"
@@ -144,6 +142,8 @@ def _first_frame(container, stream):
 
 def inspect_file(path: str, *, open_timeout: float = 10.0) -> dict:
     """Facts about ``path`` as a JSON-ready dict; raises InspectError with a failure code."""
+    import av  # imported on use: the error codes above are needed by web workers, PyAV is not
+
     try:
         size = os.stat(path).st_size
     except FileNotFoundError:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from youke.campaigns import rules as campaign_rules
 from youke.campaigns.enums import CampaignState
+from youke.classrooms.domain import dashboard as classrooms_dashboard
 from youke.core.domain.audit_sentences import describe
 from youke.core.models import Job
 from youke.orgs import rules
@@ -84,10 +85,12 @@ def build(person, active: RoleChoice | None, *, campaign_id: str = "") -> dict:
         )
         context.update(_chart_context(person, unit, campaign_id))
         context["template_role"] = "admin"
+        context["classrooms"] = classrooms_dashboard.region_summary(unit)
     elif role in (Role.RESEARCH, Role.ELEARNING):
         context["stats"] = _unit_stats(unit)
         context["campaigns"] = teacher.open_campaigns(person)
         context["template_role"] = "staff"
+        context["classrooms"] = classrooms_dashboard.region_summary(unit)
     elif role == Role.EXPERT:
         profile = getattr(person, "expert_profile", None)
         context["areas"] = list(profile.areas.all()) if profile else []

@@ -26,7 +26,7 @@ from youke.orgs.domain.units import PermissionDenied
 from youke.selection.domain.review import EntryResult, round_results
 from youke.selection.enums import RoundState
 from youke.selection.models import Award, LevelEntry, ReviewRound
-from youke.selection.signals import award_revoked
+from youke.selection.signals import award_granted, award_revoked
 
 PAST_AWARD_SOURCE = "youke"
 
@@ -170,6 +170,13 @@ def grant_awards(
                 url=reverse("portal:submission_detail", args=[sub.pk]),
             )
             granted.append(award)
+        for award in granted:
+            transaction.on_commit(
+                lambda award_id=award.pk: award_granted.send(
+                    sender=Award, award_id=award_id, actor=actor
+                ),
+                robust=True,
+            )
     return granted
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from youke.campaigns.models import ChecklistItem
@@ -25,14 +25,30 @@ NOTE_MAX = 300
 
 
 def items_for(assignment: Assignment) -> list[ChecklistItem]:
+    """The items, each carrying this assignment's saved answer (``answers_of``): one query."""
     requirement_ids = Material.objects.filter(submission_id=assignment.entry.submission_id).values(
         "requirement_id"
     )
+    saved = ChecklistConfirmation.objects.filter(assignment=assignment, item_id=OuterRef("pk"))
     return list(
         ChecklistItem.objects.filter(requirement_id__in=requirement_ids)
         .select_related("requirement")
+        .annotate(
+            saved_id=Subquery(saved.values("id")[:1]),
+            saved_confirmed=Subquery(saved.values("confirmed")[:1]),
+            saved_note=Subquery(saved.values("note")[:1]),
+        )
         .order_by("requirement__order", "requirement_id", "id")
     )
+
+
+def answers_of(items: list[ChecklistItem]) -> Answers:
+    """The saved answers that ``items_for`` loaded with the items."""
+    return {
+        item.pk: (item.saved_confirmed, item.saved_note or "")
+        for item in items
+        if item.saved_id is not None
+    }
 
 
 def saved_answers(assignment: Assignment) -> Answers:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from youke.campaigns.enums import TemplateKey
 from youke.campaigns.models import Campaign, Level, MaterialRequirement
-from youke.selection.domain import filming
+from youke.selection.domain import filming, gates
 from youke.selection.enums import EntryState
 from youke.selection.models import LevelEntry, Quota, ScreeningRecord
 from youke.submissions.enums import CheckState
@@ -216,6 +216,7 @@ def list_problems(campaign: Campaign, entries: list[LevelEntry], quotas: list[Qu
         problems += screening_problems(entry)
     problems += material_problems(campaign, entries)
     problems += filming.waiting_problems(campaign, entries)
+    problems += gates.gate_problems(campaign, entries)
     return problems
 
 

@@ -25,7 +25,7 @@ from youke.orgs import rules as org_rules
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Unit
 from youke.selection import rules
-from youke.selection.domain import constraints, publicity_exports
+from youke.selection.domain import constraints, gates, publicity_exports
 from youke.selection.domain.lists import (
     deciding_unit,
     deciding_units,
@@ -180,6 +180,7 @@ def decide(
                 constraints.quota_problems(entry)
                 + constraints.screening_problems(entry)
                 + constraints.material_problems(campaign, [entry])
+                + gates.gate_problems(campaign, [entry])
             )
             if problems:
                 raise ValidationError(problems)

@@ -140,6 +140,8 @@ def open_request(submission: Submission) -> FilmingRequest | None:
 
 
 def latest_request(submission: Submission) -> FilmingRequest | None:
+    if not videos_after_screening(submission.campaign):
+        return None  # requests exist only where videos are filmed after screening
     return (
         FilmingRequest.objects.filter(entry__submission=submission)
         .exclude(state=FilmingState.CANCELLED)

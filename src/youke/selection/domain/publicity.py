@@ -49,6 +49,7 @@ from youke.selection.enums import (
     PublicityState,
 )
 from youke.selection.models import LevelEntry, LevelList, Objection, Publicity
+from youke.selection.signals import objection_upheld
 
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 EVIDENCE_TYPES = {
@@ -392,6 +393,13 @@ def resolve_objection(
             raise IllegalTransition(_("该异议已处理，不能重复处理。"))
         if upheld:
             _withdraw(actor, locked.entry, locked, resolution)
+            entry_id = locked.entry_id
+            transaction.on_commit(
+                lambda: objection_upheld.send(
+                    sender=Objection, entry_id=entry_id, actor=actor, reason=resolution
+                ),
+                robust=True,
+            )
         locked.state = new_state
         locked.resolution = resolution
         locked.resolved_by = actor.person

@@ -21,16 +21,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 
 from youke.core.actor import Actor
 from youke.core.domain import jobs
 from youke.core.enums import JobState
 from youke.core.models import Job
-from youke.core.pdf_fonts import chinese_font
 from youke.core.tabular import write_xlsx
 from youke.selection.domain import publicity_list
 from youke.selection.models import LevelEntry, Publicity, PublicityExport
@@ -120,6 +115,14 @@ def write_pdf(handle, publicity: Publicity, rows: list[dict]) -> None:
     pure-Python ReportLab at a few seconds for 5,000 rows. The level is the same for every
     row and stands in the subtitle.
     """
+    # ReportLab is imported on use: web workers serve the file, a job draws it.
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen.canvas import Canvas
+
+    from youke.core.pdf_fonts import chinese_font
+
     font = chinese_font().name
     width, height = landscape(A4)
     margin = 12 * mm

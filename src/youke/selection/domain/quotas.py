@@ -177,9 +177,15 @@ class Usage:
 
 def usage(level: Level, unit: Unit) -> Usage:
     """Recommended so far against the overall quota, for the page header (two queries)."""
-    quota = Quota.objects.filter(level=level, unit=unit, category__isnull=True).first()
+    return usage_and_category_quotas(level, unit)[0]
+
+
+def usage_and_category_quotas(level: Level, unit: Unit) -> tuple[Usage, list[Quota]]:
+    """``usage`` and the unit's per-category quotas (with their category), in two queries."""
+    quotas = list(Quota.objects.filter(level=level, unit=unit).select_related("category"))
+    overall = next((q.allowed for q in quotas if q.category_id is None), None)
     used = LevelEntry.objects.filter(level=level, unit=unit, state=EntryState.RECOMMENDED).count()
-    return Usage(quota.allowed if quota else None, used)
+    return Usage(overall, used), [q for q in quotas if q.category_id is not None]
 
 
 @dataclass(frozen=True)

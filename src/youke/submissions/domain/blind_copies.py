@@ -26,7 +26,6 @@ from django.utils.translation import gettext_lazy as _
 from youke.campaigns.enums import MaterialKind
 from youke.media.enums import AssetState
 from youke.media.models import MediaAsset
-from youke.media.processing.blind import make_blind_rendition
 from youke.media.processing.documents import (
     DOCX,
     PDF,
@@ -146,6 +145,8 @@ def make_blind_copies(material_id: int) -> None:
 
 
 def _blind_video(material: Material, asset: MediaAsset) -> None:
+    from youke.media.processing.blind import make_blind_rendition  # PyAV, imported on use
+
     cut = _cut_of(material)
     with local_file(material.upload.storage_name) as path, tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "blind.mp4"

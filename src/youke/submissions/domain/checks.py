@@ -30,6 +30,7 @@ from youke.media.processing.probe import probe
 from youke.media.processing.rendition import make_rendition
 from youke.submissions.enums import CheckState
 from youke.submissions.models import Material
+from youke.submissions.signals import material_checked
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +74,17 @@ def queue_check(material_id: int) -> None:
     check_material.delay(material_id)
 
 
+FINAL_CHECK_STATES = frozenset({CheckState.PASSED, CheckState.WARNED, CheckState.FAILED})
+
+
 def _set_state(material: Material, state: str) -> None:
     Material.objects.filter(pk=material.pk).update(check_state=state)
+    if state in FINAL_CHECK_STATES:
+        material_id = material.pk
+        transaction.on_commit(
+            lambda: material_checked.send(sender=Material, material_id=material_id, state=state),
+            robust=True,
+        )
 
 
 def content_problem(material: Material) -> str:

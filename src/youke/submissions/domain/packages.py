@@ -16,10 +16,10 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from youke.campaigns.domain.deadlines import effective_deadline
+from youke.campaigns.domain.deadlines import first_level_deadline
 from youke.campaigns.domain.nodes import node_statuses
 from youke.campaigns.enums import CampaignState
-from youke.campaigns.models import Campaign, Category, Level, MaterialRequirement
+from youke.campaigns.models import Campaign, Category, MaterialRequirement
 from youke.catalog.enums import NodeLevel
 from youke.catalog.models import CourseNode
 from youke.core.actor import Actor
@@ -40,6 +40,7 @@ from youke.submissions.models import (
     Submission,
     SubmissionEvent,
 )
+from youke.submissions.signals import package_submitted
 
 FIELDS = ("title", "description", "periods", "state", "node", "category")
 MAX_CITATIONS = 30
@@ -50,14 +51,9 @@ class IllegalTransition(ValidationError):
     """A state change the submission table does not allow."""
 
 
-def teacher_level(campaign: Campaign) -> Level | None:
-    return Level.objects.filter(campaign=campaign).order_by("order").first()
-
-
 def teacher_deadline_for(campaign: Campaign, unit) -> datetime.datetime | None:
     """The teacher's deadline, tightened by any internal deadline of their school's chain."""
-    level = teacher_level(campaign)
-    return effective_deadline(campaign, level, unit) if level else None
+    return first_level_deadline(campaign, unit)
 
 
 def _guard_window(campaign: Campaign, unit, node: CourseNode, now: datetime.datetime) -> None:
@@ -559,7 +555,12 @@ def submit(actor: Actor, submission: Submission, *, now: datetime.datetime | Non
             problems.append(_("%(m)s还在检查中，请稍候再提交。") % {"m": label})
     if problems:
         raise ValidationError(problems)
-    return set_submission_state(submission, SubmissionState.SUBMITTED, actor=actor)
+    submitted = set_submission_state(submission, SubmissionState.SUBMITTED, actor=actor)
+    transaction.on_commit(
+        lambda: package_submitted.send(sender=Submission, submission_id=submitted.pk, actor=actor),
+        robust=True,
+    )
+    return submitted
 
 
 def withdraw(actor: Actor, submission: Submission, *, reason: str):

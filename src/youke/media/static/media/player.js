@@ -4,12 +4,17 @@
  *   (Safari, iOS), the progressive MP4 otherwise or when HLS fails;
  * - speed 0.75×–2×; resume where this person stopped (POST every ~10 s and on pause);
  * - one chapter per period video; a seek bar with the nearest thumbnail on hover;
- * - any element with data-seek-seconds="N" seeks the page's first player to N seconds.
+ * - a chapter with a "view" URL (the library) reports one view after 10 s of playback;
+ *   a chapter without a "position" URL (anonymous visitors, a comparison's other side) does
+ *   not save where it stopped;
+ * - any element with data-seek-seconds="N" seeks the page's first player to N seconds
+ *   (or the player whose data-player equals its data-seek-player).
  */
 (function () {
   "use strict";
 
   var SAVE_EVERY_MS = 10000;
+  var VIEW_AFTER_SECONDS = 10;
 
   function csrf(root) {
     var token = root.getAttribute("data-csrf-token");
@@ -43,6 +48,9 @@
     this.current = null;
     this.lastSaved = null;
     this.pendingSeek = null;
+    this.watched = 0;
+    this.lastTick = null;
+    this.viewReported = false;
     this.bind();
     this.load(0);
   }
@@ -118,7 +126,8 @@
   Player.prototype.save = function (force) {
     var chapter = this.chapters[this.current];
     var video = this.video;
-    if (!chapter || !isFinite(video.currentTime)) return;
+    // A chapter without a position URL (a comparison's other side) keeps no position.
+    if (!chapter || !chapter.position || !isFinite(video.currentTime)) return;
     var seconds = Math.round(video.currentTime * 100) / 100;
     if (!force && this.lastSaved !== null && Math.abs(seconds - this.lastSaved) < 1) return;
     if (seconds === 0 && this.lastSaved === null) return;
@@ -138,6 +147,26 @@
     }).catch(function () {
       self.say(self.message("saved-failed"));
     });
+  };
+
+  // Seconds actually played (seeking does not count); one report per page.
+  Player.prototype.tick = function () {
+    var video = this.video;
+    var chapter = this.chapters[this.current];
+    if (this.viewReported || !chapter || !chapter.view) return;
+    var now = video.currentTime;
+    if (this.lastTick !== null && now > this.lastTick && now - this.lastTick < 2) {
+      this.watched += now - this.lastTick;
+    }
+    this.lastTick = now;
+    if (this.watched < VIEW_AFTER_SECONDS) return;
+    this.viewReported = true;
+    fetch(chapter.view, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf(this.root) },
+      keepalive: true,
+    }).catch(function () {});
   };
 
   Player.prototype.seekTo = function (seconds) {
@@ -183,6 +212,10 @@
       var share = duration ? (video.currentTime / duration) * 100 : 0;
       self.fill.style.width = share + "%";
       self.seek.setAttribute("aria-valuenow", String(Math.round(share)));
+      self.tick();
+    });
+    video.addEventListener("seeking", function () {
+      self.lastTick = null;
     });
     window.setInterval(function () {
       if (!video.paused && !video.ended) self.save(false);
@@ -240,14 +273,25 @@
   var players = [];
 
   function start() {
+    // A page may hold several players (e.g. two videos side by side): each root names its
+    // chapter data with data-chapters-id; the default is the single "player-chapters".
     var roots = document.querySelectorAll("[data-player]");
-    var data = document.getElementById("player-chapters");
-    if (!roots.length || !data) return;
-    var chapters = JSON.parse(data.textContent);
-    if (!chapters.length) return;
-    var root = roots[0];
-    if (!root.querySelector("[data-player-video]")) return;
-    players.push(new Player(root, chapters));
+    for (var i = 0; i < roots.length; i++) {
+      var root = roots[i];
+      var data = document.getElementById(root.getAttribute("data-chapters-id") || "player-chapters");
+      if (!data || !root.querySelector("[data-player-video]")) continue;
+      var chapters = JSON.parse(data.textContent);
+      if (chapters.length) players.push(new Player(root, chapters));
+      if (!root.hasAttribute("data-chapters-id")) break;
+    }
+  }
+
+  function playerFor(target) {
+    var name = target.getAttribute("data-seek-player");
+    for (var i = 0; name && i < players.length; i++) {
+      if (players[i].root.getAttribute("data-player") === name) return players[i];
+    }
+    return players[0];
   }
 
   // The contract with other page parts (e.g. the rubric's time stamps): a click on any
@@ -258,8 +302,9 @@
     var seconds = parseFloat(target.getAttribute("data-seek-seconds"));
     if (!isFinite(seconds) || seconds < 0) return;
     event.preventDefault();
-    players[0].seekTo(seconds);
-    players[0].video.scrollIntoView({ block: "nearest" });
+    var player = playerFor(target);
+    player.seekTo(seconds);
+    player.video.scrollIntoView({ block: "nearest" });
   });
 
   if (document.readyState === "loading") {

@@ -1,0 +1,61 @@
+"""Load library records: published ones for everyone, managed ones through the scope twin.
+
+Missing, unpublished and not-yours all answer 404.
+"""
+
+from django.http import Http404
+
+from youke.library import rules
+from youke.library.domain.queries import published
+from youke.library.models import LibraryFile, LibraryLesson
+
+
+def access_public_lesson(lesson_id: int) -> LibraryLesson:
+    lesson = published().filter(pk=lesson_id).first()
+    if lesson is None:
+        raise Http404("lesson")
+    return lesson
+
+
+def access_public_file(file_id: int) -> LibraryFile:
+    item = (
+        LibraryFile.objects.select_related("lesson", "upload", "upload__asset")
+        .filter(pk=file_id, lesson__state="published")
+        .first()
+    )
+    if item is None:
+        raise Http404("file")
+    return item
+
+
+def access_managed_lesson(person, lesson_id: int) -> LibraryLesson:
+    lesson = (
+        rules.lessons_managed_by(person)
+        .select_related("publishing_unit")
+        .filter(pk=lesson_id)
+        .first()
+    )
+    if lesson is None:
+        raise Http404("lesson")
+    return lesson
+
+
+def access_publishable_award(person, award_id: int):
+    award = (
+        rules.awards_publishable_by(person)
+        .select_related(
+            "entry__unit",
+            "entry__submission__unit",
+            "entry__submission__node",
+            "entry__submission__category",
+            "entry__submission__campaign",
+            "entry__submission__teacher",
+            "level",
+            "grade",
+        )
+        .filter(pk=award_id)
+        .first()
+    )
+    if award is None:
+        raise Http404("award")
+    return award

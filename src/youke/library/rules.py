@@ -1,0 +1,55 @@
+"""Who publishes, takes down and sees the statistics of library lessons.
+
+An award belongs to the unit that decided its entry (the awarding level): that unit's admins
+and admins above publish it. A published lesson belongs to its publishing unit for taking it
+down; its statistics are seen by the admins over the teacher's school and by the teacher.
+Everyone, signed in or not, sees published lessons.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from youke.orgs import rules as org_rules
+
+if TYPE_CHECKING:
+    from youke.library.models import LibraryLesson
+    from youke.orgs.models import Person
+    from youke.selection.models import Award
+
+
+def awards_publishable_by(person: Person) -> QuerySet[Award]:
+    from youke.selection.models import Award
+
+    if not org_rules.is_unit_admin(person):
+        return Award.objects.none()
+    return org_rules.scoped(
+        Award.objects.filter(revoked_at__isnull=True), person, "entry__unit__path"
+    )
+
+
+def can_publish(person: Person, award: Award) -> bool:
+    return award.revoked_at is None and org_rules.covers(person, award.entry.unit)
+
+
+def lessons_managed_by(person: Person) -> QuerySet[LibraryLesson]:
+    """Lessons the person's units published, or whose school lies in their subtree."""
+    from youke.library.models import LibraryLesson
+
+    if not org_rules.is_unit_admin(person):
+        return LibraryLesson.objects.none()
+    return org_rules.scoped(LibraryLesson.objects.all(), person, "publishing_unit__path")
+
+
+def can_unpublish(person: Person, lesson: LibraryLesson) -> bool:
+    return org_rules.covers(person, lesson.publishing_unit)
+
+
+def own_lessons(person: Person) -> QuerySet[LibraryLesson]:
+    from youke.library.models import LibraryLesson
+
+    if not person.is_authenticated:
+        return LibraryLesson.objects.none()
+    return LibraryLesson.objects.filter(teacher=person)

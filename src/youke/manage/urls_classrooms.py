@@ -1,0 +1,37 @@
+from django.urls import path
+
+from youke.manage.views import classrooms as views
+from youke.manage.views import classrooms_programmes as programmes
+
+app_name = "manage_classrooms"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("registry/", views.registry_view, name="registry"),
+    path("terms/<int:term_id>/", views.term_detail, name="term_detail"),
+    path("groups/new/", views.group_create, name="group_create"),
+    path("groups/<int:group_id>/", views.group_detail, name="group_detail"),
+    path("groups/<int:group_id>/classrooms/", views.classroom_add, name="classroom_add"),
+    path("groups/<int:group_id>/periods/", views.period_add, name="period_add"),
+    path("groups/<int:group_id>/sessions/", views.sessions_generate, name="sessions_generate"),
+    path(
+        "groups/<int:group_id>/classrooms/<int:classroom_id>/local/",
+        views.local_period_add,
+        name="local_period_add",
+    ),
+    path(
+        "groups/<int:group_id>/classrooms/<int:classroom_id>/feed/",
+        views.classroom_feed,
+        name="classroom_feed",
+    ),
+    path("masters/", programmes.masters_view, name="masters"),
+    path("studios/<int:studio_id>/", programmes.studio_view, name="studio"),
+    path("network/", programmes.network_view, name="network"),
+    path("network/courses/<int:course_id>/", programmes.course_view, name="course"),
+    path("network/courses/<int:course_id>/submit/", programmes.course_submit, name="course_submit"),
+    path("network/courses/<int:course_id>/review/", programmes.course_review, name="course_review"),
+    path(
+        "network/courses/<int:course_id>/lessons/<int:lesson_id>/recording/",
+        programmes.lesson_recording,
+        name="lesson_recording",
+    ),
+]

@@ -1,0 +1,31 @@
+from django.urls import path
+
+from youke.portal import classroom_views as views
+from youke.portal import lesson_views
+
+app_name = "portal_classrooms"
+urlpatterns = [
+    path("", views.week, name="week"),
+    path("sessions/<int:session_id>/", views.session_detail, name="session"),
+    path("sessions/<int:session_id>/start/", views.session_start, name="session_start"),
+    path("sessions/<int:session_id>/end/", views.session_end, name="session_end"),
+    path("sessions/<int:session_id>/cancel/", views.session_cancel, name="session_cancel"),
+    path(
+        "sessions/<int:session_id>/substitute/",
+        views.session_substitute,
+        name="session_substitute",
+    ),
+    path(
+        "sessions/<int:session_id>/attendance/<int:classroom_id>/",
+        views.attendance_form,
+        name="attendance",
+    ),
+    path("classes/<int:classroom_id>/", views.classroom_record, name="classroom_record"),
+    path("lessons/", lesson_views.lessons, name="lessons"),
+    path("lessons/<int:lesson_id>/", lesson_views.lesson, name="lesson"),
+    path("lessons/<int:lesson_id>/register/", lesson_views.lesson_register, name="lesson_register"),
+    path("lessons/<int:lesson_id>/evaluate/", lesson_views.lesson_evaluate, name="lesson_evaluate"),
+    path("lessons/<int:lesson_id>/posts/", lesson_views.lesson_post, name="lesson_post"),
+    path("lessons/<int:lesson_id>/summary/", lesson_views.lesson_summary, name="lesson_summary"),
+    path("lessons/<int:lesson_id>/cancel/", lesson_views.lesson_cancel, name="lesson_cancel"),
+]

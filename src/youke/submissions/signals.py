@@ -1,0 +1,11 @@
+"""Signals other apps listen to; sent after the transaction that caused them commits.
+
+``package_submitted(submission_id, actor)``: a teacher submitted a package (``domain.packages``).
+``material_checked(material_id, state)``: a material's check ended in a final state
+(passed, warned or failed; ``domain.checks``). Submissions never imports the listeners.
+"""
+
+from django.dispatch import Signal
+
+package_submitted = Signal()
+material_checked = Signal()

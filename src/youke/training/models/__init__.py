@@ -1,0 +1,4 @@
+from .credit import TrainingCredit
+from .totals import UnitYearTotal
+
+__all__ = ["TrainingCredit", "UnitYearTotal"]
