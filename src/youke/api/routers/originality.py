@@ -45,6 +45,7 @@ def _out(person, result: OriginalityResult, mode: str) -> dict:
                 "date": v.date,
                 "segments": v.segments,
                 "passages": v.passages,
+                "cited": v.cited,
             }
         )
     return {

@@ -209,6 +209,7 @@ class SettingsForm(forms.ModelForm):
             "common_videos",
             "video_similar_share",
             "video_copy_share",
+            "quoted_clip_seconds",
             "common_submissions",
             "document_similar_share",
             "document_copy_share",

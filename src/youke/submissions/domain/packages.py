@@ -40,7 +40,7 @@ from youke.submissions.models import (
     Submission,
     SubmissionEvent,
 )
-from youke.submissions.signals import package_submitted
+from youke.submissions.signals import citations_changed, package_submitted
 
 FIELDS = ("title", "description", "periods", "state", "node", "category")
 MAX_CITATIONS = 30
@@ -274,6 +274,12 @@ def set_citations(actor: Actor, submission: Submission, rows: list[tuple[str, st
         before={"citations": before},
         after={"citations": clean},
     )
+    if before != clean:
+        submission_id = submission.pk
+        transaction.on_commit(
+            lambda: citations_changed.send(sender=Submission, submission_id=submission_id),
+            robust=True,
+        )
 
 
 @transaction.atomic
