@@ -27,7 +27,6 @@ from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
 from youke.notifications.domain.notify import notify
 from youke.notifications.domain.recipients import unit_admins
-from youke.orgs import rules as org_rules
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Unit
 from youke.programmes import rules
@@ -38,7 +37,7 @@ from youke.programmes.enums import (
     TASK_TRANSITIONS,
     TaskStatus,
 )
-from youke.programmes.models import EvidenceFile, ProgressNote, Programme, Task, TaskArea, TaskUnit
+from youke.programmes.models import EvidenceFile, Programme, ProgressNote, Task, TaskArea, TaskUnit
 
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 EVIDENCE_SUFFIXES = frozenset(
