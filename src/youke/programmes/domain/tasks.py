@@ -143,7 +143,11 @@ def create_task(
         AuditAction.CREATE,
         task,
         unit=programme.owner_unit,
-        after={"title": task.title, "units": [u.code for u in units], "deadline": deadline},
+        after={
+            "title": task.title,
+            "units": [u.code for u in units],
+            "deadline": deadline.isoformat(),
+        },
     )
     return task
 
@@ -291,7 +295,7 @@ def add_note(
         AuditAction.CREATE,
         note,
         unit=note.unit,
-        after={"task": task.pk, "date": date, "percent": percent},
+        after={"task": task.pk, "date": date.isoformat(), "percent": percent},
     )
     return note
 
