@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from tests.api.conftest import api_as  # noqa: F401  (fixture for the API tests)
 from youke.core.actor import Actor
 from youke.programmes.domain import programmes, tasks
 

@@ -127,7 +127,7 @@ def create_programme(request, payload: ProgrammeIn):
 
 
 @router.get(
-    "/programmes/{programme_id}",
+    "/programmes/{int:programme_id}",
     response={200: ProgrammeDetailOut, 404: ErrorOut},
     operation_id="get_programme",
 )
@@ -138,7 +138,7 @@ def get_programme(request, programme_id: int):
 
 
 @router.post(
-    "/programmes/{programme_id}/roster",
+    "/programmes/{int:programme_id}/roster",
     response={201: RosterOut, **WRITE_ERRORS},
     operation_id="add_roster_member",
 )
@@ -170,7 +170,7 @@ def add_roster_member(request, programme_id: int, payload: RosterIn):
 
 
 @router.delete(
-    "/programmes/{programme_id}/roster/{member_id}",
+    "/programmes/{int:programme_id}/roster/{int:member_id}",
     response={204: None, 404: ErrorOut},
     operation_id="remove_roster_member",
 )
@@ -183,7 +183,7 @@ def remove_roster_member(request, programme_id: int, member_id: int):
 
 
 @router.post(
-    "/programmes/{programme_id}/areas",
+    "/programmes/{int:programme_id}/areas",
     response={201: AreaOut, **WRITE_ERRORS},
     operation_id="add_task_area",
 )
@@ -194,7 +194,7 @@ def add_task_area(request, programme_id: int, payload: AreaIn):
 
 
 @router.post(
-    "/programmes/{programme_id}/tasks",
+    "/programmes/{int:programme_id}/tasks",
     response={201: TaskDetailOut, **WRITE_ERRORS},
     operation_id="create_task",
 )
@@ -264,7 +264,7 @@ class _ListOfTasks:
 
 
 @router.get(
-    "/programmes/tasks/{task_id}",
+    "/programmes/tasks/{int:task_id}",
     response={200: TaskDetailOut, 404: ErrorOut},
     operation_id="get_programme_task",
 )
@@ -273,7 +273,7 @@ def get_programme_task(request, task_id: int):
 
 
 @router.post(
-    "/programmes/tasks/{task_id}/status",
+    "/programmes/tasks/{int:task_id}/status",
     response={200: TaskDetailOut, **WRITE_ERRORS},
     operation_id="set_task_status",
 )
@@ -286,7 +286,7 @@ def set_task_status(request, task_id: int, payload: StatusIn):
 
 
 @router.post(
-    "/programmes/tasks/{task_id}/notes",
+    "/programmes/tasks/{int:task_id}/notes",
     response={201: NoteOut, **WRITE_ERRORS},
     operation_id="add_progress_note",
 )
@@ -300,7 +300,7 @@ def add_progress_note(request, task_id: int, payload: NoteIn):
 
 
 @router.post(
-    "/programmes/tasks/{task_id}/evidence",
+    "/programmes/tasks/{int:task_id}/evidence",
     response={201: EvidenceOut, **WRITE_ERRORS},
     operation_id="upload_task_evidence",
 )
@@ -311,7 +311,7 @@ def upload_task_evidence(request, task_id: int, file: File[UploadedFile]):
 
 
 @router.get(
-    "/programmes/{programme_id}/ledger.xlsx",
+    "/programmes/{int:programme_id}/ledger.xlsx",
     response={200: None, 404: ErrorOut},
     operation_id="export_task_ledger",
 )
