@@ -21,7 +21,7 @@ from youke.core.actor import Actor
 from youke.orgs.enums import UnitKind
 from youke.programmes.domain import programmes, tasks
 from youke.programmes.enums import TaskStatus
-from youke.programmes.models import EvidenceFile
+from youke.programmes.models import EvidenceFile, Programme
 
 
 def client_for(person) -> Client:
@@ -251,3 +251,68 @@ def test_export_rows_are_exact(province, programme, area, today):
             None,
         ],
     ]
+
+
+def test_bureau_builds_a_programme_through_the_pages(province, today):
+    """Create with stages, add roster, area and task; bad input keeps what was typed."""
+    client = client_for(province.city_admin)
+    url = reverse("manage_programmes:programme_create")
+    form = {
+        "owner_unit": province.city.pk,
+        "name": "深化行动",
+        "start_date": "2026-01-01",
+        "end_date": "2026-12-31",
+        "stage1_name": "动员部署阶段",
+        "stage1_start": "2026-01-01",
+        "stage1_end": "2027-03-01",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert "超出了行动计划的起止日期" in response.content.decode()
+    assert 'value="深化行动"' in response.content.decode()
+    response = client.post(url, form | {"stage1_end": "2026-06-30"})
+    programme = Programme.objects.get()
+    assert response.url == reverse("manage_programmes:programme_detail", args=[programme.pk])
+    assert list(programme.stages.values_list("name", "end_date")) == [
+        ("动员部署阶段", datetime.date(2026, 6, 30))
+    ]
+    detail = reverse("manage_programmes:programme_detail", args=[programme.pk])
+    client.post(
+        reverse("manage_programmes:roster_add", args=[programme.pk]),
+        {"role": "leader", "name": "周明远", "department": "市教育局", "position": "局长"},
+    )
+    client.post(
+        reverse("manage_programmes:area_add", args=[programme.pk]), {"name": "转变教育理念"}
+    )
+    area = programme.areas.get()
+    response = client.post(
+        reverse("manage_programmes:task_create", args=[programme.pk]),
+        {
+            "area": area.pk,
+            "title": "树立科学的教育质量观",
+            "lead_department": "教育科",
+            "unit_codes": f"{province.county_a.code}，{province.county_b.code}",
+            "deadline": "2026-09-30",
+        },
+    )
+    task = programme.tasks.get()
+    assert response.url == reverse("manage_programmes:task_detail", args=[task.pk])
+    assert sorted(task.units.values_list("code", flat=True)) == ["990101", "990102"]
+    page = client.get(detail).content.decode()
+    assert "周明远" in page and "转变教育理念" in page
+    # Another city's unit code is refused by name, nothing added.
+    response = client.post(
+        reverse("manage_programmes:task_create", args=[programme.pk]),
+        {"area": area.pk, "title": "x", "unit_codes": "990200", "deadline": "2026-09-30"},
+        follow=True,
+    )
+    assert "以下单位代码不存在或不在牵头单位范围内：990200" in response.content.decode()
+    assert programme.tasks.count() == 1
+    # The county admin cannot write the plan.
+    county = client_for(province.county_a_admin)
+    assert (
+        county.post(
+            reverse("manage_programmes:area_add", args=[programme.pk]), {"name": "x"}
+        ).status_code
+        == 404
+    )

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_POST
 
 from youke.core.actor import Actor
 from youke.core.views import run_action
-from youke.manage.views.common import admin_required, apply_errors, paginate_ids, scope_roots
+from youke.manage.views.common import (
+    admin_required,
+    apply_errors,
+    paginate,
+    paginate_ids,
+    scope_roots,
+)
 from youke.orgs import rules as org_rules
 from youke.orgs.models import Unit
 from youke.programmes import rules
@@ -134,7 +140,7 @@ def programme_list(request):
     return render(
         request,
         "manage/programmes/list.html",
-        {"programmes": visible.order_by("-start_date", "-id")[:200]},
+        {"page": paginate(request, visible.order_by("-start_date", "-id"))},
     )
 
 
