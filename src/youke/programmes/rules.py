@@ -19,12 +19,12 @@ if TYPE_CHECKING:
     from youke.orgs.models import Person, Unit
     from youke.programmes.models import Programme, Task
 
-STEP = 4  # orgs.Unit.steplen, the width of one level of the materialized path
-
-
 def _above(paths: list[str]) -> set[str]:
     """Paths of the units strictly above any of ``paths``."""
-    return {path[: n * STEP] for path in paths for n in range(1, len(path) // STEP)}
+    from youke.orgs.models import Unit
+
+    step = Unit.steplen
+    return {path[: n * step] for path in paths for n in range(1, len(path) // step)}
 
 
 def programmes_visible_to(person: Person) -> QuerySet[Programme]:
