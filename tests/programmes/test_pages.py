@@ -316,3 +316,26 @@ def test_bureau_builds_a_programme_through_the_pages(province, today):
         ).status_code
         == 404
     )
+
+
+def test_list_and_programme_page_show_counts_and_chart_data(province, programme, area, today):
+    make_task(province, programme, area, units=[province.county_a], deadline=_day(-1))
+    client = client_for(province.county_a_admin)
+    listing = client.get(reverse("manage_programmes:programme_list"))
+    assert [p.pk for p in listing.context["page"].object_list] == [programme.pk]
+    page = client.get(reverse("manage_programmes:programme_detail", args=[programme.pk]))
+    assert page.context["chart"] == {
+        "areas": ["1. 转变教育理念"],
+        "series": [
+            {"name": "未开始", "data": [1]},
+            {"name": "进行中", "data": [0]},
+            {"name": "已完成", "data": [0]},
+            {"name": "已暂停", "data": [0]},
+        ],
+        "overdue": {"name": "逾期", "data": [1]},
+    }
+    html = page.content.decode()
+    assert 'id="programme-chart-data"' in html and "manage/programmes.js" in html
+    assert "<script>" not in html.replace('<script id="programme-chart-data"', "")
+    # The county is not the owner: no forms to change the plan.
+    assert page.context["manages"] is False and "roster_form" not in page.context
