@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from youke.orgs.models import Person, Unit
     from youke.programmes.models import Programme, Task
 
+
 def _above(paths: list[str]) -> set[str]:
     """Paths of the units strictly above any of ``paths``."""
     from youke.orgs.models import Unit
