@@ -7,12 +7,16 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tests.api.conftest import API, NOT_FOUND, ids
 from tests.factories import make_admin, make_unit
 from tests.programmes.conftest import TODAY, make_task
+from youke.core.actor import Actor
 from youke.orgs.enums import UnitKind
+from youke.programmes.domain import programmes
 from youke.programmes.models import Programme
 
 
@@ -163,3 +167,35 @@ def test_task_list_query_count_is_fixed(province, programme, area, api_as, today
     with CaptureQueriesContext(connection) as three:
         assert city.get("/programmes/tasks").json()["count"] == 3
     assert len(one) == len(three)
+
+
+def test_programme_list_query_count_is_fixed(province, api_as, today):
+    """1 programme or 3: the same number of queries, API and page alike."""
+
+    def add_one(n):
+        programmes.create_programme(
+            Actor(province.city_admin),
+            owner_unit=province.city,
+            name=f"行动{n}",
+            start_date=datetime.date(2026, 1, 1),
+            end_date=datetime.date(2026, 12, 31),
+        )
+
+    city = api_as(province.city_admin)
+    page = Client()
+    page.force_login(province.city_admin)
+    url = reverse("manage_programmes:programme_list")
+    add_one(1)
+    city.get("/programmes")
+    page.get(url)
+    with CaptureQueriesContext(connection) as api_one:
+        assert city.get("/programmes").json()["count"] == 1
+    with CaptureQueriesContext(connection) as page_one:
+        assert len(page.get(url).context["page"].object_list) == 1
+    add_one(2)
+    add_one(3)
+    with CaptureQueriesContext(connection) as api_three:
+        assert city.get("/programmes").json()["count"] == 3
+    with CaptureQueriesContext(connection) as page_three:
+        assert len(page.get(url).context["page"].object_list) == 3
+    assert (len(api_one), len(page_one)) == (len(api_three), len(page_three))
