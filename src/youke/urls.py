@@ -21,6 +21,7 @@ urlpatterns = [
     path("manage/training/", include("youke.manage.urls_training")),
     path("manage/classrooms/", include("youke.manage.urls_classrooms")),
     path("manage/originality/", include("youke.manage.urls_originality")),
+    path("manage/programmes/", include("youke.manage.urls_programmes")),
     path("manage/", include("youke.manage.urls")),
     path("api/v1/uploads/", include("youke.media.urls")),
     path("api/v1/", api.urls),

@@ -147,6 +147,20 @@ OPERATIONS = {
     "recheck_originality",
     "clear_originality",
     "explain_originality",
+    # action-plan ledger (issue 11 item 7)
+    "list_programmes",
+    "create_programme",
+    "get_programme",
+    "add_roster_member",
+    "remove_roster_member",
+    "add_task_area",
+    "create_task",
+    "list_programme_tasks",
+    "get_programme_task",
+    "set_task_status",
+    "add_progress_note",
+    "upload_task_evidence",
+    "export_task_ledger",
 }
 
 

@@ -19,6 +19,7 @@ from youke.api.routers import (
     monitoring,
     originality,
     people,
+    programmes,
     publicity,
     reviews,
     roles,
@@ -314,3 +315,4 @@ api.add_router("", library.router)
 api.add_router("", classrooms.router)
 api.add_router("", classroom_programmes.router)
 api.add_router("", originality.router)
+api.add_router("", programmes.router)

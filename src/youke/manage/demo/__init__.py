@@ -109,6 +109,7 @@ def build(
         counts.update(_build_originality(stdout))
         counts.update(_build_library(stdout, seed))
         counts.update(_build_classrooms(stdout, seed))
+        counts.update(_build_programmes(stdout, logins.get(SCHOOL_ADMIN, SCHOOL_ADMIN)))
         province = Unit.objects.filter(code=PROVINCE_CODE).first()
         if counts and province is not None:
             record(
@@ -292,6 +293,19 @@ def _build_library(stdout: TextIO, seed: int) -> dict[str, int]:
             _(
                 "资源库：已发布获奖课例 %(library_published)d 个，另生成 %(library_generated)d 个往年课例。"
             )
+            % made,
+        )
+    return made
+
+
+def _build_programmes(stdout: TextIO, school_admin_username: str) -> dict[str, int]:
+    from youke.programmes.demo import build_programmes
+
+    made = build_programmes(school_admin_username)
+    if made:
+        _say(
+            stdout,
+            _("已创建行动计划台账：任务 %(programme_tasks)d 项，进展 %(programme_notes)d 条。")
             % made,
         )
     return made
