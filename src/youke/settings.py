@@ -4,6 +4,7 @@ from pathlib import Path
 
 from youke import config
 from youke.classrooms.schedule import beat_schedule as classrooms_beat_schedule
+from youke.collections.schedule import beat_schedule as collections_beat_schedule
 from youke.monitoring.schedule import beat_schedule as monitoring_beat_schedule
 from youke.notifications.schedule import beat_schedule
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "youke.library",
     "youke.classrooms",
     "youke.originality",
+    "youke.collections",
     # interface apps
     "youke.portal",
     "youke.public",
@@ -236,6 +238,7 @@ CELERY_BEAT_SCHEDULE = {
     # Library usage counters: buffered in the cache, written once a minute.
     "library-flush-counters": {"task": "library.flush_counters", "schedule": 60.0},
     **classrooms_beat_schedule(),
+    **collections_beat_schedule(),
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
