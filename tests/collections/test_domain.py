@@ -219,6 +219,12 @@ def test_reminders_reach_exactly_the_missing_units(
     returns.confirm_contacts(actor, row)
     Notification.objects.all().delete()
     OutboxEmail.objects.all().delete()
+    for admin, address in (
+        (province.county_a_admin, "a@edu.example.cn"),
+        (province.county_b_admin, "b@edu.example.cn"),
+    ):
+        admin.email = address
+        admin.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True):
         assert reminders.remind_missing(Actor(province.city_admin), contact_task) == (1, 1)
     assert list(Notification.objects.values_list("person__username", "kind")) == [
