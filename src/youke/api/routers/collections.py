@@ -5,8 +5,6 @@ and above) and, once open, to the admins of its target units, who see only their
 returns; anything else is 404.
 """
 
-from __future__ import annotations
-
 from django.http import Http404
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
