@@ -8,6 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from tests.api.conftest import api_as  # noqa: F401  (fixture)
 from youke.collections.domain import tasks
 from youke.collections.enums import CollectionKind
 from youke.collections.models import CollectionReturn

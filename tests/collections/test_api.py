@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.api.conftest import NOT_FOUND, api_as  # noqa: F401  (fixture)
+from tests.api.conftest import NOT_FOUND
 from tests.collections.conftest import PDF, PNG, make_task, return_of, sheet
 from youke.notifications.models import Notification
 

@@ -30,17 +30,17 @@ pytestmark = pytest.mark.django_db
 
 
 def test_task_transition_table_is_exact():
-    assert TASK_TRANSITIONS == {
+    assert {
         TaskState.DRAFT: {TaskState.OPEN},
         TaskState.OPEN: {TaskState.CLOSED},
         TaskState.CLOSED: set(),
-    }
-    assert RETURN_TRANSITIONS == {
+    } == TASK_TRANSITIONS
+    assert {
         ReturnState.PENDING: {ReturnState.SUBMITTED},
         ReturnState.SUBMITTED: {ReturnState.APPROVED, ReturnState.RETURNED},
         ReturnState.RETURNED: {ReturnState.SUBMITTED},
         ReturnState.APPROVED: set(),
-    }
+    } == RETURN_TRANSITIONS
 
 
 @pytest.mark.parametrize(
