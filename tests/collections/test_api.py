@@ -82,6 +82,8 @@ def test_contact_return_scan_confirm_export_and_remind(api_as, province, contact
     assert draft["contacts"][0]["mobile"] == "12"
     refused = county.post(f"/collection-returns/{row.pk}/contacts", {**body, "confirm": True})
     assert refused.status_code == 422 and set(refused.json()["detail"]) >= {"scan", "leader-mobile"}
+    kept = county.get(f"/collection-returns/{row.pk}").json()
+    assert [c["mobile"] for c in kept["contacts"]] == ["12", "12", "12"]  # the draft survived
     scan = county.client.post(
         f"/api/v1/collection-returns/{row.pk}/scan", {"file": SimpleUploadedFile("s.png", PNG)}
     )
@@ -146,3 +148,26 @@ def test_another_county_is_404(api_as, province, contact_task):
     seen = county.get(f"/collections/{contact_task.pk}").json()
     assert seen["manages"] is False and [r["unit"]["name"] for r in seen["returns"]] == ["东湖区"]
     assert api_as(province.school_a_admin).get(f"/collections/{contact_task.pk}").status_code == 404
+
+
+def test_status_and_list_query_counts_are_fixed(api_as, province):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.collections.test_pages import _city_with
+
+    detail, listing = [], []
+    for n in (1, 3):
+        admin, task = _city_with(province, n)
+        for _ in range(n - 1):
+            make_task(task.issuing_unit, admin)
+        client = api_as(admin)
+        client.get(f"/collections/{task.pk}")
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(f"/collections/{task.pk}").json()
+        assert len(body["returns"]) == n
+        detail.append(len(captured))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/collections").json()["count"] == n
+        listing.append(len(captured))
+    assert detail[0] == detail[1] and listing[0] == listing[1]
