@@ -93,6 +93,8 @@ def test_task_page_statuses_missing_and_remind_button(client, province, contact_
         ("西岭县", "pending"),
     ]
     assert [r.unit.name for r in response.context["missing"]] == ["西岭县"]
+    only = client.get(f"{URL}{contact_task.pk}/", {"status": "pending"}).context
+    assert [r.unit.name for r in only["rows"]] == ["西岭县"] and only["total"] == 2
     Notification.objects.all().delete()
     response = client.post(f"{URL}{contact_task.pk}/remind/", follow=True)
     assert "已提醒 1 个尚未报送的单位" in response.content.decode()

@@ -109,6 +109,8 @@ def task_detail(request, task_id: int):
     rows = tasks.status_rows(task, scope)
     status = request.GET.get("status", "")
     counts = tasks.status_counts(rows)
+    total = len(rows)
+    missing = [row for row in rows if row.is_missing]
     if status in ReturnStatus.values:
         rows = [row for row in rows if row.status == status]
     return render(
@@ -119,7 +121,8 @@ def task_detail(request, task_id: int):
             "manages": manages,
             "rows": rows,
             "counts": [(s, ReturnStatus(s).label, counts[s]) for s in ReturnStatus.values],
-            "missing": [r for r in rows if r.is_missing],
+            "missing": missing,
+            "total": total,
             "status": status,
             "is_contact_sheet": task.kind == CollectionKind.CONTACT_SHEET,
         },
