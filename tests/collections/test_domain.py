@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from tests.collections.conftest import PNG, make_task, pdf, return_of, sheet
 from youke.collections.domain import exports, reminders, returns, tasks
@@ -238,7 +239,7 @@ def test_reminders_reach_exactly_the_missing_units(
 
 
 def test_scheduled_reminder_only_within_remind_days(province):
-    today = datetime.date.today()
+    today = timezone.localdate()
     near = make_task(
         province.city,
         province.city_admin,
@@ -300,8 +301,23 @@ def test_export_rows_exact(province, contact_task):
 
 def test_overdue_status(province, contact_task):
     row = return_of(contact_task, province.county_a)
-    contact_task.deadline = datetime.date.today() - datetime.timedelta(days=1)
+    contact_task.deadline = timezone.localdate() - datetime.timedelta(days=1)
     contact_task.save(update_fields=["deadline"])
     row.refresh_from_db()
     assert row.status == ReturnStatus.OVERDUE and row.status_label == "逾期"
     assert CollectionKind.CONTACT_SHEET.label == "联系表"
+
+
+def test_beat_runs_the_scheduled_reminder(province, settings):
+    from youke.collections.tasks import remind_due
+
+    entry = settings.CELERY_BEAT_SCHEDULE["collections-remind-due"]
+    assert entry["task"] == remind_due.name == "collections.remind_due"
+    today = timezone.localdate()
+    make_task(province.city, province.city_admin, deadline=today, remind_days=1)
+    Notification.objects.all().delete()
+    remind_due.delay()
+    assert sorted(Notification.objects.values_list("person__username", flat=True)) == [
+        "countya",
+        "countyb",
+    ]
