@@ -229,3 +229,24 @@ def test_status_list_query_count_is_fixed(client, province):
         assert len(response.context["rows"]) == n
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_index_query_count_is_fixed(client, province):
+    counts = []
+    for n in (1, 3):
+        admin, task = _city_with(province, n)
+        for _ in range(n - 1):
+            make_task(task.issuing_unit, admin)
+        received = [
+            make_task(province.province, province.province_admin, target_kind=UnitKind.CITY)
+            for _ in range(n)
+        ]
+        client.force_login(admin)
+        client.get(URL)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(URL)
+        assert len(response.context["page"]) == n
+        # the province's task to fill; its own tasks' returns are followed, not filled
+        assert {r.task for r in response.context["fill_page"]} == set(received)
+        counts.append(len(captured))
+    assert counts[0] == counts[1]

@@ -40,6 +40,15 @@ def returns_to_fill(person: Person) -> QuerySet[CollectionReturn]:
     )
 
 
+def returns_received(person: Person) -> QuerySet[CollectionReturn]:
+    """The "to fill" list: returns to fill for tasks issued from outside the person's
+    subtrees (their own units' tasks are followed on the other list, not filled)."""
+    paths = org_rules.admin_paths(person)
+    if paths is None:
+        return returns_to_fill(person).none()
+    return returns_to_fill(person).exclude(org_rules.subtree_q(paths, "task__issuing_unit__path"))
+
+
 def returns_visible_to(person: Person) -> QuerySet[CollectionReturn]:
     """Returns the person fills, plus every return of the tasks their units issued."""
     from youke.collections.models import CollectionReturn

@@ -87,7 +87,7 @@ def list_collections(request, filters: Query[TaskFilters]):
     if filters.side == "issued":
         found = rules.tasks_issued_by(person)
     elif filters.side == "received":
-        received = rules.returns_to_fill(person).values("task_id")
+        received = rules.returns_received(person).values("task_id")
         found = rules.tasks_visible_to(person).filter(pk__in=received)
     else:
         found = rules.tasks_visible_to(person)

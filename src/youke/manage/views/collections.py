@@ -43,7 +43,7 @@ from youke.orgs.domain.units import PermissionDenied
 def index(request):
     person = request.user
     to_fill = (
-        rules.returns_to_fill(person)
+        rules.returns_received(person)
         .select_related("task__issuing_unit", "unit")
         .order_by("task__deadline", "unit__path", "pk")
     )
