@@ -4,6 +4,7 @@ from pathlib import Path
 
 from youke import config
 from youke.classrooms.schedule import beat_schedule as classrooms_beat_schedule
+from youke.collections.schedule import beat_schedule as collections_beat_schedule
 from youke.monitoring.schedule import beat_schedule as monitoring_beat_schedule
 from youke.notifications.schedule import beat_schedule
 from youke.programmes.schedule import beat_schedule as programmes_beat_schedule
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "youke.classrooms",
     "youke.originality",
     "youke.programmes",
+    "youke.collections",
     # interface apps
     "youke.portal",
     "youke.public",
@@ -239,6 +241,7 @@ CELERY_BEAT_SCHEDULE = {
     "library-flush-counters": {"task": "library.flush_counters", "schedule": 60.0},
     **classrooms_beat_schedule(),
     **programmes_beat_schedule(),
+    **collections_beat_schedule(),
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 

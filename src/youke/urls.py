@@ -19,6 +19,7 @@ urlpatterns = [
     path("manage/certificates/", include("youke.manage.urls_certificates")),
     path("manage/monitoring/", include("youke.manage.urls_monitoring")),
     path("manage/training/", include("youke.manage.urls_training")),
+    path("manage/collections/", include("youke.manage.urls_collections")),
     path("manage/classrooms/", include("youke.manage.urls_classrooms")),
     path("manage/originality/", include("youke.manage.urls_originality")),
     path("manage/programmes/", include("youke.manage.urls_programmes")),

@@ -14,6 +14,7 @@ from youke.api.routers import (
     catalog,
     classroom_programmes,
     classrooms,
+    collections,
     health,
     library,
     monitoring,
@@ -316,3 +317,4 @@ api.add_router("", classrooms.router)
 api.add_router("", classroom_programmes.router)
 api.add_router("", originality.router)
 api.add_router("", programmes.router)
+api.add_router("", collections.router)

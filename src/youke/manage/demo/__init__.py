@@ -110,6 +110,7 @@ def build(
         counts.update(_build_library(stdout, seed))
         counts.update(_build_classrooms(stdout, seed))
         counts.update(_build_programmes(stdout, logins.get(SCHOOL_ADMIN, SCHOOL_ADMIN)))
+        counts.update(_build_collections(stdout))
         province = Unit.objects.filter(code=PROVINCE_CODE).first()
         if counts and province is not None:
             record(
@@ -384,3 +385,19 @@ def _pad(text: str, width: int) -> str:
 
 def _say(stdout: TextIO, text: str) -> None:
     stdout.write(text + "\n")
+
+
+def _build_collections(stdout: TextIO) -> dict[str, int]:
+    from youke.collections.demo import build_collections
+
+    made = build_collections()
+    if made:
+        _say(
+            stdout,
+            _(
+                "征集与报送：联系表已报送 %(contact_sheets)d 个单位、未报送 %(contact_sheets_missing)d 个；"
+                "实施方案审定通过 %(plans_approved)d 份、退回修改 %(plans_returned)d 份。"
+            )
+            % made,
+        )
+    return made
