@@ -13,6 +13,8 @@ class NotificationKind(models.TextChoices):
     AWARD = "award", pgettext_lazy("notification kind", "获奖")
     OBJECTION_OUTCOME = "objection_outcome", pgettext_lazy("notification kind", "异议处理结果")
     BULLETIN = "bulletin", pgettext_lazy("notification kind", "通报")
+    COLLECTION = "collection", pgettext_lazy("notification kind", "征集报送")
+    TASK = "task", pgettext_lazy("notification kind", "工作任务")
 
 
 class OutboxState(models.TextChoices):

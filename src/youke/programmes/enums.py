@@ -51,9 +51,8 @@ REMIND_DAYS_AHEAD = 7
 def _notice_kinds():
     from youke.notifications.enums import NotificationKind
 
-    # The notifications app has no kind for ledger tasks yet (adding one needs a migration
-    # there): reminders use 即将截止, status changes the generic 通报 kind.
-    return NotificationKind.DEADLINE_SOON, NotificationKind.BULLETIN
+    # Reminders are deadline notices; status changes are work on a ledger task.
+    return NotificationKind.DEADLINE_SOON, NotificationKind.TASK
 
 
 REMINDER_KIND, STATUS_NOTICE_KIND = _notice_kinds()

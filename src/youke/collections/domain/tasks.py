@@ -147,7 +147,6 @@ def close_task(actor: Actor, task: CollectionTask) -> CollectionTask:
 
 
 def _notify_opened(task: CollectionTask, unit_ids: list[int]) -> None:
-    # No kind of its own: a collection is a task with a deadline (see ARCHITECTURE.md).
     url = reverse("manage_collections:task_detail", args=[task.pk])
     names = {
         "unit": task.issuing_unit.name,
@@ -158,7 +157,7 @@ def _notify_opened(task: CollectionTask, unit_ids: list[int]) -> None:
     for person in unit_admins(unit_ids):
         notify(
             person,
-            NotificationKind.DEADLINE_SOON,
+            NotificationKind.COLLECTION,
             title=_("%(unit)s 征集%(kind)s：%(title)s") % names,
             body=_("请于 %(deadline)s 前报送%(kind)s。") % names,
             url=url,
