@@ -147,6 +147,8 @@ OPERATIONS = {
     "recheck_originality",
     "clear_originality",
     "explain_originality",
+    "get_certificate_credential",
+    "verify_certificate_credential",
 }
 
 

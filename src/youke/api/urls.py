@@ -12,6 +12,7 @@ from youke.api.routers import (
     awards,
     campaigns,
     catalog,
+    certificates,
     classroom_programmes,
     classrooms,
     health,
@@ -314,3 +315,4 @@ api.add_router("", library.router)
 api.add_router("", classrooms.router)
 api.add_router("", classroom_programmes.router)
 api.add_router("", originality.router)
+api.add_router("", certificates.router)
