@@ -136,7 +136,7 @@ def template_detail(request, template_id: int):
             "authorities": [(a, rules.can_set_seal(request.user, a)) for a in authorities],
             "authority_form": AuthorityForm(initial={"unit_code": template.unit.code}),
             "seal_form": SealForm(),
-            "to_issue": issuing.awards_to_issue(template).count(),
+            "to_issue": issuing.missing_count(template),
             "issued": template.certificates.count(),
         },
     )
