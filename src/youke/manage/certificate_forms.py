@@ -17,9 +17,11 @@ class TemplateForm(StyledForm):
         max_length=10,
         help_text=_("该级别负责遴选的单位（例如市教育局）的代码；须在您的管理范围内。"),
     )
-    recipient_kind = forms.ChoiceField(
+    recipient_kind = forms.TypedChoiceField(
         label=_("发证对象"),
         choices=RecipientKind.choices,
+        required=False,
+        empty_value=RecipientKind.TEACHER,
         help_text=_("获奖教师：按奖项签发；表彰单位：按本单位在该级别的单位表彰签发。"),
     )
     include_coauthors = forms.BooleanField(
