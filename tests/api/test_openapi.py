@@ -149,6 +149,9 @@ OPERATIONS = {
     "explain_originality",
     "get_certificate_credential",
     "verify_certificate_credential",
+    "list_commendations",
+    "commend_unit",
+    "list_unit_certificates",
 }
 
 

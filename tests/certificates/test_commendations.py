@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from tests.api.conftest import NOT_FOUND, api_as  # noqa: F401  (fixture)
 from tests.certificates.conftest import seal_png
 from tests.selection.conftest import level
 from youke.certificates.domain import issuing
@@ -190,3 +191,39 @@ def test_commendation_list_query_count_is_flat(
     with CaptureQueriesContext(connection) as three:
         client.get(url)
     assert len(one) == len(three)
+
+
+def test_api_commend_and_list_scoped(province, campaign, unit_template, api_as):  # noqa: F811
+    body = {
+        "level": level(campaign, "city").pk,
+        "issuer": province.city.pk,
+        "unit": province.county_a.pk,
+        "title": "优秀组织单位",
+        "reason": "组织有力",
+    }
+    outside = api_as(province.county_b_admin).post("/certificates/commendations", body)
+    assert (outside.status_code, outside.json()) == (404, NOT_FOUND)
+    made = api_as(province.city_admin).post("/certificates/commendations", body)
+    assert made.status_code == 201
+    assert {k: made.json()[k] for k in ("title", "reason")} == {
+        "title": "优秀组织单位",
+        "reason": "组织有力",
+    }
+    assert made.json()["unit"] == {"id": province.county_a.pk, "name": "东湖区", "code": "990101"}
+    again = api_as(province.city_admin).post("/certificates/commendations", body)
+    assert again.status_code == 422
+    listed = api_as(province.city_admin).get("/certificates/commendations").json()
+    assert [c["unit"]["name"] for c in listed["items"]] == ["东湖区"]
+    assert api_as(province.county_b_admin).get("/certificates/commendations").json() == {
+        "items": [],
+        "count": 0,
+    }
+    issuing.issue_missing(Actor(province.city_admin), unit_template)
+    own = api_as(province.county_a_admin).get("/certificates/unit-certificates").json()
+    assert [(c["serial"], c["title"], c["state"]) for c in own["items"]] == [
+        ("990100-2026-000001", "优秀组织单位", "valid")
+    ]
+    assert api_as(province.county_b_admin).get("/certificates/unit-certificates").json() == {
+        "items": [],
+        "count": 0,
+    }
