@@ -10,8 +10,18 @@ from youke.certificates.enums import Orientation, RecipientKind
 from youke.core.forms import StyledForm
 
 
-class TemplateForm(StyledForm):
+class LevelForm(StyledForm):
+    """A form that starts with one of the admin's campaign levels (``levels=``)."""
+
     level = forms.ModelChoiceField(label=_("活动与级别"), queryset=Level.objects.none())
+
+    def __init__(self, *args, levels=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].queryset = levels if levels is not None else Level.objects.none()
+        self.fields["level"].label_from_instance = lambda lv: f"{lv.campaign.name} · {lv.name}"
+
+
+class TemplateForm(LevelForm):
     unit_code = forms.CharField(
         label=_("发证单位代码"),
         max_length=10,
@@ -45,11 +55,6 @@ class TemplateForm(StyledForm):
         label=_("背景图（可选）"), required=False, help_text=_("PNG 或 JPEG，不超过 4 MB。")
     )
 
-    def __init__(self, *args, levels=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["level"].queryset = levels if levels is not None else Level.objects.none()
-        self.fields["level"].label_from_instance = lambda lv: f"{lv.campaign.name} · {lv.name}"
-
 
 class AuthorityForm(StyledForm):
     name = forms.CharField(label=_("发证机构全称"), max_length=60)
@@ -73,8 +78,7 @@ class RevokeForm(StyledForm):
     )
 
 
-class CommendationForm(StyledForm):
-    level = forms.ModelChoiceField(label=_("活动与级别"), queryset=Level.objects.none())
+class CommendationForm(LevelForm):
     issuer_code = forms.CharField(
         label=_("表彰单位（本单位）代码"),
         max_length=10,
@@ -87,8 +91,3 @@ class CommendationForm(StyledForm):
     reason = forms.CharField(
         label=_("表彰理由"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-    def __init__(self, *args, levels=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["level"].queryset = levels if levels is not None else Level.objects.none()
-        self.fields["level"].label_from_instance = lambda lv: f"{lv.campaign.name} · {lv.name}"
