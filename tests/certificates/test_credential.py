@@ -215,6 +215,9 @@ def test_owner_downloads_jwt_and_json_others_get_404(issued, province, client):
     )
     listing = client.get(reverse("portal:my_certificates")).content.decode()
     assert jwt_url in listing
+    share = client.get(reverse("portal:certificate_share", args=[issued.pk]))
+    public = reverse("public:credential_by_serial", args=[issued.serial])
+    assert share.context["credential_url"].endswith(f"{public}?name=%E7%8E%8B%E8%80%81%E5%B8%88")
     client.force_login(province.teacher_b)
     assert client.get(jwt_url).status_code == 404
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from youke.certificates import rules
@@ -67,10 +70,19 @@ def credential(request, certificate_id: int, fmt: str):
 @login_required
 def share(request, certificate_id: int):
     certificate = access_own_certificate(request.user, certificate_id)
+    credential_url = ""
+    if not certificate.is_revoked:
+        path = reverse("public:credential_by_serial", args=[certificate.serial])
+        query = urlencode({"name": certificate.fields.get("n", "")})
+        credential_url = f"{settings.SITE_URL.rstrip('/')}{path}?{query}"
     return render(
         request,
         "portal/certificate_share.html",
-        {"certificate": certificate, "verify_url": verify_url(certificate.payload)},
+        {
+            "certificate": certificate,
+            "verify_url": verify_url(certificate.payload),
+            "credential_url": credential_url,
+        },
     )
 
 
