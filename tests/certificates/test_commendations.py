@@ -115,6 +115,21 @@ def test_unit_certificates_issue_verify_and_revoke_like_teachers(
     assert issuing.context_of(certificate)["单位"] == "东湖区"
     token = credential_jwt(certificate)
     assert check_credential(token).status == VerifyStatus.VALID
+    with pytest.raises(ValidationError) as refused:
+        save_template(
+            actor,
+            campaign=campaign,
+            level=unit_template.level,
+            unit=province.city,
+            title="荣誉证书",
+            body=DEFAULT_UNIT_BODY,
+            orientation="landscape",
+            template=unit_template,
+            recipient_kind=RecipientKind.TEACHER,
+        )
+    assert refused.value.message_dict == {
+        "recipient_kind": ["该模板已签发证书，不能再改变发证对象：请另建一个模板。"]
+    }
     revoke_certificate(actor, certificate, "材料不实")
     assert verdict(certificate.payload).status == VerifyStatus.REVOKED
     assert check_credential(token).status == VerifyStatus.REVOKED

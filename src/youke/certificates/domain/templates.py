@@ -93,6 +93,14 @@ def save_template(
         duplicate = duplicate.exclude(pk=template.pk)
     if duplicate.exists():
         raise ValidationError(_("该单位在此级别已有同一发证对象的证书模板：请直接编辑原模板。"))
+    if (
+        template is not None
+        and template.recipient_kind != recipient_kind
+        and template.certificates.exists()
+    ):
+        raise ValidationError(
+            {"recipient_kind": _("该模板已签发证书，不能再改变发证对象：请另建一个模板。")}
+        )
     if not title.strip() or not body.strip():
         raise ValidationError(_("请填写证书标题和正文。"))
     image = _read_image(background, need_alpha=False) if background else None
