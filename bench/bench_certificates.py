@@ -9,7 +9,9 @@ generation and a template with two sealed authorities. Then measures:
   (ReportLab + PAdES signature per PDF), wall time and the process's peak RSS growth;
 - the public verify page: p50/p95 over ``--requests`` requests (in-process client);
 - ``youke certs verify FILE.pdf`` as an operator runs it (its own process, start-up
-  included) and the same checks in-process.
+  included) and the same checks in-process;
+- the portable credential (Open Badges 3.0 as ``vc+jwt``): building and signing one, and
+  checking one (signature and register), in-process.
 
     .venv/bin/python bench/bench_certificates.py                  # 10,000 certificates
     .venv/bin/python bench/bench_certificates.py --count 500 --data-dir bench/out/certs_small
@@ -197,6 +199,16 @@ def main(argv=None) -> None:
     subprocess.run([sys.executable, "-m", "youke.cli", "check"], env=env, capture_output=True)
     startup_s = time.perf_counter() - t0
     size_kib = certificate.pdf.size / 1024
+    from youke.certificates.domain.credential import check_credential, credential_jwt
+
+    sign_ms, check_ms = [], []
+    for _ in range(50):
+        t0 = time.perf_counter()
+        token = credential_jwt(certificate)
+        sign_ms.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        checked = check_credential(token)
+        check_ms.append((time.perf_counter() - t0) * 1000)
 
     print()
     print(
@@ -238,6 +250,9 @@ def main(argv=None) -> None:
                 ["youke certs verify (own process) s", cli_s],
                 ["  of which Django start-up (youke check) s", startup_s],
                 ["PDF size KiB", size_kib],
+                ["credential (vc+jwt) build + sign p50 ms", median(sign_ms)],
+                ["credential check (signature + register) p50 ms", median(check_ms)],
+                ["credential verdict", checked.status],
                 ["CLI verdict", "pass" if cli.returncode == 0 and report.ok else "FAIL"],
             ],
         )

@@ -175,6 +175,11 @@ OPERATIONS = {
     "add_progress_note",
     "upload_task_evidence",
     "export_task_ledger",
+    "get_certificate_credential",
+    "verify_certificate_credential",
+    "list_commendations",
+    "commend_unit",
+    "list_unit_certificates",
 }
 
 

@@ -12,6 +12,7 @@ from youke.api.routers import (
     awards,
     campaigns,
     catalog,
+    certificates,
     classroom_programmes,
     classrooms,
     collections,
@@ -318,3 +319,4 @@ api.add_router("", classroom_programmes.router)
 api.add_router("", originality.router)
 api.add_router("", programmes.router)
 api.add_router("", collections.router)
+api.add_router("", certificates.router)

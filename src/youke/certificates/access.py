@@ -35,3 +35,16 @@ def access_own_certificate(person, certificate_id: int) -> Certificate:
     if certificate is None:
         raise Http404("certificate")
     return certificate
+
+
+def access_unit_certificate(person, certificate_id: int) -> Certificate:
+    """A commended unit's certificate, for that unit's admins (and admins above)."""
+    certificate = (
+        rules.unit_certificates_of(person)
+        .select_related("commendation__unit")
+        .filter(pk=certificate_id)
+        .first()
+    )
+    if certificate is None:
+        raise Http404("certificate")
+    return certificate

@@ -15,6 +15,13 @@ CERTIFICATE_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+class RecipientKind(models.TextChoices):
+    """Whom a template's certificates go to: awarded teachers, or commended units."""
+
+    TEACHER = "teacher", _("获奖教师")
+    UNIT = "unit", _("表彰单位")
+
+
 class Orientation(models.TextChoices):
     LANDSCAPE = "landscape", _("A4 横向")
     PORTRAIT = "portrait", _("A4 纵向")

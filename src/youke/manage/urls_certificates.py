@@ -14,6 +14,13 @@ urlpatterns = [
     path("templates/<int:template_id>/authorities/", views.authority_add, name="authority_add"),
     path("authorities/<int:authority_id>/seal/", views.authority_seal, name="authority_seal"),
     path("authorities/<int:authority_id>/delete/", views.authority_delete, name="authority_delete"),
+    path("commendations/", views.commendation_list, name="commendation_list"),
+    path("units/", views.unit_certificates, name="unit_certificates"),
+    path(
+        "units/<int:certificate_id>/download/",
+        views.unit_certificate_download,
+        name="unit_certificate_download",
+    ),
     path("<int:certificate_id>/", views.certificate_detail, name="certificate_detail"),
     path("<int:certificate_id>/revoke/", views.certificate_revoke, name="certificate_revoke"),
     path("<int:certificate_id>/download/", views.certificate_download, name="certificate_download"),

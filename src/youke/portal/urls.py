@@ -130,6 +130,11 @@ urlpatterns = [
         name="certificate_download",
     ),
     path(
+        "my/certificates/<int:certificate_id>/credential.<str:fmt>",
+        certificate_views.credential,
+        name="certificate_credential",
+    ),
+    path(
         "my/certificates/<int:certificate_id>/share/",
         certificate_views.share,
         name="certificate_share",

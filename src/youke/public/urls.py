@@ -18,6 +18,16 @@ urlpatterns = [
     ),
     path("certificates/", certificate_views.certificate_lookup, name="certificate_lookup"),
     path("certificates/keys.json", certificate_views.keys_json, name="certificate_keys"),
+    path(
+        "certificates/credential/",
+        certificate_views.credential_verify,
+        name="credential_verify",
+    ),
+    path(
+        "certificates/<str:serial>/credential.jwt",
+        certificate_views.credential_by_serial,
+        name="credential_by_serial",
+    ),
     path("verify/<str:payload>/", certificate_views.certificate_verify, name="certificate_verify"),
     path("bulletins/", bulletin_views.bulletin_list, name="bulletin_list"),
     path("bulletins/<int:bulletin_id>/", bulletin_views.bulletin_detail, name="bulletin_detail"),

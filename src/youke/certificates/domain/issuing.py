@@ -1,16 +1,20 @@
-"""Issuing certificates in batch from a level's awards, with never-repeating serials.
+"""Issuing certificates in batch, with never-repeating serials.
 
-Idempotent: one certificate per (award, recipient); a second run issues only what is
-missing and renders only PDFs not yet rendered. Recipients are the submitting teachers:
-no campaign setting says co-authors get certificates, so they do not (yet).
+A teacher template issues from a level's awards: one certificate per (award, recipient),
+the submitting teacher and, when the template says 合作者同获证书, each co-author. A unit
+template issues one certificate per commendation of its level by its unit. Both run the same
+pipeline (rows, serials, signed payloads, then PDFs). Idempotent: a second run issues only
+what is missing and renders only PDFs not yet rendered.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,13 +23,20 @@ from youke.certificates.domain import keys as keyring
 from youke.certificates.domain import payload as signed
 from youke.certificates.domain import pdf, rendering
 from youke.certificates.domain.templates import layout_of
-from youke.certificates.models import Certificate, CertificateTemplate, SerialCounter
+from youke.certificates.enums import RecipientKind
+from youke.certificates.models import (
+    Certificate,
+    CertificateTemplate,
+    Commendation,
+    SerialCounter,
+)
 from youke.core.actor import Actor
 from youke.core.domain import jobs
 from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
 from youke.core.models import Job
 from youke.orgs.domain.units import PermissionDenied
+from youke.orgs.models import Person
 from youke.selection.models import Award
 
 JOB_KIND = "certificates.issue"
@@ -49,35 +60,107 @@ def allocate_serials(code: str, year: int, count: int) -> list[str]:
 
 
 def awards_to_issue(template: CertificateTemplate) -> QuerySet[Award]:
-    """The template's unit's standing awards at its level that have no certificate yet."""
+    """The template's unit's standing awards at its level whose teacher has no certificate."""
     issued = Certificate.objects.filter(
         award=OuterRef("pk"), recipient=OuterRef("entry__submission__teacher")
     )
+    return _standing_awards(template).exclude(Exists(issued))
+
+
+def _standing_awards(template: CertificateTemplate) -> QuerySet[Award]:
     return (
         Award.objects.filter(
             level=template.level,
             entry__unit=template.unit,
             revoked_at__isnull=True,
         )
-        .exclude(Exists(issued))
         .select_related(*AWARD_DETAILS)
         .order_by("id")
     )
 
 
-def fields_and_context(template: CertificateTemplate, award: Award, date: str):
+def coauthor_awards_to_issue(template: CertificateTemplate) -> QuerySet[Award]:
+    """One row per (standing award, co-author without a certificate), ``coauthor`` the
+    person's id; none unless the template gives co-authors certificates."""
+    if not template.include_coauthors:
+        return Award.objects.none()
+    awards = _standing_awards(template).annotate(coauthor=F("entry__submission__coauthors__person"))
+    issued = Certificate.objects.filter(award=OuterRef("pk"), recipient=OuterRef("coauthor"))
+    return awards.filter(coauthor__isnull=False).exclude(Exists(issued)).order_by("id", "coauthor")
+
+
+def commendations_to_issue(template: CertificateTemplate) -> QuerySet[Commendation]:
+    """The commendations of the template's level by its unit that have no certificate."""
+    return (
+        Commendation.objects.filter(
+            level=template.level, issuer=template.unit, certificates__isnull=True
+        )
+        .select_related("unit")
+        .order_by("id")
+    )
+
+
+def missing_count(template: CertificateTemplate) -> int:
+    if template.recipient_kind == RecipientKind.UNIT:
+        return commendations_to_issue(template).count()
+    return awards_to_issue(template).count() + coauthor_awards_to_issue(template).count()
+
+
+@dataclass(frozen=True)
+class Item:
+    """What one certificate is for: an award and a person, or a commendation."""
+
+    award: Award | None = None
+    recipient: Person | None = None
+    commendation: Commendation | None = None
+
+    @classmethod
+    def of(cls, certificate: Certificate) -> Item:
+        return cls(certificate.award, certificate.recipient, certificate.commendation)
+
+
+def _next_items(template: CertificateTemplate) -> list[Item]:
+    if template.recipient_kind == RecipientKind.UNIT:
+        return [Item(commendation=c) for c in commendations_to_issue(template)[:CHUNK]]
+    items = [Item(a, a.entry.submission.teacher) for a in awards_to_issue(template)[:CHUNK]]
+    if not items:
+        rows = list(coauthor_awards_to_issue(template)[:CHUNK])
+        people = Person.objects.select_related("unit").in_bulk({a.coauthor for a in rows})
+        items = [Item(award, people[award.coauthor]) for award in rows]
+    return items
+
+
+def fields_and_context(template: CertificateTemplate, item: Item, date: str):
+    if item.commendation is not None:
+        commendation = item.commendation
+        fields = {
+            "n": commendation.unit.name,
+            "a": commendation.title,
+            "l": template.level.name,
+            "d": date,
+        }
+        context = {
+            "单位": commendation.unit.name,
+            "称号": commendation.title,
+            "级别": template.level.name,
+            "活动": template.campaign.name,
+            "日期": date,
+        }
+        return fields, context
+    award, person = item.award, item.recipient
     submission = award.entry.submission
-    teacher = submission.teacher
+    # A co-author is named with their own school.
+    school = submission.unit if person.pk == submission.teacher_id else person.unit
     fields = {
-        "n": teacher.full_name,
-        "i": teacher.masked_id_card,
+        "n": person.full_name,
+        "i": person.masked_id_card,
         "a": award.grade.name,
         "l": template.level.name,
         "d": date,
     }
     context = {
-        "教师": teacher.full_name,
-        "学校": submission.unit.name,
+        "教师": person.full_name,
+        "学校": school.name,
         "课题": submission.title,
         "课程节点": submission.node.name,
         "类别": submission.category.name,
@@ -96,11 +179,12 @@ AWARD_DETAILS = (
     "entry__submission__node",
     "entry__submission__category",
 )
+ITEM_DETAILS = ("recipient__unit", "commendation__unit", *(f"award__{n}" for n in AWARD_DETAILS))
 
 
 def context_of(certificate: Certificate) -> dict[str, str]:
-    award = Award.objects.select_related(*AWARD_DETAILS).get(pk=certificate.award_id)
-    return fields_and_context(certificate.template, award, certificate.fields["d"])[1]
+    loaded = Certificate.objects.select_related(*ITEM_DETAILS).get(pk=certificate.pk)
+    return fields_and_context(certificate.template, Item.of(loaded), certificate.fields["d"])[1]
 
 
 def _check_ready(template: CertificateTemplate) -> None:
@@ -133,22 +217,23 @@ def issue_missing(actor: Actor, template: CertificateTemplate, progress=None) ->
             # One batch per template at a time: the template row serialises them, so two
             # runs never both create the same award's certificate.
             CertificateTemplate.objects.select_for_update().get(pk=template.pk)
-            awards = list(awards_to_issue(template)[:CHUNK])
-            if not awards:
+            items = _next_items(template)
+            if not items:
                 break
-            serials = allocate_serials(code, year, len(awards))
+            serials = allocate_serials(code, year, len(items))
             date = timezone.localdate().isoformat()
             rows = []
-            for award, serial in zip(awards, serials, strict=True):
-                fields, _context = fields_and_context(template, award, date)
+            for item, serial in zip(items, serials, strict=True):
+                fields, _context = fields_and_context(template, item, date)
                 fields["s"] = serial
                 text = signed.sign(fields, kid)
                 fields["k"] = kid
                 rows.append(
                     Certificate(
                         template=template,
-                        award=award,
-                        recipient=award.entry.submission.teacher,
+                        award=item.award,
+                        recipient=item.recipient,
+                        commendation=item.commendation,
                         unit=template.unit,
                         serial=serial,
                         fields=fields,
@@ -190,9 +275,7 @@ def render_missing(template: CertificateTemplate, progress=None, done: int = 0) 
         with rendering.renderer(pdf.kit_for(layout, kid), processes) as render:
             while chunk := list(
                 of_kid.select_related(
-                    "template__campaign",
-                    "template__level",
-                    *(f"award__{name}" for name in AWARD_DETAILS),
+                    "template__campaign", "template__level", *ITEM_DETAILS
                 ).order_by("id")[:CHUNK]
             ):
                 items = [(c.fields, _context_loaded(c), c.payload) for c in chunk]
@@ -206,7 +289,8 @@ def render_missing(template: CertificateTemplate, progress=None, done: int = 0) 
 
 
 def _context_loaded(certificate: Certificate) -> dict[str, str]:
-    return fields_and_context(certificate.template, certificate.award, certificate.fields["d"])[1]
+    date = certificate.fields["d"]
+    return fields_and_context(certificate.template, Item.of(certificate), date)[1]
 
 
 @jobs.register(JOB_KIND)
@@ -215,7 +299,7 @@ def run_issue_job(job: Job, progress: jobs.JobProgress) -> dict:
     if template is None:
         raise jobs.JobError(_("证书模板已被删除，未签发。"))
     actor = Actor(job.created_by, job.params.get("ip"))
-    missing = awards_to_issue(template).count()
+    missing = missing_count(template)
     unrendered = Certificate.objects.filter(template=template, pdf="").count()
     progress.set_total(2 * missing + unrendered)
     try:

@@ -35,7 +35,9 @@ from youke.core.pdf_fonts import chinese_font
 KEYWORD_PREFIX = "youke-certificate:"
 SIGNATURE_FIELD = "YoukeSignature"
 PLACEHOLDERS = ("教师", "学校", "课题", "课程节点", "类别", "奖项", "级别", "活动", "日期")
-_PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
+# A unit certificate's body uses these instead of the teacher and award ones.
+UNIT_PLACEHOLDERS = ("单位", "称号", "级别", "活动", "日期")
+_PLACEHOLDER = re.compile(r"\{(" + "|".join({*PLACEHOLDERS, *UNIT_PLACEHOLDERS}) + r")\}")
 
 
 @dataclass(frozen=True)

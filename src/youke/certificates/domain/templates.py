@@ -14,6 +14,7 @@ from PIL import Image, UnidentifiedImageError
 
 from youke.certificates import rules
 from youke.certificates.domain import pdf
+from youke.certificates.enums import RecipientKind
 from youke.certificates.models import CertificateTemplate, IssuingAuthority
 from youke.core.actor import Actor
 from youke.core.domain.audit import record
@@ -25,7 +26,10 @@ MAX_IMAGE_BYTES = 4 * 1024 * 1024
 DEFAULT_BODY = (
     "{教师}老师（{学校}）的作品《{课题}》在{活动}中荣获{级别}{奖项}。\n特发此证，以资鼓励。"
 )
+DEFAULT_UNIT_BODY = "{单位}在{活动}中组织工作成绩突出，被评为{级别}{称号}。\n特发此证，以资鼓励。"
 SAMPLE_CONTEXT = {
+    "单位": "东湖区教育局",
+    "称号": "优秀组织单位",
     "教师": "张晓明",
     "学校": "东湖区实验小学",
     "课题": "圆的面积",
@@ -68,6 +72,8 @@ def save_template(
     orientation: str,
     background=None,
     template: CertificateTemplate | None = None,
+    recipient_kind: str = RecipientKind.TEACHER,
+    include_coauthors: bool = False,
 ) -> CertificateTemplate:
     if actor.person is None or not org_rules.covers(actor.person, unit):
         raise PermissionDenied("template")
@@ -80,11 +86,21 @@ def save_template(
                 % {"level": level.name, "kind": level.get_unit_kind_display()}
             }
         )
-    duplicate = CertificateTemplate.objects.filter(campaign=campaign, level=level, unit=unit)
+    duplicate = CertificateTemplate.objects.filter(
+        campaign=campaign, level=level, unit=unit, recipient_kind=recipient_kind
+    )
     if template is not None:
         duplicate = duplicate.exclude(pk=template.pk)
     if duplicate.exists():
-        raise ValidationError(_("该单位在此级别已有证书模板：请直接编辑原模板。"))
+        raise ValidationError(_("该单位在此级别已有同一发证对象的证书模板：请直接编辑原模板。"))
+    if (
+        template is not None
+        and template.recipient_kind != recipient_kind
+        and template.certificates.exists()
+    ):
+        raise ValidationError(
+            {"recipient_kind": _("该模板已签发证书，不能再改变发证对象：请另建一个模板。")}
+        )
     if not title.strip() or not body.strip():
         raise ValidationError(_("请填写证书标题和正文。"))
     image = _read_image(background, need_alpha=False) if background else None
@@ -93,6 +109,9 @@ def save_template(
     template.campaign, template.level, template.unit = campaign, level, unit
     template.title, template.body = title.strip(), body.strip()
     template.orientation = orientation
+    template.recipient_kind = recipient_kind
+    # Co-authors are a teacher template's matter; a unit template has none.
+    template.include_coauthors = include_coauthors and recipient_kind == RecipientKind.TEACHER
     template.updated_by = actor.person
     with transaction.atomic():
         if image is not None:
@@ -103,7 +122,13 @@ def save_template(
             AuditAction.CREATE if created else AuditAction.UPDATE,
             template,
             unit=unit,
-            after={"title": template.title, "level": level.name, "orientation": orientation},
+            after={
+                "title": template.title,
+                "level": level.name,
+                "orientation": orientation,
+                "recipient_kind": recipient_kind,
+                "include_coauthors": template.include_coauthors,
+            },
         )
     return template
 
@@ -168,10 +193,11 @@ def layout_of(template: CertificateTemplate) -> pdf.Layout:
 
 def preview_pdf(template: CertificateTemplate) -> bytes:
     """Sample data, an unsigned sample payload: a preview can never pass verification."""
+    unit = template.recipient_kind == RecipientKind.UNIT
     fields = {
-        "n": SAMPLE_CONTEXT["教师"],
-        "i": "**************1234",
-        "a": SAMPLE_CONTEXT["奖项"],
+        "n": SAMPLE_CONTEXT["单位" if unit else "教师"],
+        "i": "" if unit else "**************1234",
+        "a": SAMPLE_CONTEXT["称号" if unit else "奖项"],
         "l": template.level.name,
         "d": SAMPLE_CONTEXT["日期"],
         "s": _("样张"),

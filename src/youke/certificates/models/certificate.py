@@ -32,14 +32,29 @@ class SerialCounter(models.Model):
 
 
 class Certificate(models.Model):
-    """One award's certificate for one recipient; the signed payload is what the QR holds."""
+    """One award's certificate for one recipient (the teacher or a co-author), or one
+    commendation's certificate for the commended unit; the signed payload is what the QR
+    holds. Exactly one of (award with recipient) and commendation is set."""
 
     template = models.ForeignKey(
         "certificates.CertificateTemplate", on_delete=models.PROTECT, related_name="certificates"
     )
-    award = models.ForeignKey("selection.Award", on_delete=models.PROTECT, related_name="+")
+    award = models.ForeignKey(
+        "selection.Award", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    commendation = models.ForeignKey(
+        "certificates.Commendation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
     )
     # The issuing unit (the template's): admins of it and above see the certificate.
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
@@ -68,7 +83,21 @@ class Certificate(models.Model):
         verbose_name_plural = _("证书")
         ordering = ["-issued_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["award", "recipient"], name="cert_one_per_award_person")
+            models.UniqueConstraint(
+                fields=["award", "recipient"], name="cert_one_per_award_person"
+            ),
+            models.UniqueConstraint(fields=["commendation"], name="cert_one_per_commendation"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        award__isnull=False, recipient__isnull=False, commendation__isnull=True
+                    )
+                    | models.Q(
+                        award__isnull=True, recipient__isnull=True, commendation__isnull=False
+                    )
+                ),
+                name="cert_award_or_commendation",
+            ),
         ]
         indexes = [models.Index(fields=["unit", "state"], name="cert_unit_state")]
 

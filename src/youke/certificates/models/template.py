@@ -4,15 +4,25 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from youke.certificates.enums import Orientation
+from youke.certificates.enums import Orientation, RecipientKind
 
 
 class CertificateTemplate(models.Model):
-    """One unit's certificate for one level of a campaign (a city issues its own)."""
+    """One unit's certificate for one level of a campaign (a city issues its own), for
+    awarded teachers or for the units it commends (one template of each kind)."""
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
     level = models.ForeignKey("campaigns.Level", on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    recipient_kind = models.CharField(
+        _("发证对象"), max_length=16, choices=RecipientKind.choices, default=RecipientKind.TEACHER
+    )
+    # The campaign's rule for co-authors, kept with the certificate it governs.
+    include_coauthors = models.BooleanField(
+        _("合作者同获证书"),
+        default=False,
+        help_text=_("勾选后，批量签发时作品的每位合作者也各获一张证书。"),
+    )
     title = models.CharField(_("证书标题"), max_length=40)
     body = models.TextField(_("正文"), max_length=600)
     orientation = models.CharField(
@@ -32,7 +42,8 @@ class CertificateTemplate(models.Model):
         ordering = ["campaign_id", "level__order", "unit__path"]
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "level", "unit"], name="cert_template_one_per_unit_level"
+                fields=["campaign", "level", "unit", "recipient_kind"],
+                name="cert_template_one_per_unit_level_kind",
             )
         ]
 

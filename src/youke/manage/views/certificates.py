@@ -14,14 +14,25 @@ from django.views.decorators.http import require_POST
 from youke.campaigns import rules as campaign_rules
 from youke.campaigns.models import Level
 from youke.certificates import rules
-from youke.certificates.access import access_certificate, access_template
-from youke.certificates.domain import issuing, templates
+from youke.certificates.access import (
+    access_certificate,
+    access_template,
+    access_unit_certificate,
+)
+from youke.certificates.domain import commendations, issuing, templates
 from youke.certificates.domain.files import pdf_file
 from youke.certificates.domain.revocation import revoke_certificate
+from youke.certificates.enums import RecipientKind
 from youke.certificates.models import IssuingAuthority
 from youke.core.actor import Actor
 from youke.core.views import run_action
-from youke.manage.certificate_forms import AuthorityForm, RevokeForm, SealForm, TemplateForm
+from youke.manage.certificate_forms import (
+    AuthorityForm,
+    CommendationForm,
+    RevokeForm,
+    SealForm,
+    TemplateForm,
+)
 from youke.manage.views.common import (
     admin_required,
     apply_errors,
@@ -45,7 +56,9 @@ def certificate_list(request):
     query = request.GET.get("q", "").strip()[:64]
     if query:
         certificates = certificates.filter(
-            Q(serial__icontains=query) | Q(recipient__full_name__icontains=query)
+            Q(serial__icontains=query)
+            | Q(recipient__full_name__icontains=query)
+            | Q(commendation__unit__name__icontains=query)
         )
     state = request.GET.get("state", "")
     if state in ("valid", "revoked"):
@@ -81,6 +94,8 @@ def _save_template(request, form, template=None):
             orientation=form.cleaned_data["orientation"],
             background=form.cleaned_data.get("background"),
             template=template,
+            recipient_kind=form.cleaned_data["recipient_kind"],
+            include_coauthors=form.cleaned_data["include_coauthors"],
         )
     except PermissionDenied:
         form.add_error("unit_code", _("单位代码不存在或不在您的管理范围内，请核对。"))
@@ -92,10 +107,12 @@ def _save_template(request, form, template=None):
 @admin_required
 def template_create(request):
     levels = _levels(request.user)
+    unit_kind = request.GET.get("kind") == RecipientKind.UNIT
     initial = {
-        "body": templates.DEFAULT_BODY,
+        "body": templates.DEFAULT_UNIT_BODY if unit_kind else templates.DEFAULT_BODY,
         "title": _("荣誉证书"),
         "unit_code": request.user.unit.code,
+        "recipient_kind": RecipientKind.UNIT if unit_kind else RecipientKind.TEACHER,
     }
     form = TemplateForm(request.POST or None, request.FILES or None, levels=levels, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -115,6 +132,8 @@ def template_detail(request, template_id: int):
         "title": template.title,
         "body": template.body,
         "orientation": template.orientation,
+        "recipient_kind": template.recipient_kind,
+        "include_coauthors": template.include_coauthors,
     }
     form = TemplateForm(
         request.POST or None, request.FILES or None, levels=_levels(request.user), initial=initial
@@ -136,7 +155,7 @@ def template_detail(request, template_id: int):
             "authorities": [(a, rules.can_set_seal(request.user, a)) for a in authorities],
             "authority_form": AuthorityForm(initial={"unit_code": template.unit.code}),
             "seal_form": SealForm(),
-            "to_issue": issuing.awards_to_issue(template).count(),
+            "to_issue": issuing.missing_count(template),
             "issued": template.certificates.count(),
         },
     )
@@ -254,9 +273,83 @@ def certificate_revoke(request, certificate_id: int):
     )
 
 
-@admin_required
-def certificate_download(request, certificate_id: int):
-    certificate = access_certificate(request.user, certificate_id)
+def _pdf_response(certificate):
     return FileResponse(
         pdf_file(certificate), as_attachment=True, filename=f"{certificate.serial}.pdf"
     )
+
+
+@admin_required
+def certificate_download(request, certificate_id: int):
+    return _pdf_response(access_certificate(request.user, certificate_id))
+
+
+@admin_required
+def commendation_list(request):
+    """Units commended by the admin's units (and below), and the form to commend one."""
+    levels = _levels(request.user)
+    form = CommendationForm(
+        request.POST or None, levels=levels, initial={"issuer_code": request.user.unit.code}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        issuer = unit_by_code(request.user, data["issuer_code"])
+        unit = unit_by_code(request.user, data["unit_code"])
+        for name, found in (("issuer_code", issuer), ("unit_code", unit)):
+            if found is None:
+                form.add_error(name, _("单位代码不存在或不在您的管理范围内，请核对。"))
+        if issuer is not None and unit is not None:
+            try:
+                commendations.commend_unit(
+                    Actor.from_request(request),
+                    level=data["level"],
+                    issuer=issuer,
+                    unit=unit,
+                    title=data["title"],
+                    reason=data["reason"],
+                )
+            except PermissionDenied:
+                form.add_error("issuer_code", _("单位代码不存在或不在您的管理范围内，请核对。"))
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("已表彰%(u)s。在该级别的单位证书模板中签发证书。") % {"u": unit.name},
+                )
+                return redirect("manage_certificates:commendation_list")
+    listed = rules.commendations_visible_to(request.user).select_related(
+        "campaign", "level", "issuer", "unit"
+    )
+    return render(
+        request,
+        "manage/certificate_commendations.html",
+        {"form": form, "page": paginate(request, listed.prefetch_related("certificates"))},
+    )
+
+
+@admin_required
+def unit_certificates(request):
+    """The certificates of the admin's own unit (and units below) for their organisation
+    work, to download."""
+    certificates = rules.unit_certificates_of(request.user).select_related(
+        "commendation__unit", "template__campaign"
+    )
+    return render(
+        request,
+        "manage/certificate_units.html",
+        {"page": paginate(request, certificates.order_by("-issued_at", "-id"))},
+    )
+
+
+@admin_required
+def unit_certificate_download(request, certificate_id: int):
+    certificate = access_unit_certificate(request.user, certificate_id)
+    if certificate.is_revoked:
+        messages.error(
+            request,
+            _("证书 %(s)s 已撤销（%(r)s），不能再下载。如有疑问请联系发证单位。")
+            % {"s": certificate.serial, "r": certificate.revoked_reason},
+        )
+        return redirect("manage_certificates:unit_certificates")
+    return _pdf_response(certificate)

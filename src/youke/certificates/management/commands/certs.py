@@ -1,4 +1,5 @@
-"""``youke certs keygen [--rotate]`` and ``youke certs verify FILE.pdf [--keys keys.json]``."""
+"""``youke certs keygen [--rotate]``, ``youke certs verify FILE.pdf [--keys keys.json]`` and
+``youke certs verify-credential FILE.jwt [--keys keys.json]``."""
 
 import json
 from pathlib import Path
@@ -7,8 +8,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from youke.certificates.domain import keys as keyring
+from youke.certificates.domain.credential import MAX_TOKEN, check_credential
 from youke.certificates.domain.payload import FIELDS
 from youke.certificates.domain.verify import check_pdf
+from youke.certificates.enums import VerifyStatus
 
 
 class Command(BaseCommand):
@@ -26,10 +29,61 @@ class Command(BaseCommand):
             help=_("离线核验：使用保存的 keys.json（/public/certificates/keys.json），不查登记"),
         )
 
+        credential = sub.add_parser(
+            "verify-credential", help=_("核验可携带证书（Open Badges 3.0 JWT）")
+        )
+        credential.add_argument("file", type=Path)
+        credential.add_argument(
+            "--keys",
+            type=Path,
+            help=_("离线核验：使用保存的 keys.json（/public/certificates/keys.json），不查登记"),
+        )
+
     def handle(self, *args, **options):
         if options["action"] == "keygen":
             return self._keygen(options["rotate"])
+        if options["action"] == "verify-credential":
+            return self._verify_credential(options["file"], options.get("keys"))
         return self._verify(options["file"], options.get("keys"))
+
+    def _keys(self, keys_file: Path | None):
+        if keys_file is not None:
+            try:
+                keys = keyring.keys_from_document(json.loads(keys_file.read_text()))
+            except (OSError, ValueError, KeyError) as exc:
+                raise CommandError(
+                    _("无法读取密钥文件 %(f)s：%(e)s") % {"f": keys_file, "e": exc}
+                ) from exc
+        else:
+            keys = keyring.public_keys()
+        if not keys:
+            raise CommandError(_("没有可用的公钥：请用 --keys 指定 keys.json。"))
+        return keys
+
+    def _verify_credential(self, file: Path, keys_file: Path | None) -> None:
+        if not file.is_file():
+            raise CommandError(_("找不到文件 %(f)s：请检查路径。") % {"f": file})
+        if file.stat().st_size > MAX_TOKEN:
+            raise CommandError(_("文件超过 16 KB，不是本平台的可携带证书。"))
+        keys = self._keys(keys_file)
+        token = file.read_text(encoding="ascii", errors="replace")
+        result = check_credential(token, keys, with_register=keys_file is None)
+        subject = result.credential.get("credentialSubject") or {}
+        if result.serial:
+            self.stdout.write(f"  {_('证书编号')}：{result.serial}")
+        for ident in subject.get("identifier") or []:
+            self.stdout.write(f"  {_('获证人')}：{ident.get('identityHash', '')}")
+        achievement = subject.get("achievement") or {}
+        if achievement.get("name"):
+            self.stdout.write(f"  {_('成果')}：{achievement['name']}")
+        if result.status != VerifyStatus.FORGED:
+            self.stdout.write("✓ " + _("签名有效（密钥 %(kid)s）。") % {"kid": result.kid})
+        if result.ok:
+            self.stdout.write(_("核验通过。"))
+            return
+        if result.problem:
+            self.stdout.write("✗ " + result.problem)
+        raise CommandError(_("核验未通过。"))
 
     def _keygen(self, rotate: bool) -> None:
         before = keyring.public_keys()
@@ -50,17 +104,7 @@ class Command(BaseCommand):
     def _verify(self, file: Path, keys_file: Path | None) -> None:
         if not file.is_file():
             raise CommandError(_("找不到文件 %(f)s：请检查路径。") % {"f": file})
-        if keys_file is not None:
-            try:
-                keys = keyring.keys_from_document(json.loads(keys_file.read_text()))
-            except (OSError, ValueError, KeyError) as exc:
-                raise CommandError(
-                    _("无法读取密钥文件 %(f)s：%(e)s") % {"f": keys_file, "e": exc}
-                ) from exc
-        else:
-            keys = keyring.public_keys()
-        if not keys:
-            raise CommandError(_("没有可用的公钥：请用 --keys 指定 keys.json。"))
+        keys = self._keys(keys_file)
         report = check_pdf(file, keys, with_register=keys_file is None)
         for key, label in FIELDS.items():
             if key in report.fields:
