@@ -143,6 +143,11 @@ OPERATIONS = {
     "set_lesson_recording",
     "submit_network_course",
     "review_network_course",
+    # classrooms: replays, 集体备课, workload (issue 12)
+    "get_session_replay",
+    "remove_session_replay",
+    "get_lesson_replay",
+    "remove_lesson_replay",
     "get_originality",
     "recheck_originality",
     "clear_originality",

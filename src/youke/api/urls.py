@@ -13,6 +13,7 @@ from youke.api.routers import (
     campaigns,
     catalog,
     classroom_programmes,
+    classroom_work,
     classrooms,
     health,
     library,
@@ -313,4 +314,5 @@ api.add_router("", training.router)
 api.add_router("", library.router)
 api.add_router("", classrooms.router)
 api.add_router("", classroom_programmes.router)
+api.add_router("", classroom_work.router)
 api.add_router("", originality.router)

@@ -24,7 +24,12 @@ def access_session(person, session_id: int) -> ClassSession:
             pk=session_id, group__in=rules.groups_visible_to(person).values("pk")
         )
         .select_related(
-            "period", "group__host_school", "group__unit", "host_teacher", "substituted_for"
+            "period",
+            "group__host_school",
+            "group__unit",
+            "host_teacher",
+            "substituted_for",
+            "replay",
         )
         .first()
     )
@@ -36,7 +41,7 @@ def access_session(person, session_id: int) -> ClassSession:
 def access_lesson(person, lesson_id: int) -> DemoLesson:
     lesson = (
         rules.lessons_visible_to(person)
-        .select_related("master__person", "unit", "studio")
+        .select_related("master__person", "unit", "studio", "replay")
         .filter(pk=lesson_id)
         .first()
     )

@@ -16,6 +16,11 @@ urlpatterns = [
         name="session_substitute",
     ),
     path(
+        "sessions/<int:session_id>/replay/remove/",
+        views.session_replay_remove,
+        name="session_replay_remove",
+    ),
+    path(
         "sessions/<int:session_id>/attendance/<int:classroom_id>/",
         views.attendance_form,
         name="attendance",
@@ -28,4 +33,34 @@ urlpatterns = [
     path("lessons/<int:lesson_id>/posts/", lesson_views.lesson_post, name="lesson_post"),
     path("lessons/<int:lesson_id>/summary/", lesson_views.lesson_summary, name="lesson_summary"),
     path("lessons/<int:lesson_id>/cancel/", lesson_views.lesson_cancel, name="lesson_cancel"),
+    path(
+        "lessons/<int:lesson_id>/replay/remove/",
+        lesson_views.lesson_replay_remove,
+        name="lesson_replay_remove",
+    ),
+    path(
+        "lessons/<int:lesson_id>/replay.mp4",
+        lesson_views.lesson_replay_play,
+        name="lesson_replay_play",
+    ),
+    path(
+        "lessons/<int:lesson_id>/replay/hls/<path:part>",
+        lesson_views.lesson_replay_hls,
+        name="lesson_replay_hls",
+    ),
+    path(
+        "lessons/<int:lesson_id>/replay/poster.jpg",
+        lesson_views.lesson_replay_poster,
+        name="lesson_replay_poster",
+    ),
+    path(
+        "lessons/<int:lesson_id>/replay/thumbs/<int:index>.jpg",
+        lesson_views.lesson_replay_thumbnail,
+        name="lesson_replay_thumbnail",
+    ),
+    path(
+        "lessons/<int:lesson_id>/replay/position",
+        lesson_views.lesson_replay_position,
+        name="lesson_replay_position",
+    ),
 ]

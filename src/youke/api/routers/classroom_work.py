@@ -1,0 +1,98 @@
+"""三个课堂 replays, 网络集体备课 and workload through the API, scoped like their pages.
+
+A replay is uploaded with the resumable upload (``create_upload``, tus) with metadata
+``purpose=classroom_replay`` and ``session=<id>`` or ``lesson=<id>``; the operations here read
+its processing state and take it off.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.urls import reverse
+from ninja import Router
+
+from youke.api.common import actor, viewer
+from youke.api.schemas import ErrorOut, ValidationErrorOut
+from youke.api.schemas_classroom_work import ReplayOut
+from youke.classrooms.access import access_lesson, access_session
+from youke.classrooms.domain import replays
+from youke.media.enums import AssetState
+from youke.orgs.domain.units import PermissionDenied
+
+router = Router(tags=["classrooms"])
+WRITE_ERRORS = {404: ErrorOut, 422: ValidationErrorOut}
+
+
+def _guarded(call):
+    try:
+        return call()
+    except PermissionDenied as exc:
+        raise Http404("not yours") from exc
+
+
+def _replay_out(upload, url_name: str, key: int) -> dict:
+    if upload is None:
+        return {"state": ""}
+    asset = replays.replay_asset(upload)
+    out = {
+        "upload_id": upload.pk,
+        "filename": upload.filename,
+        "uploaded_at": upload.completed_at,
+        "state": "processing",
+    }
+    if asset is None or asset.state in (AssetState.QUEUED, AssetState.PROCESSING):
+        return out
+    if asset.state == AssetState.FAILED:
+        return out | {"state": "failed", "error": asset.error}
+    return out | {
+        "state": "ready",
+        "duration_seconds": float(asset.duration_seconds) if asset.duration_seconds else None,
+        "play_url": reverse(f"{url_name}_play", args=[key]),
+        "hls_url": reverse(f"{url_name}_hls", args=[key, "master.m3u8"])
+        if asset.hls_master
+        else "",
+    }
+
+
+@router.get(
+    "/classrooms/sessions/{session_id}/replay",
+    response={200: ReplayOut, 404: ErrorOut},
+    operation_id="get_session_replay",
+)
+def get_session_replay(request, session_id: int):
+    """The session's replay and its processing state (its groups' people and staff in scope)."""
+    session = access_session(viewer(request), session_id)
+    return _replay_out(session.replay, "public_classrooms:replay", session.pk)
+
+
+@router.delete(
+    "/classrooms/sessions/{session_id}/replay",
+    response={200: ReplayOut, **WRITE_ERRORS},
+    operation_id="remove_session_replay",
+)
+def remove_session_replay(request, session_id: int):
+    """Take the replay off (the host teacher or the host school's admin)."""
+    session = access_session(viewer(request), session_id)
+    _guarded(lambda: replays.remove_replay(actor(request), session))
+    return {"state": ""}
+
+
+@router.get(
+    "/classrooms/lessons/{lesson_id}/replay",
+    response={200: ReplayOut, 404: ErrorOut},
+    operation_id="get_lesson_replay",
+)
+def get_lesson_replay(request, lesson_id: int):
+    lesson = access_lesson(viewer(request), lesson_id)
+    return _replay_out(lesson.replay, "portal_classrooms:lesson_replay", lesson.pk)
+
+
+@router.delete(
+    "/classrooms/lessons/{lesson_id}/replay",
+    response={200: ReplayOut, **WRITE_ERRORS},
+    operation_id="remove_lesson_replay",
+)
+def remove_lesson_replay(request, lesson_id: int):
+    lesson = access_lesson(viewer(request), lesson_id)
+    _guarded(lambda: replays.remove_replay(actor(request), lesson))
+    return {"state": ""}
