@@ -6,6 +6,9 @@ import datetime as dt
 from uuid import UUID
 
 from ninja import Schema
+from pydantic import Field
+
+from youke.api.fields import Id, Text
 
 
 class ReplayOut(Schema):
@@ -19,3 +22,65 @@ class ReplayOut(Schema):
     play_url: str = ""
     hls_url: str = ""
     uploaded_at: dt.datetime | None = None
+
+
+class PrepIn(Schema):
+    studio: Id
+    title: Text(200, min_length=1)
+    text: Text(50_000, min_length=1)
+
+
+class AnnotationIn(Schema):
+    body: Text(2000, min_length=1)
+    paragraph: int | None = Field(default=None, ge=1, le=10_000)
+
+
+class ReviseIn(Schema):
+    text: Text(50_000, min_length=1)
+    note: Text(500) = ""
+
+
+class ConcludeIn(Schema):
+    summary: Text(5000, min_length=1)
+
+
+class AnnotationOut(Schema):
+    id: int
+    author_id: int
+    paragraph: int | None
+    body: str
+    created_at: dt.datetime
+
+
+class VersionOut(Schema):
+    id: int
+    number: int
+    text: str
+    note: str
+    author_id: int
+    created_at: dt.datetime
+    paragraphs: list[str]
+    annotations: list[AnnotationOut]
+
+    @staticmethod
+    def resolve_annotations(obj) -> list:
+        return list(obj.annotations.all())
+
+
+class PrepOut(Schema):
+    id: int
+    studio_id: int
+    host_id: int
+    title: str
+    state: str
+    summary: str
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+
+
+class PrepDetailOut(PrepOut):
+    versions: list[VersionOut]
+
+    @staticmethod
+    def resolve_versions(obj) -> list:
+        return list(obj.versions.prefetch_related("annotations").order_by("number"))

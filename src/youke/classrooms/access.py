@@ -60,3 +60,15 @@ def access_course(person, course_id: int) -> NetworkCourse:
     if course is None:
         raise Http404("course")
     return course
+
+
+def access_prep(person, prep_id: int):
+    prep = (
+        rules.preps_visible_to(person)
+        .select_related("studio__host__person", "studio__unit", "host")
+        .filter(pk=prep_id)
+        .first()
+    )
+    if prep is None:
+        raise Http404("prep")
+    return prep

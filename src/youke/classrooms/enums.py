@@ -55,6 +55,17 @@ LESSON_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+class PrepState(models.TextChoices):
+    OPEN = "open", pgettext_lazy("prep state", "研讨中")
+    CLOSED = "closed", pgettext_lazy("prep state", "已总结")
+
+
+PREP_TRANSITIONS: dict[str, frozenset[str]] = {
+    PrepState.OPEN: frozenset({PrepState.CLOSED}),
+    PrepState.CLOSED: frozenset(),
+}
+
+
 class StudioRole(models.TextChoices):
     MEMBER = "member", pgettext_lazy("studio role", "成员")
     TRAINEE = "trainee", pgettext_lazy("studio role", "培育对象")

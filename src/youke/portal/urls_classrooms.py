@@ -1,7 +1,7 @@
 from django.urls import path
 
 from youke.portal import classroom_views as views
-from youke.portal import lesson_views
+from youke.portal import lesson_views, prep_views
 
 app_name = "portal_classrooms"
 urlpatterns = [
@@ -63,4 +63,9 @@ urlpatterns = [
         lesson_views.lesson_replay_position,
         name="lesson_replay_position",
     ),
+    path("preps/", prep_views.preps, name="preps"),
+    path("preps/<int:prep_id>/", prep_views.prep_detail, name="prep"),
+    path("preps/<int:prep_id>/annotate/", prep_views.prep_annotate, name="prep_annotate"),
+    path("preps/<int:prep_id>/revise/", prep_views.prep_revise, name="prep_revise"),
+    path("preps/<int:prep_id>/conclude/", prep_views.prep_conclude, name="prep_conclude"),
 ]

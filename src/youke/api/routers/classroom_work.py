@@ -9,13 +9,25 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.urls import reverse
-from ninja import Router
+from ninja import Router, Status
 
-from youke.api.common import actor, viewer
+from youke.api.common import actor, paginated, viewer
 from youke.api.schemas import ErrorOut, ValidationErrorOut
-from youke.api.schemas_classroom_work import ReplayOut
-from youke.classrooms.access import access_lesson, access_session
-from youke.classrooms.domain import replays
+from youke.api.schemas_classroom_work import (
+    AnnotationIn,
+    AnnotationOut,
+    ConcludeIn,
+    PrepDetailOut,
+    PrepIn,
+    PrepOut,
+    ReplayOut,
+    ReviseIn,
+    VersionOut,
+)
+from youke.classrooms import rules
+from youke.classrooms.access import access_lesson, access_prep, access_session
+from youke.classrooms.domain import preparation, replays
+from youke.classrooms.models import Studio
 from youke.media.enums import AssetState
 from youke.orgs.domain.units import PermissionDenied
 
@@ -96,3 +108,82 @@ def remove_lesson_replay(request, lesson_id: int):
     lesson = access_lesson(viewer(request), lesson_id)
     _guarded(lambda: replays.remove_replay(actor(request), lesson))
     return {"state": ""}
+
+
+# --- 网络集体备课 ------------------------------------------------------------------------------
+
+
+@router.get("/classrooms/preps", response=list[PrepOut], operation_id="list_preps")
+@paginated
+def list_preps(request):
+    """集体备课 of the studios the caller takes part in (and, for staff, in their scope)."""
+    return rules.preps_visible_to(viewer(request)).order_by("-created_at", "-id")
+
+
+@router.get(
+    "/classrooms/preps/{prep_id}",
+    response={200: PrepDetailOut, 404: ErrorOut},
+    operation_id="get_prep",
+)
+def get_prep(request, prep_id: int):
+    """Every version with its paragraphs and annotations."""
+    return access_prep(viewer(request), prep_id)
+
+
+@router.post(
+    "/classrooms/preps", response={201: PrepDetailOut, **WRITE_ERRORS}, operation_id="start_prep"
+)
+def start_prep(request, payload: PrepIn):
+    """Share a draft design in a studio (its host or a member; trainees annotate only)."""
+    person = viewer(request)
+    studio = Studio.objects.select_related("host", "unit").filter(pk=payload.studio).first()
+    if studio is None or not rules.studio_participant(person, studio):
+        raise Http404("studio")
+    prep = _guarded(
+        lambda: preparation.start_prep(
+            actor(request), studio, title=payload.title, text=payload.text
+        )
+    )
+    return Status(201, access_prep(person, prep.pk))
+
+
+@router.post(
+    "/classrooms/preps/{prep_id}/annotations",
+    response={201: AnnotationOut, **WRITE_ERRORS},
+    operation_id="annotate_prep",
+)
+def annotate_prep(request, prep_id: int, payload: AnnotationIn):
+    """Comment on paragraph ``paragraph`` (1-based) of the latest version, or on the whole."""
+    prep = access_prep(viewer(request), prep_id)
+    note = _guarded(
+        lambda: preparation.annotate(
+            actor(request), prep, body=payload.body, paragraph=payload.paragraph
+        )
+    )
+    return Status(201, note)
+
+
+@router.post(
+    "/classrooms/preps/{prep_id}/versions",
+    response={201: VersionOut, **WRITE_ERRORS},
+    operation_id="revise_prep",
+)
+def revise_prep(request, prep_id: int, payload: ReviseIn):
+    """The host posts a revised version (earlier versions are kept)."""
+    prep = access_prep(viewer(request), prep_id)
+    version = _guarded(
+        lambda: preparation.revise(actor(request), prep, text=payload.text, note=payload.note)
+    )
+    return Status(201, version)
+
+
+@router.post(
+    "/classrooms/preps/{prep_id}/conclude",
+    response={200: PrepDetailOut, **WRITE_ERRORS},
+    operation_id="conclude_prep",
+)
+def conclude_prep(request, prep_id: int, payload: ConcludeIn):
+    """The host's summary ends the session."""
+    prep = access_prep(viewer(request), prep_id)
+    _guarded(lambda: preparation.conclude(actor(request), prep, summary=payload.summary))
+    return access_prep(viewer(request), prep_id)

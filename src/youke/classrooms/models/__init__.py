@@ -9,6 +9,7 @@ from youke.classrooms.models.masters import (
     StudioMember,
 )
 from youke.classrooms.models.network import CourseReview, NetworkCourse, PilotSchool, PlannedLesson
+from youke.classrooms.models.preparation import PrepAnnotation, PrepSession, PrepVersion
 from youke.classrooms.models.session import Attendance, CalendarFeed, ClassSession
 from youke.classrooms.models.term import Term, TermDay
 from youke.classrooms.models.timetable import Period
@@ -29,6 +30,9 @@ __all__ = [
     "Period",
     "PilotSchool",
     "PlannedLesson",
+    "PrepAnnotation",
+    "PrepSession",
+    "PrepVersion",
     "ReceivingClassroom",
     "Studio",
     "StudioMember",
