@@ -84,3 +84,26 @@ class PrepDetailOut(PrepOut):
     @staticmethod
     def resolve_versions(obj) -> list:
         return list(obj.versions.prefetch_related("annotations").order_by("number"))
+
+
+class WorkloadFilters(Schema):
+    term: Id | None = None
+
+
+class WorkloadRowOut(Schema):
+    person_id: int
+    full_name: str
+    unit_name: str
+    counts: dict[str, int]
+    weights: dict[str, float]
+    total: float
+
+
+class WeightsIn(Schema):
+    unit: Id
+    weights: dict[str, float] = Field(max_length=10)
+
+
+class WeightsOut(Schema):
+    unit_id: int
+    weights: dict[str, float]

@@ -302,3 +302,39 @@ def classroom_record(request, classroom_id: int):
             ),
         },
     )
+
+
+@login_required
+def my_workload(request):
+    """The teacher's own 三个课堂 workload in a term of their region (issue 12 item 10)."""
+    from youke.classrooms.domain import workload
+    from youke.classrooms.enums import WorkKind
+    from youke.classrooms.models import Term
+    from youke.manage.views.classroom_workload import pick_term
+
+    person = request.user
+    terms = Term.objects.filter(unit__path__in=workload.ancestor_paths(person.unit.path)).order_by(
+        "-starts_on", "id"
+    )
+    term = pick_term(terms, request.GET.get("term", ""))
+    rows = workload.workload_rows(term, person=person) if term else []
+    weights = workload.weights_for(person.unit)
+    row = rows[0] if rows else None
+    return render(
+        request,
+        "portal/classrooms/workload.html",
+        {
+            "terms": terms,
+            "term": term,
+            "lines": [
+                (
+                    kind.label,
+                    row.counts.get(kind.value, 0) if row else 0,
+                    weights[kind.value],
+                    (row.counts.get(kind.value, 0) if row else 0) * weights[kind.value],
+                )
+                for kind in WorkKind
+            ],
+            "total": row.total if row else 0,
+        },
+    )

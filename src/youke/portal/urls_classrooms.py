@@ -68,4 +68,5 @@ urlpatterns = [
     path("preps/<int:prep_id>/annotate/", prep_views.prep_annotate, name="prep_annotate"),
     path("preps/<int:prep_id>/revise/", prep_views.prep_revise, name="prep_revise"),
     path("preps/<int:prep_id>/conclude/", prep_views.prep_conclude, name="prep_conclude"),
+    path("workload/", views.my_workload, name="workload"),
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.urls import reverse
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from youke.api.common import actor, paginated, viewer
 from youke.api.schemas import ErrorOut, ValidationErrorOut
@@ -23,13 +23,18 @@ from youke.api.schemas_classroom_work import (
     ReplayOut,
     ReviseIn,
     VersionOut,
+    WeightsIn,
+    WeightsOut,
+    WorkloadFilters,
+    WorkloadRowOut,
 )
 from youke.classrooms import rules
 from youke.classrooms.access import access_lesson, access_prep, access_session
-from youke.classrooms.domain import preparation, replays
-from youke.classrooms.models import Studio
+from youke.classrooms.domain import preparation, replays, workload
+from youke.classrooms.models import Studio, Term
 from youke.media.enums import AssetState
 from youke.orgs.domain.units import PermissionDenied
+from youke.orgs.models import Unit
 
 router = Router(tags=["classrooms"])
 WRITE_ERRORS = {404: ErrorOut, 422: ValidationErrorOut}
@@ -187,3 +192,81 @@ def conclude_prep(request, prep_id: int, payload: ConcludeIn):
     prep = access_prep(viewer(request), prep_id)
     _guarded(lambda: preparation.conclude(actor(request), prep, summary=payload.summary))
     return access_prep(viewer(request), prep_id)
+
+
+# --- workload --------------------------------------------------------------------------------
+
+
+def _row_out(row) -> dict:
+    return {
+        "person_id": row.person_id,
+        "full_name": row.full_name,
+        "unit_name": row.unit_name,
+        "counts": row.counts,
+        "weights": {k: float(v) for k, v in row.weights.items()},
+        "total": float(row.total),
+    }
+
+
+def _workload_term(terms, term_id: int | None) -> Term:
+    from youke.manage.views.classroom_workload import pick_term
+
+    term = pick_term(terms, str(term_id) if term_id else "")
+    if term is None:
+        raise Http404("term")
+    return term
+
+
+@router.get(
+    "/classrooms/workload",
+    response={200: list[WorkloadRowOut], 404: ErrorOut},
+    operation_id="get_classroom_workload",
+)
+def get_classroom_workload(request, filters: Query[WorkloadFilters]):
+    """Per-teacher 三个课堂 work of the caller's subtree in a term (default: the current),
+    with the weights that apply to each teacher; heaviest first."""
+    from youke.manage.views.classrooms import visible_terms
+
+    person = viewer(request)
+    if not rules.is_staff(person):
+        raise Http404("not staff")
+    term = _workload_term(visible_terms(person), filters.term)
+    paths = rules.role_paths(person, rules.STAFF_ROLES)
+    return [_row_out(r) for r in workload.workload_rows(term, paths=paths)]
+
+
+@router.get(
+    "/classrooms/workload/mine",
+    response={200: WorkloadRowOut, 404: ErrorOut},
+    operation_id="get_my_classroom_workload",
+)
+def get_my_classroom_workload(request, filters: Query[WorkloadFilters]):
+    person = viewer(request)
+    terms = Term.objects.filter(unit__path__in=workload.ancestor_paths(person.unit.path))
+    term = _workload_term(terms, filters.term)
+    rows = workload.workload_rows(term, person=person)
+    if rows:
+        return _row_out(rows[0])
+    weights = workload.weights_for(person.unit)
+    return {
+        "person_id": person.pk,
+        "full_name": person.full_name,
+        "unit_name": person.unit.name,
+        "counts": {},
+        "weights": {k: float(v) for k, v in weights.items()},
+        "total": 0.0,
+    }
+
+
+@router.put(
+    "/classrooms/workload/weights",
+    response={200: WeightsOut, **WRITE_ERRORS},
+    operation_id="set_workload_weights",
+)
+def set_workload_weights(request, payload: WeightsIn):
+    """A county/city admin's weights (hours per activity) for their region."""
+    unit = Unit.objects.filter(pk=payload.unit).first()
+    if unit is None or not workload.can_set_weights(viewer(request), unit):
+        raise Http404("unit")
+    found = _guarded(lambda: workload.set_weights(actor(request), unit, payload.weights))
+    return {"unit_id": unit.pk, "weights": {k: float(v) for k, v in found.items()}}

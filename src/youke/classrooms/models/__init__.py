@@ -13,6 +13,7 @@ from youke.classrooms.models.preparation import PrepAnnotation, PrepSession, Pre
 from youke.classrooms.models.session import Attendance, CalendarFeed, ClassSession
 from youke.classrooms.models.term import Term, TermDay
 from youke.classrooms.models.timetable import Period
+from youke.classrooms.models.workload import WorkloadWeight
 
 __all__ = [
     "Attendance",
@@ -38,4 +39,5 @@ __all__ = [
     "StudioMember",
     "Term",
     "TermDay",
+    "WorkloadWeight",
 ]
