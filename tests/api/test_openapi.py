@@ -157,6 +157,7 @@ OPERATIONS = {
     "get_classroom_workload",
     "get_my_classroom_workload",
     "set_workload_weights",
+    "get_classroom_indicators",
     "get_originality",
     "recheck_originality",
     "clear_originality",

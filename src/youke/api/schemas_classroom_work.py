@@ -107,3 +107,23 @@ class WeightsIn(Schema):
 class WeightsOut(Schema):
     unit_id: int
     weights: dict[str, float]
+
+
+class IndicatorFilters(Schema):
+    unit: Id | None = None
+    term: Id | None = None
+    sort: Text(32) = "periods_per_week"
+
+
+class IndicatorRowOut(Schema):
+    unit_id: int | None
+    name: str
+    rank: int | None
+    values: dict[str, float | int | None]
+
+
+class IndicatorsOut(Schema):
+    term_id: int
+    unit_id: int
+    total: IndicatorRowOut
+    children: list[IndicatorRowOut]

@@ -37,4 +37,5 @@ urlpatterns = [
     ),
     path("workload/", classroom_workload.workload_view, name="workload"),
     path("workload/export.xlsx", classroom_workload.workload_export, name="workload_export"),
+    path("indicators/", classroom_workload.indicators_view, name="indicators"),
 ]

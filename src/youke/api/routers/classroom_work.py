@@ -7,8 +7,10 @@ its processing state and take it off.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from youke.api.common import actor, paginated, viewer
@@ -17,6 +19,8 @@ from youke.api.schemas_classroom_work import (
     AnnotationIn,
     AnnotationOut,
     ConcludeIn,
+    IndicatorFilters,
+    IndicatorsOut,
     PrepDetailOut,
     PrepIn,
     PrepOut,
@@ -270,3 +274,57 @@ def set_workload_weights(request, payload: WeightsIn):
         raise Http404("unit")
     found = _guarded(lambda: workload.set_weights(actor(request), unit, payload.weights))
     return {"unit_id": unit.pk, "weights": {k: float(v) for k, v in found.items()}}
+
+
+# --- indicators ------------------------------------------------------------------------------
+
+
+def _indicator_row(row) -> dict:
+    return {
+        "unit_id": row.unit.pk if row.key != "own" else None,
+        "name": row.name,
+        "rank": row.rank,
+        "values": {
+            k: (float(v) if v is not None and not isinstance(v, int) else v)
+            for k, v in row.values.items()
+        },
+    }
+
+
+@router.get(
+    "/classrooms/indicators",
+    response={200: IndicatorsOut, 404: ErrorOut, 422: ValidationErrorOut},
+    operation_id="get_classroom_indicators",
+)
+def get_classroom_indicators(request, filters: Query[IndicatorFilters]):
+    """三个课堂 indicators of a unit in the caller's scope for a term, children ranked by
+    ``sort`` (periods_per_week, held_rate, attendance_rate, new_subjects, duty_rate,
+    shared_courses)."""
+    from youke.classrooms.domain import indicators
+    from youke.manage.views.classroom_workload import _covered, indicator_units
+    from youke.manage.views.classrooms import visible_terms
+
+    person = viewer(request)
+    if not rules.is_staff(person):
+        raise Http404("not staff")
+    if filters.sort not in indicators.KEYS:
+        raise ValidationError(
+            {"sort": [_("排序须是以下之一：%(keys)s。") % {"keys": "、".join(indicators.KEYS)}]}
+        )
+    if filters.unit:
+        unit = Unit.objects.filter(pk=filters.unit).first()
+        if unit is None or not _covered(person, unit):
+            raise Http404("unit")
+    else:
+        units = indicator_units(person)
+        if not units:
+            raise Http404("unit")
+        unit = units[0]
+    term = _workload_term(visible_terms(person), filters.term)
+    total, rows = indicators.unit_indicators(term, unit, sort=filters.sort)
+    return {
+        "term_id": term.pk,
+        "unit_id": unit.pk,
+        "total": _indicator_row(total),
+        "children": [_indicator_row(r) for r in rows],
+    }

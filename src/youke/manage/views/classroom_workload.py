@@ -108,3 +108,58 @@ def workload_export(request):
     response = HttpResponse(workload.workload_xlsx(term, rows), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="workload-{term.pk}.xlsx"'
     return response
+
+
+# --- indicators (issue 12 item 11) -----------------------------------------------------------
+
+
+def indicator_units(person):
+    """Units whose subtree the person may read: their staff grants' units (platform: top)."""
+    from youke.orgs.models import Unit
+
+    paths = rules.role_paths(person, rules.STAFF_ROLES)
+    if paths is None:
+        return list(Unit.objects.filter(depth__lte=2).order_by("path"))
+    return list(Unit.objects.filter(path__in=paths).order_by("path"))
+
+
+def _covered(person, unit) -> bool:
+    paths = rules.role_paths(person, rules.STAFF_ROLES)
+    return paths is None or any(unit.path.startswith(p) for p in paths)
+
+
+@staff_required
+def indicators_view(request):
+    from youke.classrooms.domain import indicators
+    from youke.orgs.models import Unit
+
+    person = request.user
+    _paths, terms, term = _scope(request)
+    raw = request.GET.get("unit", "")
+    if raw:
+        unit = Unit.objects.filter(pk=raw).first() if raw.isdigit() else None
+        if unit is None or not _covered(person, unit):
+            raise Http404("unit")
+    else:
+        units = indicator_units(person)
+        unit = units[0] if units else None
+    sort = request.GET.get("sort", "periods_per_week")
+    if sort not in indicators.KEYS:
+        sort = "periods_per_week"
+    total, rows = indicators.unit_indicators(term, unit, sort=sort) if term and unit else (None, [])
+    return render(
+        request,
+        "manage/classrooms/indicators.html",
+        {
+            "terms": terms,
+            "term": term,
+            "unit": unit,
+            "parent": unit.get_parent()
+            if unit and unit.depth > 1 and _covered(person, unit.get_parent())
+            else None,
+            "columns": indicators.COLUMNS,
+            "sort": sort,
+            "total": total,
+            "rows": rows,
+        },
+    )
