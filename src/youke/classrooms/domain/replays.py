@@ -103,8 +103,11 @@ def claim(upload: Upload) -> None:
         return
 
 
-def attach_replay(actor: Actor, target: ClassSession | DemoLesson, upload: Upload):
-    """Set the replay of a session or lesson (replacing an earlier one) and queue processing."""
+def attach_replay(
+    actor: Actor, target: ClassSession | DemoLesson, upload: Upload, *, queue: bool = True
+):
+    """Set the replay of a session or lesson (replacing an earlier one) and queue processing
+    (``queue=False``: the caller processes it itself, e.g. the demo builder)."""
     model = type(target)
     with transaction.atomic():
         locked = model.objects.select_for_update(of=("self",)).get(pk=target.pk)
@@ -130,7 +133,8 @@ def attach_replay(actor: Actor, target: ClassSession | DemoLesson, upload: Uploa
             after={"replay": str(upload.pk), "filename": upload.filename},
         )
         upload_id = upload.pk
-        transaction.on_commit(lambda: queue_processing(upload_id), robust=True)
+        if queue:
+            transaction.on_commit(lambda: queue_processing(upload_id), robust=True)
     return locked
 
 
@@ -170,8 +174,9 @@ def replay_asset(upload: Upload | None) -> MediaAsset | None:
     return MediaAsset.objects.filter(upload=upload).prefetch_related("thumbnails").first()
 
 
-def process_replay(upload_id: str) -> None:
-    """Probe, poster, thumbnails, progressive rendition; then the HLS ladder job."""
+def process_replay(upload_id: str, *, ladder_now: bool = False) -> None:
+    """Probe, poster, thumbnails, progressive rendition; then the HLS ladder job (or, with
+    ``ladder_now``, the ladder in this process: the demo's tiny files)."""
     upload = Upload.objects.filter(pk=upload_id).first()
     if upload is None:
         return
@@ -222,11 +227,17 @@ def process_replay(upload_id: str) -> None:
     asset.state = AssetState.PASSED
     asset.error = ""
     asset.save()
-    if not asset.hls_master:
-        from youke.media.tasks import build_hls
+    if asset.hls_master:
+        return
+    if ladder_now:
+        from youke.media.domain.ladder import ensure_ladder
 
-        asset_id = asset.pk
-        transaction.on_commit(lambda: build_hls.delay(asset_id))
+        ensure_ladder(asset.pk)
+        return
+    from youke.media.tasks import build_hls
+
+    asset_id = asset.pk
+    transaction.on_commit(lambda: build_hls.delay(asset_id))
 
 
 register_purpose(PURPOSE, authorize=authorize, on_complete=claim)
