@@ -244,3 +244,26 @@ def test_replay_through_the_api(api_as, province, setup, replayed):
     removed = api_as(province.teacher_a).delete(url)
     assert removed.status_code == 200 and removed.json()["state"] == ""
     assert api_as(province.teacher_a).get(url).json()["state"] == ""
+
+
+def test_an_interrupted_job_ends_failed_with_the_fix(province, setup, session, video):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from youke.media.models import Upload
+
+    name = default_storage.save("uploads/test/r.mp4", ContentFile(video))
+    upload = Upload.objects.create(
+        owner=province.teacher_a,
+        purpose=replays.PURPOSE,
+        filename="r.mp4",
+        length=len(video),
+        offset=len(video),
+        content_type="video/mp4",
+        storage_name=name,
+        state="complete",
+    )
+    MediaAsset.objects.create(upload=upload, state=AssetState.PROCESSING, attempts=3)
+    replays.process_replay(str(upload.pk))
+    asset = MediaAsset.objects.get(upload=upload)
+    assert asset.state == AssetState.FAILED and "重新上传" in asset.error

@@ -47,6 +47,8 @@ PURPOSE = "classroom_replay"
 EXTENSIONS = ("mp4", "mov", "m4v")
 VIDEO_TYPES = frozenset({"video/mp4", "video/quicktime"})
 THUMBNAILS = 4
+# A job interrupted this often (worker killed, machine lost) ends failed, not in limbo.
+MAX_ATTEMPTS = 3
 
 
 def _target(person, metadata: dict) -> ClassSession | DemoLesson:
@@ -181,7 +183,13 @@ def process_replay(upload_id: str, *, ladder_now: bool = False) -> None:
     if upload is None:
         return
     asset, _created = MediaAsset.objects.get_or_create(upload=upload)
-    if asset.state in (AssetState.PASSED, AssetState.FAILED) and asset.rendition:
+    if asset.state == AssetState.PASSED and asset.rendition:
+        return
+    if asset.state == AssetState.FAILED or asset.attempts >= MAX_ATTEMPTS:
+        if asset.state != AssetState.FAILED:
+            asset.state = AssetState.FAILED
+            asset.error = _("回放视频处理多次中断。请确认文件能在电脑上正常播放，然后重新上传。")
+            asset.save()
         return
     MediaAsset.objects.filter(pk=asset.pk).update(
         state=AssetState.PROCESSING, attempts=asset.attempts + 1
