@@ -327,7 +327,9 @@ def test_demo_materials_have_real_files_and_checks(demo_output, demo_media) -> N
         assert upload.length == upload.offset > 0 and len(upload.sha256) == 64
         assert upload.filename.rsplit(".", 1)[1] in material.requirement.extensions
         names.add(upload.storage_name)
-    assert len(Upload.objects.values_list("pk")) == Material.objects.count()  # one upload each
+    # one upload each (三个课堂 replays are uploads of their own purpose)
+    uploads = Upload.objects.exclude(purpose="classroom_replay").values_list("pk")
+    assert len(uploads) == Material.objects.count()
     assert all(default_storage.exists(name) for name in names)
     assert len(names) <= 20  # a few shared files, not one per material
 
@@ -562,6 +564,17 @@ def test_demo_shows_three_classrooms(demo_output) -> None:
     assert {row.done for row in rows} == {True, False}
     course = NetworkCourse.objects.get(state=CourseState.IN_REVIEW)
     assert [(r.department, r.verdict) for r in course.reviews.all()] == [("research", "pass")]
+
+
+def test_demo_classroom_replay_preparation_and_weights(demo_output) -> None:
+    from youke.classrooms.models import ClassSession, PrepAnnotation, PrepSession, WorkloadWeight
+
+    session = ClassSession.objects.exclude(replay=None).select_related("replay__asset").get()
+    assert session.replay.asset.state == "passed" and session.replay.asset.hls_master
+    prep = PrepSession.objects.get()
+    assert prep.versions.count() == 2
+    assert PrepAnnotation.objects.filter(version__prep=prep).count() == 3
+    assert WorkloadWeight.objects.get(kind="demo_lesson").weight == 3
 
 
 def test_demo_flags_the_copy_and_the_lifted_design_but_not_the_look_alikes(demo_output) -> None:

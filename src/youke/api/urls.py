@@ -14,6 +14,7 @@ from youke.api.routers import (
     catalog,
     certificates,
     classroom_programmes,
+    classroom_work,
     classrooms,
     collections,
     health,
@@ -316,6 +317,7 @@ api.add_router("", training.router)
 api.add_router("", library.router)
 api.add_router("", classrooms.router)
 api.add_router("", classroom_programmes.router)
+api.add_router("", classroom_work.router)
 api.add_router("", originality.router)
 api.add_router("", programmes.router)
 api.add_router("", collections.router)

@@ -24,7 +24,12 @@ def access_session(person, session_id: int) -> ClassSession:
             pk=session_id, group__in=rules.groups_visible_to(person).values("pk")
         )
         .select_related(
-            "period", "group__host_school", "group__unit", "host_teacher", "substituted_for"
+            "period",
+            "group__host_school",
+            "group__unit",
+            "host_teacher",
+            "substituted_for",
+            "replay",
         )
         .first()
     )
@@ -36,7 +41,7 @@ def access_session(person, session_id: int) -> ClassSession:
 def access_lesson(person, lesson_id: int) -> DemoLesson:
     lesson = (
         rules.lessons_visible_to(person)
-        .select_related("master__person", "unit", "studio")
+        .select_related("master__person", "unit", "studio", "replay")
         .filter(pk=lesson_id)
         .first()
     )
@@ -55,3 +60,15 @@ def access_course(person, course_id: int) -> NetworkCourse:
     if course is None:
         raise Http404("course")
     return course
+
+
+def access_prep(person, prep_id: int):
+    prep = (
+        rules.preps_visible_to(person)
+        .select_related("studio__host__person", "studio__unit", "host")
+        .filter(pk=prep_id)
+        .first()
+    )
+    if prep is None:
+        raise Http404("prep")
+    return prep

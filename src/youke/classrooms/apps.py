@@ -7,3 +7,6 @@ class ClassroomsConfig(AppConfig):
     label = "classrooms"
     verbose_name = _("三个课堂")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from youke.classrooms.domain import replays  # noqa: F401  registers the upload purpose

@@ -247,7 +247,111 @@ def build_classrooms(seed: int = 2026, now: dt.datetime | None = None) -> dict[s
     counts["classroom_attendance"] = len(rows)
     counts.update(_build_masters(rng, county, term, teacher, research, now))
     counts.update(_build_network(county, admin, research, others[1]))
+    counts.update(_build_work(admin, teacher, groups, now))
     return counts
+
+
+def _build_work(admin, teacher, groups, now) -> dict[str, int]:
+    """A past session's replay (a tiny generated video, processed as the job would), a
+    集体备课 in the studio with annotations and a revision, and the county's workload weights."""
+    from youke.classrooms.domain import preparation, workload
+    from youke.classrooms.models import Studio, StudioMember
+
+    made = {"classroom_replays": int(_build_replay(teacher, groups, now))}
+    studio = Studio.objects.filter(host__person=teacher).select_related("host", "unit").first()
+    if studio is not None:
+        people = {
+            m.role: m.person
+            for m in StudioMember.objects.filter(studio=studio).select_related("person")
+        }
+        prep = preparation.start_prep(
+            Actor(teacher),
+            studio,
+            title="五年级英语 Unit 4 阅读课集体备课",
+            text="\n".join(
+                (
+                    "教学目标：能借助图片预测故事情节，读懂并复述故事。",
+                    "导入：播放主题歌曲，引出故事人物。",
+                    "读前：观察封面，预测故事内容。",
+                    "读中：分段阅读，完成信息表。",
+                    "读后：小组合作复述故事，听讲学校同步展示。",
+                )
+            ),
+        )
+        member, trainee = people.get(StudioRole.MEMBER), people.get(StudioRole.TRAINEE)
+        if member is not None:
+            preparation.annotate(
+                Actor(member), prep, paragraph=3, body="预测环节可以给出两三个选项，降低难度。"
+            )
+        if trainee is not None:
+            preparation.annotate(
+                Actor(trainee), prep, paragraph=5, body="听讲学校展示需要提前约定时间。"
+            )
+            preparation.annotate(Actor(trainee), prep, body="整体环节清晰，建议增加板书设计。")
+        preparation.revise(
+            Actor(teacher),
+            prep,
+            text=prep.versions.get().text.replace(
+                "观察封面，预测故事内容。", "观察封面，从三个选项中预测故事内容。"
+            )
+            + "\n板书设计：故事山（开端—发展—高潮—结局）。",
+            note="采纳预测选项和板书设计的建议",
+        )
+        made["classroom_preps"] = 1
+    workload.set_weights(
+        Actor(admin),
+        admin.unit,
+        {"host_period": "1", "assisted_session": "0.5", "demo_lesson": "3", "review": "0.5"},
+    )
+    return made
+
+
+def _build_replay(teacher, groups, now) -> bool:
+    """The replay of the host teacher's latest past session: a 2-second 320×180 video."""
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
+    from django.core.files import File
+    from django.core.files.storage import default_storage
+
+    from youke.classrooms.domain import replays
+    from youke.media.enums import UploadState
+    from youke.media.models import Upload
+    from youke.media.processing.samples import make_video
+
+    session = (
+        ClassSession.objects.filter(
+            group__in=groups, host_teacher=teacher, ended_at__lt=now, cancelled_at__isnull=True
+        )
+        .select_related("group__host_school", "group__unit")
+        .order_by("-starts_at")
+        .first()
+    )
+    if session is None:
+        return False
+    with tempfile.TemporaryDirectory(prefix="youke-replay-") as folder:
+        path = make_video(Path(folder) / "replay.mp4", width=320, height=180, seconds=2.0)
+        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            name = default_storage.save(f"demo/replays/{session.pk}.mp4", File(handle))
+    filename = f"{session.period.subject}{session.date:%m%d}回放.mp4"
+    upload = Upload.objects.create(
+        owner=teacher,
+        purpose=replays.PURPOSE,
+        filename=filename,
+        length=len(data),
+        offset=len(data),
+        content_type="video/mp4",
+        sha256=hashlib.sha256(data).hexdigest(),
+        storage_name=name,
+        state=UploadState.COMPLETE,
+        metadata={"purpose": replays.PURPOSE, "filename": filename, "session": str(session.pk)},
+        completed_at=now,
+    )
+    replays.attach_replay(Actor(teacher), session, upload, queue=False)
+    replays.process_replay(str(upload.pk), ladder_now=True)
+    return True
 
 
 def _build_masters(rng, county, term, teacher, research, now) -> dict[str, int]:

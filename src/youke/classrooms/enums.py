@@ -55,6 +55,27 @@ LESSON_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+class PrepState(models.TextChoices):
+    OPEN = "open", pgettext_lazy("prep state", "研讨中")
+    CLOSED = "closed", pgettext_lazy("prep state", "已总结")
+
+
+PREP_TRANSITIONS: dict[str, frozenset[str]] = {
+    PrepState.OPEN: frozenset({PrepState.CLOSED}),
+    PrepState.CLOSED: frozenset(),
+}
+
+
+class WorkKind(models.TextChoices):
+    """What counts toward a teacher's 三个课堂 workload (issue 12 item 10)."""
+
+    HOST_PERIOD = "host_period", pgettext_lazy("work kind", "主讲课时")
+    ASSISTED_SESSION = "assisted_session", pgettext_lazy("work kind", "辅助听讲课时")
+    DEMO_LESSON = "demo_lesson", pgettext_lazy("work kind", "示范课、公开课")
+    REVIEW = "review", pgettext_lazy("work kind", "评课")
+    NETWORK_LESSON = "network_lesson", pgettext_lazy("work kind", "网络课堂录课")
+
+
 class StudioRole(models.TextChoices):
     MEMBER = "member", pgettext_lazy("studio role", "成员")
     TRAINEE = "trainee", pgettext_lazy("studio role", "培育对象")

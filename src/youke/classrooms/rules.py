@@ -151,6 +151,50 @@ def can_manage_lesson(person: Person, lesson: DemoLesson) -> bool:
     return _covers(role_paths(person, frozenset({Role.UNIT_ADMIN, Role.RESEARCH})), lesson.unit)
 
 
+# --- 网络集体备课 ------------------------------------------------------------------------------
+
+
+def studio_participant(person: Person, studio) -> bool:
+    """The studio's host, members and trainees take part in its 集体备课."""
+    from youke.classrooms.models import StudioMember
+
+    if not person.is_authenticated:
+        return False
+    if studio.host.person_id == person.pk:
+        return True
+    return StudioMember.objects.filter(studio=studio, person=person).exists()
+
+
+def can_start_prep(person: Person, studio) -> bool:
+    """The studio host or a member (not a trainee) shares a draft design."""
+    from youke.classrooms.enums import StudioRole
+    from youke.classrooms.models import StudioMember
+
+    if studio.host.person_id == person.pk:
+        return True
+    return StudioMember.objects.filter(
+        studio=studio, person=person, role=StudioRole.MEMBER
+    ).exists()
+
+
+def preps_visible_to(person: Person):
+    """Sessions of studios the person takes part in; research staff and admins over the
+    studio's unit read them too. Everyone else: 404."""
+    from youke.classrooms.models import PrepSession, StudioMember
+
+    if not person.is_authenticated:
+        return PrepSession.objects.none()
+    paths = role_paths(person, frozenset({Role.UNIT_ADMIN, Role.RESEARCH}))
+    if paths is None:
+        return PrepSession.objects.all()
+    condition = Q(studio__host__person=person) | Q(
+        Exists(StudioMember.objects.filter(studio=OuterRef("studio"), person=person))
+    )
+    if paths:
+        condition |= org_rules.subtree_q(paths, "studio__unit__path")
+    return PrepSession.objects.filter(condition)
+
+
 # --- 名校网络课堂 ------------------------------------------------------------------------------
 
 

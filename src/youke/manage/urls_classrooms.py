@@ -1,5 +1,6 @@
 from django.urls import path
 
+from youke.manage.views import classroom_workload
 from youke.manage.views import classrooms as views
 from youke.manage.views import classrooms_programmes as programmes
 
@@ -34,4 +35,7 @@ urlpatterns = [
         programmes.lesson_recording,
         name="lesson_recording",
     ),
+    path("workload/", classroom_workload.workload_view, name="workload"),
+    path("workload/export.xlsx", classroom_workload.workload_export, name="workload_export"),
+    path("indicators/", classroom_workload.indicators_view, name="indicators"),
 ]

@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST
 
 from youke.classrooms import rules
 from youke.classrooms.access import access_session
-from youke.classrooms.domain import attendance, feeds, sessions
+from youke.classrooms.domain import attendance, feeds, replays, sessions
 from youke.classrooms.models import Attendance, ReceivingClassroom
 from youke.core.actor import Actor
 from youke.core.views import run_action
+from youke.public import classroom_replay
 
 
 class AttendanceForm(forms.Form):
@@ -110,19 +111,33 @@ def week(request):
     )
 
 
+def replay_metadata(**target) -> str:
+    import json
+
+    return json.dumps({"purpose": replays.PURPOSE, **{k: str(v) for k, v in target.items()}})
+
+
 @login_required
 def session_detail(request, session_id: int):
     session = access_session(request.user, session_id)
     classrooms = list(session.group.classrooms.select_related("school", "assistant"))
     records = {a.classroom_id: a for a in Attendance.objects.filter(session=session)}
+    can_run = rules.can_run_session(request.user, session)
     return render(
         request,
         "portal/classrooms/session.html",
         {
+            **classroom_replay.replay_context(
+                request.user, session.replay, "public_classrooms:replay", session.pk
+            ),
+            "replay_metadata": replay_metadata(session=session.pk) if can_run else "",
+            "replay_remove_url": reverse(
+                "portal_classrooms:session_replay_remove", args=[session.pk]
+            ),
             "session": session,
             "status": sessions.session_status(session),
             "status_label": sessions.status_label(session),
-            "can_run": rules.can_run_session(request.user, session),
+            "can_run": can_run,
             "can_watch": sessions.can_watch(request.user, session),
             "rows": [
                 (room, records.get(room.pk), rules.can_record_attendance(request.user, room))
@@ -165,6 +180,12 @@ def session_cancel(request, session_id: int):
         lambda actor, session: sessions.cancel_session(actor, session, reason),
         _("已取消这节课，听讲学校会看到取消原因。"),
     )
+
+
+@login_required
+@require_POST
+def session_replay_remove(request, session_id: int):
+    return _run(request, session_id, replays.remove_replay, _("已撤下回放。"))
 
 
 @login_required
@@ -279,5 +300,41 @@ def classroom_record(request, classroom_id: int):
                 if held
                 else None
             ),
+        },
+    )
+
+
+@login_required
+def my_workload(request):
+    """The teacher's own 三个课堂 workload in a term of their region (issue 12 item 10)."""
+    from youke.classrooms.domain import workload
+    from youke.classrooms.enums import WorkKind
+    from youke.classrooms.models import Term
+    from youke.manage.views.classroom_workload import pick_term
+
+    person = request.user
+    terms = Term.objects.filter(unit__path__in=workload.ancestor_paths(person.unit.path)).order_by(
+        "-starts_on", "id"
+    )
+    term = pick_term(terms, request.GET.get("term", ""))
+    rows = workload.workload_rows(term, person=person) if term else []
+    weights = workload.weights_for(person.unit)
+    row = rows[0] if rows else None
+    return render(
+        request,
+        "portal/classrooms/workload.html",
+        {
+            "terms": terms,
+            "term": term,
+            "lines": [
+                (
+                    kind.label,
+                    row.counts.get(kind.value, 0) if row else 0,
+                    weights[kind.value],
+                    (row.counts.get(kind.value, 0) if row else 0) * weights[kind.value],
+                )
+                for kind in WorkKind
+            ],
+            "total": row.total if row else 0,
         },
     )

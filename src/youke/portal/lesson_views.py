@@ -7,20 +7,24 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from youke.classrooms import rules
 from youke.classrooms.access import access_lesson
-from youke.classrooms.domain import masters
+from youke.classrooms.domain import masters, replays
 from youke.classrooms.enums import LessonKind, LessonMode, LessonState
 from youke.classrooms.models import DiscussionPost, LessonRegistration, MasterTeacher
 from youke.core.actor import Actor
 from youke.core.views import run_action
 from youke.manage.views.common import apply_errors
+from youke.portal.classroom_views import replay_metadata
+from youke.public import classroom_replay
 
 
 class LessonForm(forms.Form):
@@ -114,10 +118,18 @@ def lesson(request, lesson_id: int):
     person = request.user
     lesson = access_lesson(person, lesson_id)
     mine = lesson.evaluations.filter(author=person).first()
+    can_manage = rules.can_manage_lesson(person, lesson)
     return render(
         request,
         "portal/classrooms/lesson.html",
         {
+            **classroom_replay.replay_context(
+                person, lesson.replay, "portal_classrooms:lesson_replay", lesson.pk
+            ),
+            "replay_metadata": replay_metadata(lesson=lesson.pk) if can_manage else "",
+            "replay_remove_url": reverse(
+                "portal_classrooms:lesson_replay_remove", args=[lesson.pk]
+            ),
             "lesson": lesson,
             "started": lesson.starts_at <= timezone.now(),
             "registered": LessonRegistration.objects.filter(lesson=lesson, person=person).exists(),
@@ -126,7 +138,7 @@ def lesson(request, lesson_id: int):
             "posts": DiscussionPost.objects.filter(lesson=lesson).select_related(
                 "author", "reply_to__author"
             ),
-            "can_manage": rules.can_manage_lesson(person, lesson),
+            "can_manage": can_manage,
             "is_master": lesson.master.person_id == person.pk,
             "evaluation_form": EvaluationForm(
                 initial={f: getattr(mine, f) for f in EvaluationForm.base_fields} if mine else None
@@ -217,3 +229,53 @@ def lesson_cancel(request, lesson_id: int):
         _("已取消这节示范课。"),
         _done(lesson),
     )
+
+
+@login_required
+@require_POST
+def lesson_replay_remove(request, lesson_id: int):
+    lesson = access_lesson(request.user, lesson_id)
+    return run_action(
+        request,
+        lambda: replays.remove_replay(Actor.from_request(request), lesson),
+        _("已撤下回放。"),
+        _done(lesson),
+    )
+
+
+def _lesson_replay(request, lesson_id: int):
+    """The lesson's replay for whoever sees the lesson (``lessons_visible_to``); 404 else."""
+    lesson = access_lesson(request.user, lesson_id)
+    if lesson.replay is None:
+        raise Http404("replay")
+    return lesson.replay
+
+
+@login_required
+@require_safe
+def lesson_replay_play(request, lesson_id: int):
+    return classroom_replay.play(request, _lesson_replay(request, lesson_id))
+
+
+@login_required
+@require_safe
+def lesson_replay_hls(request, lesson_id: int, part: str):
+    return classroom_replay.hls(request, _lesson_replay(request, lesson_id), part)
+
+
+@login_required
+@require_safe
+def lesson_replay_poster(request, lesson_id: int):
+    return classroom_replay.poster(request, _lesson_replay(request, lesson_id))
+
+
+@login_required
+@require_safe
+def lesson_replay_thumbnail(request, lesson_id: int, index: int):
+    return classroom_replay.thumbnail(request, _lesson_replay(request, lesson_id), index)
+
+
+@login_required
+@require_POST
+def lesson_replay_position(request, lesson_id: int):
+    return classroom_replay.position(request, _lesson_replay(request, lesson_id))

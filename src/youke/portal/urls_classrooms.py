@@ -1,7 +1,7 @@
 from django.urls import path
 
 from youke.portal import classroom_views as views
-from youke.portal import lesson_views
+from youke.portal import lesson_views, prep_views
 
 app_name = "portal_classrooms"
 urlpatterns = [
@@ -16,6 +16,11 @@ urlpatterns = [
         name="session_substitute",
     ),
     path(
+        "sessions/<int:session_id>/replay/remove/",
+        views.session_replay_remove,
+        name="session_replay_remove",
+    ),
+    path(
         "sessions/<int:session_id>/attendance/<int:classroom_id>/",
         views.attendance_form,
         name="attendance",
@@ -28,4 +33,40 @@ urlpatterns = [
     path("lessons/<int:lesson_id>/posts/", lesson_views.lesson_post, name="lesson_post"),
     path("lessons/<int:lesson_id>/summary/", lesson_views.lesson_summary, name="lesson_summary"),
     path("lessons/<int:lesson_id>/cancel/", lesson_views.lesson_cancel, name="lesson_cancel"),
+    path(
+        "lessons/<int:lesson_id>/replay/remove/",
+        lesson_views.lesson_replay_remove,
+        name="lesson_replay_remove",
+    ),
+    path(
+        "lessons/<int:lesson_id>/replay.mp4",
+        lesson_views.lesson_replay_play,
+        name="lesson_replay_play",
+    ),
+    path(
+        "lessons/<int:lesson_id>/replay/hls/<path:part>",
+        lesson_views.lesson_replay_hls,
+        name="lesson_replay_hls",
+    ),
+    path(
+        "lessons/<int:lesson_id>/replay/poster.jpg",
+        lesson_views.lesson_replay_poster,
+        name="lesson_replay_poster",
+    ),
+    path(
+        "lessons/<int:lesson_id>/replay/thumbs/<int:index>.jpg",
+        lesson_views.lesson_replay_thumbnail,
+        name="lesson_replay_thumbnail",
+    ),
+    path(
+        "lessons/<int:lesson_id>/replay/position",
+        lesson_views.lesson_replay_position,
+        name="lesson_replay_position",
+    ),
+    path("preps/", prep_views.preps, name="preps"),
+    path("preps/<int:prep_id>/", prep_views.prep_detail, name="prep"),
+    path("preps/<int:prep_id>/annotate/", prep_views.prep_annotate, name="prep_annotate"),
+    path("preps/<int:prep_id>/revise/", prep_views.prep_revise, name="prep_revise"),
+    path("preps/<int:prep_id>/conclude/", prep_views.prep_conclude, name="prep_conclude"),
+    path("workload/", views.my_workload, name="workload"),
 ]

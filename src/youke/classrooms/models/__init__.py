@@ -9,9 +9,11 @@ from youke.classrooms.models.masters import (
     StudioMember,
 )
 from youke.classrooms.models.network import CourseReview, NetworkCourse, PilotSchool, PlannedLesson
+from youke.classrooms.models.preparation import PrepAnnotation, PrepSession, PrepVersion
 from youke.classrooms.models.session import Attendance, CalendarFeed, ClassSession
 from youke.classrooms.models.term import Term, TermDay
 from youke.classrooms.models.timetable import Period
+from youke.classrooms.models.workload import WorkloadWeight
 
 __all__ = [
     "Attendance",
@@ -29,9 +31,13 @@ __all__ = [
     "Period",
     "PilotSchool",
     "PlannedLesson",
+    "PrepAnnotation",
+    "PrepSession",
+    "PrepVersion",
     "ReceivingClassroom",
     "Studio",
     "StudioMember",
     "Term",
     "TermDay",
+    "WorkloadWeight",
 ]

@@ -72,6 +72,10 @@ class DemoLesson(models.Model):
     state = models.CharField(max_length=16, choices=LessonState.choices, default="scheduled")
     summary = models.TextField(_("主持人总结"), blank=True)
     summarised_at = models.DateTimeField(null=True, blank=True)
+    # The replay uploaded by the master (``domain.replays``), watched by those who see the lesson.
+    replay = models.ForeignKey(
+        "media.Upload", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -29,6 +29,12 @@ class ClassSession(models.Model):
     substitute_reason = models.CharField(_("代课原因"), max_length=200, blank=True)
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
     cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
+    # The replay: a finished resumable upload claimed by ``domain.replays`` (its MediaAsset
+    # holds the probe, poster, rendition and HLS ladder); watched under the period's
+    # view permission.
+    replay = models.ForeignKey(
+        "media.Upload", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["starts_at", "id"]
