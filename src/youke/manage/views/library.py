@@ -16,7 +16,7 @@ from youke.core.actor import Actor
 from youke.core.views import run_action
 from youke.library import rules
 from youke.library.access import access_managed_lesson, access_publishable_award
-from youke.library.domain import consent, publishing
+from youke.library.domain import comments, consent, publishing
 from youke.library.enums import LessonState
 from youke.library.models import LibraryLesson, PublicationConsent
 from youke.manage.views.common import admin_required, paginate_ids, start_job
@@ -167,11 +167,13 @@ def library_settings(request, campaign_id: int):
         raise Http404("campaign")
     title, text = consent.licence_for(campaign)
     is_open = consent.downloads_open(campaign.pk)
+    premoderated = comments.premoderated(campaign.pk)
     errors: list[str] = []
     if request.method == "POST":
         title = request.POST.get("licence_title", "")
         text = request.POST.get("licence_text", "")
         is_open = request.POST.get("downloads_open") == "1"
+        premoderated = request.POST.get("comments_premoderated") == "1"
         try:
             consent.save_settings(
                 Actor.from_request(request),
@@ -179,6 +181,7 @@ def library_settings(request, campaign_id: int):
                 licence_title=title,
                 licence_text=text,
                 downloads_open=is_open,
+                comments_premoderated=premoderated,
             )
         except ValidationError as exc:
             errors = exc.messages  # the typed text stays in the form
@@ -193,6 +196,7 @@ def library_settings(request, campaign_id: int):
             "licence_title": title,
             "licence_text": text,
             "downloads_open": is_open,
+            "comments_premoderated": premoderated,
             "errors": errors,
         },
     )
