@@ -16,6 +16,7 @@ from youke.api.routers import (
     classrooms,
     health,
     library,
+    library_engagement,
     monitoring,
     originality,
     people,
@@ -311,6 +312,7 @@ api.add_router("", awards.router)
 api.add_router("", monitoring.router)
 api.add_router("", training.router)
 api.add_router("", library.router)
+api.add_router("", library_engagement.router)
 api.add_router("", classrooms.router)
 api.add_router("", classroom_programmes.router)
 api.add_router("", originality.router)
