@@ -244,3 +244,30 @@ def test_resolving_a_report_replies_to_the_reporter_and_is_scoped(client, lesson
     )
     reply = Notification.objects.get(person=province.teacher_b)
     assert (reply.kind, reply.body) == ("library.report_reply", "已联系教师修改")
+
+
+def test_settings_page_switches_premoderation_off(client, province, campaign, lesson):
+    """The campaign's library settings decide 先审后发 (default on)."""
+    assert comments.premoderated(campaign.pk) is True
+    client.force_login(province.platform_admin)
+    url = reverse("manage_library:settings", args=[campaign.pk])
+    assert 'id="comments-premoderated" checked' in client.get(url).content.decode()
+    client.post(url, {"licence_title": "许可", "licence_text": "条款"})
+    assert comments.premoderated(campaign.pk) is False
+    lesson.campaign = campaign
+    lesson.save(update_fields=["campaign"])
+    assert post(province.teacher_a, lesson, "立即公开").state == CommentState.PUBLISHED
+    client.post(
+        url, {"licence_title": "许可", "licence_text": "条款", "comments_premoderated": "1"}
+    )
+    assert comments.premoderated(campaign.pk) is True
+
+
+def test_manage_lesson_list_shows_favourites_and_comments(client, lesson, province):
+    from youke.library.domain import favourites
+
+    favourites.set_favourite(province.teacher_a, lesson, True)
+    comments.approve(Actor(province.county_a_admin), post(province.teacher_b, lesson, "好"))
+    client.force_login(province.county_a_admin)
+    html = client.get(reverse("manage_library:lesson_list")).content.decode()
+    assert "收藏 <strong>1</strong> · 评论 <strong>1</strong>" in html

@@ -99,7 +99,12 @@ def lesson_list(request):
         request, lessons.order_by("-published_at", "-id"), LibraryLesson.objects.all()
     )
     totals = lessons.aggregate(
-        views=Sum("views"), visitors=Sum("visitors"), downloads=Sum("downloads"), likes=Sum("likes")
+        views=Sum("views"),
+        visitors=Sum("visitors"),
+        downloads=Sum("downloads"),
+        likes=Sum("likes"),
+        favourites=Sum("favourites"),
+        comments=Sum("comments"),
     )
     # Per school: the statistics "per unit" the issue asks for, top 20 by views.
     per_unit = list(
