@@ -271,3 +271,14 @@ def test_manage_lesson_list_shows_favourites_and_comments(client, lesson, provin
     client.force_login(province.county_a_admin)
     html = client.get(reverse("manage_library:lesson_list")).content.decode()
     assert "收藏 <strong>1</strong> · 评论 <strong>1</strong>" in html
+
+
+def test_an_open_report_of_the_same_kind_is_not_repeated(lesson, province):
+    reports.report_problem(Actor(province.teacher_b), lesson, "playback", "打不开")
+    with pytest.raises(Exception) as refused:
+        reports.report_problem(Actor(province.teacher_b), lesson, "playback", "还是打不开")
+    assert refused.value.messages == [
+        "您已报告过该课例的“视频无法播放”问题，尚待处理；处理后会通知您，无需重复报告。"
+    ]
+    reports.report_problem(Actor(province.teacher_b), lesson, "content", "字幕有错")
+    assert ProblemReport.objects.count() == 2

@@ -33,6 +33,14 @@ def report_problem(actor: Actor, lesson: LibraryLesson, kind: str, text: str) ->
         raise ValidationError(_("请描述遇到的问题（如哪一段视频、哪一页课件），便于管理员处理。"))
     if len(text) > MAX_TEXT:
         raise ValidationError(_("问题描述最长 %(n)s 字，请删减后再提交。") % {"n": MAX_TEXT})
+    duplicate = ProblemReport.objects.filter(
+        lesson=lesson, reporter=actor.person, kind=kind, state=ReportState.OPEN
+    ).exists()
+    if duplicate:
+        raise ValidationError(
+            _("您已报告过该课例的“%(k)s”问题，尚待处理；处理后会通知您，无需重复报告。")
+            % {"k": ReportKind(kind).label}
+        )
     with transaction.atomic():
         report = ProblemReport.objects.create(
             lesson=lesson, reporter=actor.person, kind=kind, text=text
