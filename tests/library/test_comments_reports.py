@@ -282,3 +282,43 @@ def test_an_open_report_of_the_same_kind_is_not_repeated(lesson, province):
     ]
     reports.report_problem(Actor(province.teacher_b), lesson, "content", "字幕有错")
     assert ProblemReport.objects.count() == 2
+
+
+def test_a_comment_flood_waits(lesson, province):
+    for n in range(comments.BURST):
+        post(province.teacher_a, lesson, f"第{n}条")
+    with pytest.raises(Exception) as refused:
+        post(province.teacher_a, lesson, "又一条")
+    assert refused.value.messages == ["您在 10 分钟内已发表 10 条评论，请稍后再发表。"]
+    assert post(province.teacher_b, lesson, "别人照常").state == CommentState.PENDING
+
+
+def _queue_queries(client, name):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(name))
+    assert response.status_code == 200
+    return len(queries.captured_queries), response.content.decode()
+
+
+def test_moderation_pages_have_a_fixed_query_count(client, lesson, province):
+    people = [province.teacher_a, province.teacher_b, province.expert]
+    client.force_login(province.city_admin)
+
+    def add(person):
+        post(person, lesson, f"{person.full_name}的评论")
+        reports.report_problem(Actor(person), lesson, "other", f"{person.full_name}的报告")
+
+    add(people[0])
+    one = [
+        _queue_queries(client, n)
+        for n in ("manage_library:comment_queue", "manage_library:report_list")
+    ]
+    add(people[1])
+    add(people[2])
+    three = [
+        _queue_queries(client, n)
+        for n in ("manage_library:comment_queue", "manage_library:report_list")
+    ]
+    assert [html.count("data-comment=") for _q, html in three[:1]] == [3]
+    assert [html.count("data-report=") for _q, html in three[1:]] == [3]
+    assert [q for q, _h in one] == [q for q, _h in three]

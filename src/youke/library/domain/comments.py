@@ -9,6 +9,8 @@ comments on the lesson, audit log, and a notification to the author when refused
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -23,6 +25,10 @@ from youke.library.enums import COMMENT_TRANSITIONS, CommentState
 from youke.library.models import LessonComment, LibraryLesson, LibrarySettings
 
 MAX_BODY = 1000
+# At most this many comments per person in the window (a flood waits; nothing is lost: the
+# page keeps the typed text).
+BURST = 10
+BURST_WINDOW = datetime.timedelta(minutes=10)
 
 
 def premoderated(campaign_id: int | None) -> bool:
@@ -50,6 +56,14 @@ def post_comment(actor: Actor, lesson: LibraryLesson, body: str) -> LessonCommen
         raise ValidationError(
             _("评论最长 %(n)s 字，现有 %(m)s 字，请删减后再发表。")
             % {"n": MAX_BODY, "m": len(text)}
+        )
+    recent = LessonComment.objects.filter(
+        author=actor.person, created_at__gte=timezone.now() - BURST_WINDOW
+    ).count()
+    if recent >= BURST:
+        raise ValidationError(
+            _("您在 %(m)s 分钟内已发表 %(n)s 条评论，请稍后再发表。")
+            % {"m": int(BURST_WINDOW.total_seconds() // 60), "n": recent}
         )
     unit_path = lesson.publishing_unit.path
     blocked, review = words.screen(text, unit_path)
