@@ -118,3 +118,32 @@ def test_bad_input_names_the_fix(province, tree):
     with pytest.raises(ValidationError) as caught:
         compose(province, tree, period_end=datetime.date(2026, 2, 1), indicators=["nope"])
     assert set(caught.value.message_dict) == {"period_end", "indicators"}
+
+
+def test_pdf_charts_each_indicator_with_lights_and_targets(province, tree, tmp_path):
+    """Issue 11 item 4: the bulletin's charts, drawn from the snapshot, bars coloured by the
+    traffic light (西岭县 meets every target, 东湖区 misses participation)."""
+    from PIL import Image
+
+    bulletin = bulletins.publish(Actor(province.city_admin), compose(province, tree))
+    reader = PdfReader(bulletin.pdf.open("rb"))
+    text = "".join(page.extract_text() for page in reader.pages)
+    table = bulletin.snapshot["tables"][0]["title"]
+    for indicator in bulletin.snapshot["indicators"]:
+        assert f"{indicator['name']}（{table}，虚线为目标）" in text
+
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm is not installed")
+    source = tmp_path / "b.pdf"
+    source.write_bytes(bulletin.pdf.open("rb").read())
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(source), str(tmp_path / "p")], check=True)
+    counts: dict[tuple, int] = {}
+    for path in sorted(tmp_path.glob("p*.png")):
+        for n, colour in Image.open(path).convert("RGB").getcolors(maxcolors=1 << 24):
+            counts[colour] = counts.get(colour, 0) + n
+
+    def near(colour):
+        return sum(n for c, n in counts.items() if all(abs(a - b) < 12 for a, b in zip(c, colour)))
+
+    assert near((0x2F, 0x9E, 0x44)) > 50  # green bars
+    assert near((0xE0, 0x31, 0x31)) > 50  # red bars

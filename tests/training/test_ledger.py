@@ -196,3 +196,29 @@ def test_manual_credit_outside_the_admins_subtree_is_refused(province):
             reason="补登",
         )
     assert TrainingCredit.objects.count() == 0
+
+
+def test_withdrawing_the_package_reverses_its_showcase_hours(
+    province, campaign, lessons, run_on_commit
+):
+    """R12: a withdrawn package is no longer a showcased lesson; submitted again, it earns
+    its hours again, once."""
+    from youke.submissions.domain import packages
+
+    submission = showcase(campaign, province.teacher_a, lessons[0], "圆的面积")
+    run_on_commit(packages.withdraw, Actor(province.teacher_a), submission, reason="重新录制")
+    assert lines(province.teacher_a) == [
+        ("rule", "showcase", Decimal(10), True),
+        ("reversal", "showcase", Decimal(-10), False),
+    ]
+    assert TrainingCredit.objects.get(kind="reversal").reason == "作品已撤回：重新录制"
+    ledger.credit_showcase(Actor(province.teacher_a), submission.pk)  # withdrawn: nothing
+    submission.refresh_from_db()
+    submission.state = "submitted"
+    submission.save(update_fields=["state"])
+    assert ledger.credit_showcase(Actor(province.teacher_a), submission.pk) is not None
+    assert ledger.credit_showcase(Actor(province.teacher_a), submission.pk) is None
+    total = sum(
+        TrainingCredit.objects.filter(teacher=province.teacher_a).values_list("hours", flat=True)
+    )
+    assert total == Decimal(10)

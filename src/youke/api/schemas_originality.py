@@ -21,7 +21,9 @@ class PassageOut(Schema):
 class MatchOut(Schema):
     id: int
     kind: str = Field(description=_lazy("video 或 document"))
-    verdict: str = Field(description=_lazy("similar 部分相似 / likely_copy 疑似抄袭"))
+    verdict: str = Field(
+        description=_lazy("similar 部分相似 / likely_copy 疑似抄袭 / none 正当引用（见 cited）")
+    )
     share: float = Field(description=_lazy("本材料与对方相同的比例（0–1）"))
     material_id: int
     other: str = Field(
@@ -36,6 +38,11 @@ class MatchOut(Schema):
     date: datetime
     segments: list[SegmentOut]
     passages: list[PassageOut]
+    cited: str = Field(
+        description=_lazy(
+            "非空时：本作品的引用清单注明了对方作品且片段都很短，属正当引用，不计入相同比例"
+        )
+    )
 
 
 class OriginalityOut(Schema):

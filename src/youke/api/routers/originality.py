@@ -26,6 +26,17 @@ def _result(person, submission_id: int) -> tuple[OriginalityResult, str]:
     return results.ensure_result(submission_id), mode
 
 
+def _act(request, submission_id: int, action) -> dict:
+    """Run ``action(result)`` for a viewer of the package; refusal is a 404 like absence."""
+    person = viewer(request)
+    result, mode = _result(person, submission_id)
+    try:
+        result = action(result)
+    except PermissionDenied as exc:
+        raise Http404("submission") from exc
+    return _out(person, result, mode)
+
+
 def _out(person, result: OriginalityResult, mode: str) -> dict:
     matches = []
     for v in match_views(person, result, mode):
@@ -45,6 +56,7 @@ def _out(person, result: OriginalityResult, mode: str) -> dict:
                 "date": v.date,
                 "segments": v.segments,
                 "passages": v.passages,
+                "cited": v.cited,
             }
         )
     return {
@@ -95,13 +107,11 @@ def recheck_originality(request, submission_id: int):
 )
 def clear_originality(request, submission_id: int, payload: ClearIn):
     """Let a flagged package be recommended again, with a logged reason (admins over it)."""
-    person = viewer(request)
-    result, mode = _result(person, submission_id)
-    try:
-        result = results.clear_result(actor(request), result, payload.reason)
-    except PermissionDenied as exc:
-        raise Http404("submission") from exc
-    return _out(person, result, mode)
+    return _act(
+        request,
+        submission_id,
+        lambda result: results.clear_result(actor(request), result, payload.reason),
+    )
 
 
 @router.post(
@@ -111,10 +121,6 @@ def clear_originality(request, submission_id: int, payload: ClearIn):
 )
 def explain_originality(request, submission_id: int, payload: ExplainIn):
     """The author's answer to a match (e.g. the other entry is their own earlier lesson)."""
-    person = viewer(request)
-    result, mode = _result(person, submission_id)
-    try:
-        result = results.explain(actor(request), result, payload.note)
-    except PermissionDenied as exc:
-        raise Http404("submission") from exc
-    return _out(person, result, mode)
+    return _act(
+        request, submission_id, lambda result: results.explain(actor(request), result, payload.note)
+    )

@@ -118,14 +118,9 @@ def bulletin_create(request):
                         Actor.from_request(request),
                         unit=unit,
                         campaign=campaign,
-                        title=data["title"],
-                        doc_prefix=data["doc_prefix"],
                         period_start=data["period_start"],
                         period_end=data["period_end"],
-                        indicators=data["indicators"],
-                        intro=data["intro"],
-                        closing=data["closing"],
-                        is_public=data["is_public"],
+                        **_content(data),
                     )
                 except PermissionDenied as exc:
                     raise Http404("unit") from exc
@@ -152,6 +147,14 @@ def bulletin_create(request):
     )
 
 
+# What a bulletin says, the same for one composed now and for a schedule's issues.
+CONTENT_FIELDS = ("title", "doc_prefix", "indicators", "intro", "closing", "is_public")
+
+
+def _content(data) -> dict:
+    return {name: data[name] for name in CONTENT_FIELDS}
+
+
 def _schedule(request, form, unit, campaign, data):
     try:
         schedule = schedules.create_schedule(
@@ -160,12 +163,7 @@ def _schedule(request, form, unit, campaign, data):
             campaign=campaign,
             frequency=data["frequency"],
             starts_on=data["starts_on"] or timezone.localdate(),
-            title=data["title"],
-            doc_prefix=data["doc_prefix"],
-            indicators=data["indicators"],
-            intro=data["intro"],
-            closing=data["closing"],
-            is_public=data["is_public"],
+            **_content(data),
         )
     except PermissionDenied as exc:
         raise Http404("unit") from exc

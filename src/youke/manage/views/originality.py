@@ -148,6 +148,16 @@ def other_video(request, submission_id: int, match_id: int):
     return serving.serve(request, copy.name, content_type="video/mp4")
 
 
+def _stored_result(request, submission_id: int) -> OriginalityResult:
+    """The package's result for an action on it: 404 outside the viewer's scope or before
+    the first check."""
+    _load(request.user, submission_id)
+    result = OriginalityResult.objects.filter(submission_id=submission_id).first()
+    if result is None:
+        raise Http404("result")
+    return result
+
+
 def _back(submission_id: int):
     return redirect(reverse("manage_originality:evidence", args=[submission_id]))
 
@@ -155,10 +165,7 @@ def _back(submission_id: int):
 @login_required
 @require_POST
 def clear(request, submission_id: int):
-    _load(request.user, submission_id)
-    result = OriginalityResult.objects.filter(submission_id=submission_id).first()
-    if result is None:
-        raise Http404("result")
+    result = _stored_result(request, submission_id)
     return run_action(
         request,
         lambda: results.clear_result(
@@ -186,10 +193,7 @@ def recheck(request, submission_id: int):
 @login_required
 @require_POST
 def explain(request, submission_id: int):
-    _load(request.user, submission_id)
-    result = OriginalityResult.objects.filter(submission_id=submission_id).first()
-    if result is None:
-        raise Http404("result")
+    result = _stored_result(request, submission_id)
     return run_action(
         request,
         lambda: results.explain(Actor.from_request(request), result, request.POST.get("note", "")),
@@ -209,6 +213,7 @@ class SettingsForm(forms.ModelForm):
             "common_videos",
             "video_similar_share",
             "video_copy_share",
+            "quoted_clip_seconds",
             "common_submissions",
             "document_similar_share",
             "document_copy_share",

@@ -1,5 +1,6 @@
-"""The bulletin's PDF (Chinese font embedded, ``core.pdf_fonts``) and xlsx, drawn from its
-snapshot only, so the files always say what the record says."""
+"""The bulletin's PDF (Chinese font embedded, ``core.pdf_fonts``; a bar chart per indicator
+under each ranked table, ``bulletin_charts``) and xlsx, drawn from its snapshot only, so the
+files always say what the record says."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from youke.monitoring.domain import bulletin_charts
 from youke.monitoring.domain.reading import format_value
 from youke.monitoring.enums import Light
 from youke.monitoring.models import Bulletin
@@ -65,6 +67,8 @@ def render_pdf(bulletin: Bulletin) -> bytes:
 
     font = chinese_font().name
     snapshot = bulletin.snapshot
+    pagesize = landscape(A4) if len(snapshot["indicators"]) > 2 else A4
+    page_width = pagesize[0] - 30 * mm
     body = ParagraphStyle(
         "body", fontName=font, fontSize=10.5, leading=17, wordWrap="CJK", firstLineIndent=21
     )
@@ -137,6 +141,12 @@ def render_pdf(bulletin: Bulletin) -> bytes:
         ]
         grid.setStyle(TableStyle(style))
         story.append(grid)
+        if bulletin_charts.chartable(snapshot, table):
+            for position in range(len(snapshot["indicators"])):
+                story.append(Spacer(1, 3 * mm))
+                story.append(
+                    bulletin_charts.indicator_chart(snapshot, table, position, page_width, font)
+                )
     next_number = len(snapshot["tables"]) + 2
     story.append(Paragraph(_("%(n)s、表扬与提醒") % {"n": _chinese_number(next_number)}, heading))
     commended = "、".join(snapshot["commended"]) or _("无")
@@ -161,7 +171,7 @@ def render_pdf(bulletin: Bulletin) -> bytes:
     handle = io.BytesIO()
     document = SimpleDocTemplate(
         handle,
-        pagesize=landscape(A4) if len(snapshot["indicators"]) > 2 else A4,
+        pagesize=pagesize,
         leftMargin=15 * mm,
         rightMargin=15 * mm,
         topMargin=15 * mm,

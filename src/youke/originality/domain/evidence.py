@@ -25,6 +25,9 @@ class MatchView:
     date: object
     segments: list[dict] = field(default_factory=list)
     passages: list[dict] = field(default_factory=list)
+    # The package's own citation that excuses the match (R14); its text names the other
+    # party, so a viewer who may not see who that is gets only the fact that it is cited.
+    cited: str = ""
 
     @property
     def is_video(self) -> bool:
@@ -86,6 +89,7 @@ def match_views(person, result: OriginalityResult, mode: str) -> list[MatchView]
             year=year,
             level=reached.get(m.other_submission_id, (0, _("未报送")))[1],
             date=other.submitted_at or other.created_at,
+            cited=(m.cited if identified else _("已注明出处")) if m.cited else "",
         )
         if m.kind == MatchKind.VIDEO:
             view.segments = [

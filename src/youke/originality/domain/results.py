@@ -18,7 +18,7 @@ from youke.core.actor import Actor
 from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
 from youke.originality import rules
-from youke.originality.domain import alignment, document_index, video_index
+from youke.originality.domain import alignment, document_index, quotes, video_index
 from youke.originality.domain.settings import settings_for
 from youke.originality.enums import VERDICT_RANK, VERDICT_TRANSITIONS, MatchKind, Verdict
 from youke.originality.models import (
@@ -76,15 +76,22 @@ def check_submission(submission_id: int) -> tuple[OriginalityResult, set[int]]:
     shares: list[float] = []
     seen_others: set[int] = set()
     verdict = Verdict.NONE
+    citations = list(submission.citations.values_list("source", "author", "note"))
     for fp in VideoFingerprint.objects.filter(submission_id=submission_id):
         matches = video_index.find_matches(fp, s)
-        segments = [seg for m in matches for seg in m.segments]
+        cited = _cited_quotes(matches, citations, s.quoted_clip_seconds)
+        segments = [seg for m in matches if m.other.material_id not in cited for seg in m.segments]
         union = alignment.covered_seconds(segments) / max(fp.duration, 1e-6)
         shares.append(min(union, 1.0))
         for m in matches:
             seen_others.add(m.other.submission_id)
-            mv = _verdict(m.share, s.video_similar_share, s.video_copy_share)
-            if mv == Verdict.NONE:
+            quote = cited.get(m.other.material_id, "")
+            mv = (
+                Verdict.NONE
+                if quote
+                else _verdict(m.share, s.video_similar_share, s.video_copy_share)
+            )
+            if mv == Verdict.NONE and not quote:
                 continue
             rows.append(
                 OriginalityMatch(
@@ -95,6 +102,7 @@ def check_submission(submission_id: int) -> tuple[OriginalityResult, set[int]]:
                     verdict=mv,
                     share=round(m.share, 4),
                     evidence=[seg.as_dict() for seg in m.segments],
+                    cited=quote,
                 )
             )
         verdict = _stronger(
@@ -129,6 +137,27 @@ def check_submission(submission_id: int) -> tuple[OriginalityResult, set[int]]:
         OriginalityMatch.objects.bulk_create(rows)
         _write_verdict(result, verdict, max(shares, default=0.0))
     return result, seen_others
+
+
+def _cited_quotes(matches, citations, limit_seconds: int) -> dict[int, str]:
+    """Other material id → the citation that excuses its clips (R14), for short quotes only."""
+    if not citations or not matches:
+        return {}
+    others = {
+        row["pk"]: row
+        for row in Submission.objects.filter(
+            pk__in={m.other.submission_id for m in matches}
+        ).values("pk", "title", "teacher__full_name")
+    }
+    excused = {}
+    for m in matches:
+        other = others.get(m.other.submission_id)
+        if other is None or not quotes.is_short_quote(m.segments, limit_seconds):
+            continue
+        found = quotes.citation_naming(citations, other["title"], other["teacher__full_name"])
+        if found:
+            excused[m.other.material_id] = found
+    return excused
 
 
 def _stronger(a: str, b: str) -> str:

@@ -26,6 +26,14 @@ class OriginalitySettings(models.Model):
     )
     document_similar_share = models.FloatField(_("文档部分相似比例"), default=0.2)
     document_copy_share = models.FloatField(_("文档疑似抄袭比例"), default=0.5)
+    quoted_clip_seconds = models.PositiveSmallIntegerField(
+        _("注明出处的引用片段最长（秒）"),
+        default=60,
+        help_text=_(
+            "作品的引用清单注明了对方作品（标题或作者），且每段相同片段都不超过此时长时，"
+            "视为正当引用，不计入相同比例；填 0 表示不豁免任何片段。"
+        ),
+    )
     block_likely_copy = models.BooleanField(
         _("疑似抄袭的作品须管理员核查后才能推荐"), default=False
     )
@@ -89,6 +97,9 @@ class OriginalityMatch(models.Model):
     # Video: aligned segments in seconds ({this_start, this_end, other_start, other_end});
     # document: passages side by side ({this, other}).
     evidence = models.JSONField(default=list)
+    # Set when the package's citation list names the other package and every segment is a
+    # short quote (R14): the match is shown but not counted.
+    cited = models.CharField(_("引用出处"), max_length=320, blank=True)
     found_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

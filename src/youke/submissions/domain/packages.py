@@ -40,7 +40,7 @@ from youke.submissions.models import (
     Submission,
     SubmissionEvent,
 )
-from youke.submissions.signals import package_submitted
+from youke.submissions.signals import citations_changed, package_submitted, package_withdrawn
 
 FIELDS = ("title", "description", "periods", "state", "node", "category")
 MAX_CITATIONS = 30
@@ -274,6 +274,12 @@ def set_citations(actor: Actor, submission: Submission, rows: list[tuple[str, st
         before={"citations": before},
         after={"citations": clean},
     )
+    if before != clean:
+        submission_id = submission.pk
+        transaction.on_commit(
+            lambda: citations_changed.send(sender=Submission, submission_id=submission_id),
+            robust=True,
+        )
 
 
 @transaction.atomic
@@ -567,9 +573,16 @@ def withdraw(actor: Actor, submission: Submission, *, reason: str):
     _check_author(actor, submission)
     if not reason.strip():
         raise ValidationError({"reason": _("请填写撤回原因。")})
-    return set_submission_state(
+    withdrawn = set_submission_state(
         submission, SubmissionState.WITHDRAWN, actor=actor, reason=reason.strip()
     )
+    transaction.on_commit(
+        lambda: package_withdrawn.send(
+            sender=Submission, submission_id=withdrawn.pk, actor=actor, reason=reason.strip()
+        ),
+        robust=True,
+    )
+    return withdrawn
 
 
 def reopen(actor: Actor, submission: Submission, *, now: datetime.datetime | None = None):

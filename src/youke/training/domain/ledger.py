@@ -206,6 +206,20 @@ def _reverse(actor: Actor, credit: TrainingCredit, reason: str) -> TrainingCredi
     return reversal
 
 
+def reverse_showcase(actor: Actor, submission_id: int, reason: str) -> list[TrainingCredit]:
+    """A withdrawn package is no longer a showcased lesson: its 晒课 hours are reversed (a
+    later re-submission credits them again, once)."""
+    with transaction.atomic():
+        credits = TrainingCredit.objects.select_for_update().filter(
+            submission_id=submission_id,
+            event=TrainingEvent.SHOWCASE,
+            kind=CreditKind.RULE,
+            is_reversed=False,
+        )
+        why = _("作品已撤回：%(reason)s") % {"reason": reason} if reason else _("作品已撤回")
+        return [_reverse(actor, credit, why) for credit in credits]
+
+
 def reverse_award(actor: Actor, award_id: int, reason: str) -> list[TrainingCredit]:
     """Reverse the hours a revoked award earned, then let another standing award of the same
     lesson that earns the same event (e.g. the ministry award after the provincial one is
