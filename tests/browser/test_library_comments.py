@@ -29,6 +29,8 @@ def test_favourite_and_comment_on_the_lesson_page(page, site, lessons):  # noqa:
     page.goto(url)
     expect(page.locator("#comment-login")).to_be_visible()  # anonymous: a log-in link
     expect(page.locator("#comment-form")).to_have_count(0)
+    # Let the lazy QR image and the fragment finish: leaving aborts them (a reported failure).
+    page.wait_for_load_state("networkidle")
 
     login(page, site, "teachera")
     page.goto(url)
@@ -46,6 +48,7 @@ def test_favourite_and_comment_on_the_lesson_page(page, site, lessons):  # noqa:
     expect(page.locator("#comment-list li[data-comment]")).to_have_count(1)
     assert list(LessonComment.objects.values_list("body", "state")) == [("讲得很清楚", "pending")]
 
+    page.wait_for_load_state("networkidle")
     page.set_viewport_size({"width": 390, "height": 844})
     for name in ("stats", "favourites", "history"):
         page.goto(site(reverse(f"my_library:{name}")))
