@@ -10,6 +10,7 @@ urlpatterns = [
     path("library/", include("youke.public.urls_library")),
     path("manage/library/", include("youke.manage.urls_library")),
     path("my/classrooms/", include("youke.portal.urls_classrooms")),
+    path("my/library/", include("youke.portal.urls_my_library")),
     path("", include("youke.portal.urls")),
     path("manage/campaigns/", include("youke.manage.urls_campaigns")),
     path("manage/submissions/", include("youke.manage.urls_submissions")),

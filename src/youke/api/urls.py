@@ -19,6 +19,7 @@ from youke.api.routers import (
     collections,
     health,
     library,
+    library_engagement,
     monitoring,
     originality,
     people,
@@ -315,6 +316,7 @@ api.add_router("", awards.router)
 api.add_router("", monitoring.router)
 api.add_router("", training.router)
 api.add_router("", library.router)
+api.add_router("", library_engagement.router)
 api.add_router("", classrooms.router)
 api.add_router("", classroom_programmes.router)
 api.add_router("", classroom_work.router)

@@ -59,3 +59,47 @@ def access_publishable_award(person, award_id: int):
     if award is None:
         raise Http404("award")
     return award
+
+
+def access_moderated_comment(person, comment_id: int):
+    comment = (
+        rules.comments_moderated_by(person)
+        .select_related("lesson__publishing_unit", "author")
+        .filter(pk=comment_id)
+        .first()
+    )
+    if comment is None:
+        raise Http404("comment")
+    return comment
+
+
+def access_own_comment(person, comment_id: int):
+    from youke.library.models import LessonComment
+
+    comment = (
+        LessonComment.objects.select_related("lesson__publishing_unit")
+        .filter(pk=comment_id, author_id=person.pk)
+        .first()
+    )
+    if comment is None:
+        raise Http404("comment")
+    return comment
+
+
+def access_handled_report(person, report_id: int):
+    report = (
+        rules.reports_handled_by(person)
+        .select_related("lesson__publishing_unit", "reporter")
+        .filter(pk=report_id)
+        .first()
+    )
+    if report is None:
+        raise Http404("report")
+    return report
+
+
+def access_managed_word(person, word_id: int):
+    word = rules.words_managed_by(person).select_related("unit").filter(pk=word_id).first()
+    if word is None:
+        raise Http404("word")
+    return word

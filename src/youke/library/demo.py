@@ -1,5 +1,7 @@
 """Demo library: the demo's awarded lessons published with their teachers' consent, and a
-few hundred generated lessons across the catalog with views, downloads, likes and ratings.
+few hundred generated lessons across the catalog with views, downloads, likes and ratings;
+comments (some waiting for moderation), a sensitive-word list, the demo teacher's favourites
+and watch history, and one problem report.
 
 Called from ``youke demo`` after the selection and certificate demos. Generated lessons
 reuse the files of the published demo lessons (a library file points at an upload), so their
@@ -18,9 +20,17 @@ from django.utils import timezone
 from youke.catalog.enums import NodeLevel
 from youke.catalog.models import CourseNode
 from youke.core.actor import Actor
-from youke.library.domain import cache_version, consent, publishing, segment
-from youke.library.enums import LessonState
-from youke.library.models import LessonRating, LibraryFile, LibraryLesson
+from youke.library.domain import cache_version, consent, publishing, segment, words
+from youke.library.enums import CommentState, LessonState, ReportKind, WordAction
+from youke.library.models import (
+    LessonComment,
+    LessonFavourite,
+    LessonRating,
+    LibraryFile,
+    LibraryLesson,
+    SensitiveWord,
+    WatchHistory,
+)
 from youke.orgs.enums import UnitKind
 from youke.orgs.models import Person, Unit
 from youke.selection.models import Award
@@ -188,11 +198,113 @@ def _rate(rng: random.Random, lessons: list[LibraryLesson], people: list[Person]
     )
 
 
+DEMO_WORDS = (
+    ("代写", WordAction.BLOCK),
+    ("刷单", WordAction.BLOCK),
+    ("赌博", WordAction.BLOCK),
+    ("加微信", WordAction.REVIEW),
+    ("QQ群", WordAction.REVIEW),
+)
+COMMENTS = (
+    "导入很自然，学生参与度高，值得学习。",
+    "板书设计清晰，重难点突出。",
+    "小组合作环节组织得很好，时间把控也到位。",
+    "练习设计有梯度，适合不同层次的学生。",
+    "请问课件可以分享吗？想在自己班上试一试。",
+    "信息技术用得恰到好处，没有喧宾夺主。",
+    "结尾的拓展问题很有启发性。",
+    "语速稍快，个别地方学生可能跟不上。",
+)
+
+
+def build_engagement(rng: random.Random, teacher_username: str = "teacher") -> dict[str, int]:
+    """Sensitive words, comments (some pending for moderation), the demo teacher's
+    favourites and watch history, and one problem report for the admins to answer."""
+    from youke.library.domain import history, reports
+
+    province = Unit.objects.filter(kind=UnitKind.PROVINCE).order_by("path").first()
+    if province is None:
+        return {}
+    SensitiveWord.objects.bulk_create(
+        [
+            SensitiveWord(unit=province, word=w, normalised=words.normalise(w), action=a)
+            for w, a in DEMO_WORDS
+        ],
+        ignore_conflicts=True,
+    )
+    people = list(Person.objects.filter(unit__kind=UnitKind.SCHOOL).order_by("pk")[:60])
+    teacher = Person.objects.filter(username=teacher_username).first() or (
+        people[0] if people else None
+    )
+    shelf = list(LibraryLesson.objects.filter(state=LessonState.PUBLISHED).order_by("-views")[:60])
+    if not people or teacher is None or not shelf:
+        return {}
+    now = timezone.now()
+    rows = []
+    for lesson in shelf:
+        for person in rng.sample(people, k=min(len(people), rng.choice((0, 1, 2, 3, 4)))):
+            pending = rng.random() < 0.2
+            rows.append(
+                LessonComment(
+                    lesson=lesson,
+                    author=person,
+                    body=rng.choice(COMMENTS),
+                    state=CommentState.PENDING if pending else CommentState.PUBLISHED,
+                    moderated_at=None if pending else now,
+                )
+            )
+    LessonComment.objects.bulk_create(rows, batch_size=500)
+    favourite_rows = [LessonFavourite(lesson=lesson, person=teacher) for lesson in shelf[:8]]
+    favourite_rows += [
+        LessonFavourite(lesson=lesson, person=person)
+        for lesson in shelf[:30]
+        for person in rng.sample(people, k=min(len(people), rng.choice((0, 1, 3, 6))))
+        if person.pk != teacher.pk
+    ]
+    LessonFavourite.objects.bulk_create(favourite_rows, ignore_conflicts=True)
+    watched = []
+    for n, lesson in enumerate(shelf[2:8]):
+        duration = history.lesson_duration(lesson.pk)
+        seen = int(duration * rng.uniform(0.1, 1.0)) if duration else 0
+        watched.append(
+            WatchHistory(
+                lesson=lesson,
+                person=teacher,
+                last_position=float(min(seen, duration)),
+                seconds_watched=seen,
+                duration_seconds=duration,
+                last_watched_at=now - datetime.timedelta(hours=5 * n + 1),
+            )
+        )
+    WatchHistory.objects.bulk_create(watched, ignore_conflicts=True)
+    for lesson in shelf:
+        lesson.comments = sum(
+            1 for r in rows if r.lesson_id == lesson.pk and r.state == CommentState.PUBLISHED
+        )
+        lesson.favourites = LessonFavourite.objects.filter(lesson=lesson).count()
+    LibraryLesson.objects.bulk_update(shelf, ["comments", "favourites"], batch_size=200)
+    reported = shelf[min(3, len(shelf) - 1)]
+    reports.report_problem(
+        Actor(teacher),
+        reported,
+        ReportKind.PLAYBACK,
+        "第一课时视频播放到 12 分钟左右卡住，刷新后仍然无法继续。",
+    )
+    return {
+        "library_comments": len(rows),
+        "library_comments_pending": sum(1 for r in rows if r.state == CommentState.PENDING),
+        "library_favourites": len(favourite_rows),
+        "library_history": len(watched),
+        "library_reports": 1,
+    }
+
+
 def build_library(seed: int = 2026, count: int = GENERATED) -> dict[str, int]:
     if LibraryLesson.objects.exists():
         return {}
     segment.ensure_dictionary()
     published = publish_awarded()
     generated = generate(random.Random(seed), count)
+    engagement = build_engagement(random.Random(seed + 1))
     cache_version.bump()
-    return {"library_published": published, "library_generated": generated}
+    return {"library_published": published, "library_generated": generated, **engagement}

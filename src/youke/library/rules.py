@@ -53,3 +53,33 @@ def own_lessons(person: Person) -> QuerySet[LibraryLesson]:
     if not person.is_authenticated:
         return LibraryLesson.objects.none()
     return LibraryLesson.objects.filter(teacher=person)
+
+
+# --- comments, reports and the word list: the publishing level moderates ------------------------
+
+
+def comments_moderated_by(person: Person):
+    """Comments on lessons published by the person's admin subtrees."""
+    from youke.library.models import LessonComment
+
+    if not org_rules.is_unit_admin(person):
+        return LessonComment.objects.none()
+    return org_rules.scoped(LessonComment.objects.all(), person, "lesson__publishing_unit__path")
+
+
+def reports_handled_by(person: Person):
+    """Problem reports on lessons published by the person's admin subtrees."""
+    from youke.library.models import ProblemReport
+
+    if not org_rules.is_unit_admin(person):
+        return ProblemReport.objects.none()
+    return org_rules.scoped(ProblemReport.objects.all(), person, "lesson__publishing_unit__path")
+
+
+def words_managed_by(person: Person):
+    """Sensitive words of the person's admin subtrees."""
+    from youke.library.models import SensitiveWord
+
+    if not org_rules.is_unit_admin(person):
+        return SensitiveWord.objects.none()
+    return org_rules.scoped(SensitiveWord.objects.all(), person, "unit__path")

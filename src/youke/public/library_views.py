@@ -33,10 +33,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from youke.catalog.models import CourseNode
 from youke.library.access import access_public_file, access_public_lesson
-from youke.library.domain import browse, cache_version, consent, search, usage
+from youke.library.domain import browse, cache_version, consent, favourites, history, search, usage
 from youke.library.domain.highlight import highlight
 from youke.library.domain.queries import Filters, node_filter
-from youke.library.enums import FileKind, SortOrder
+from youke.library.enums import FileKind, ReportKind, SortOrder
 from youke.library.models import LessonLike, LessonRating
 from youke.media import serving
 from youke.media.domain import playback
@@ -243,6 +243,7 @@ def lesson_detail(request, lesson_id: int):
     if person is not None:
         own = {
             "liked": LessonLike.objects.filter(lesson=lesson, person=person).exists(),
+            "favourite": favourites.is_favourite(person, lesson),
             "my_rating": LessonRating.objects.filter(lesson=lesson, person=person)
             .values_list("stars", flat=True)
             .first(),
@@ -264,6 +265,11 @@ def lesson_detail(request, lesson_id: int):
             "share_url": share_url,
             "related_html": related_html,
             "stars": range(1, 6),
+            "report_kinds": ReportKind.choices,
+            "report_kind": request.GET.get("report_kind", ""),
+            "report_text": request.session.pop("library_report_text", "")
+            if person is not None
+            else "",
             **own,
         },
     )
@@ -385,6 +391,8 @@ def file_position(request, file_id: int):
     except ValidationError as exc:
         return JsonResponse({"error": " ".join(exc.messages)}, status=400)
     playback.save_position(request.user, asset, seconds)
+    # The same post is the watch-history heartbeat (watched time, last position, last seen).
+    history.heartbeat(request.user, _item, float(seconds))
     return JsonResponse({"seconds": float(seconds)})
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from youke.public import library_engagement_views as engagement
 from youke.public import library_views as views
 
 app_name = "library"
@@ -11,6 +12,13 @@ urlpatterns = [
     path("lessons/<int:lesson_id>/view/", views.lesson_view, name="lesson_view"),
     path("lessons/<int:lesson_id>/like/", views.lesson_like, name="lesson_like"),
     path("lessons/<int:lesson_id>/rate/", views.lesson_rate, name="lesson_rate"),
+    path(
+        "lessons/<int:lesson_id>/favourite/", engagement.lesson_favourite, name="lesson_favourite"
+    ),
+    path("lessons/<int:lesson_id>/comments/", engagement.lesson_comments, name="lesson_comments"),
+    path("lessons/<int:lesson_id>/comments/new/", engagement.comment_post, name="comment_post"),
+    path("comments/<int:comment_id>/delete/", engagement.comment_delete, name="comment_delete"),
+    path("lessons/<int:lesson_id>/report/", engagement.lesson_report, name="lesson_report"),
     path("files/<int:file_id>/play/", views.file_play, name="file_play"),
     path("files/<int:file_id>/hls/<path:part>", views.file_hls, name="file_hls"),
     path("files/<int:file_id>/poster/", views.file_poster, name="file_poster"),

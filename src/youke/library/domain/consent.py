@@ -37,7 +37,13 @@ def downloads_open(campaign_id: int | None) -> bool:
 
 
 def save_settings(
-    actor: Actor, campaign, *, licence_title: str, licence_text: str, downloads_open: bool
+    actor: Actor,
+    campaign,
+    *,
+    licence_title: str,
+    licence_text: str,
+    downloads_open: bool,
+    comments_premoderated: bool = True,
 ):
     from youke.orgs import rules as org_rules
 
@@ -53,6 +59,7 @@ def save_settings(
             "licence_title": title[:100],
             "licence_text": text[:4000],
             "downloads_open": downloads_open,
+            "comments_premoderated": comments_premoderated,
             "updated_by": actor.person,
         },
     )
@@ -61,7 +68,11 @@ def save_settings(
         AuditAction.UPDATE,
         row,
         unit=campaign.owner_unit,
-        after={"licence_title": row.licence_title, "downloads_open": row.downloads_open},
+        after={
+            "licence_title": row.licence_title,
+            "downloads_open": row.downloads_open,
+            "comments_premoderated": row.comments_premoderated,
+        },
     )
     return row
 

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LibrarySettings(models.Model):
-    """Per campaign: the licence teachers accept and whether anonymous visitors download.
+    """Per campaign: the licence teachers accept, whether anonymous visitors download and
+    whether comments are moderated before they show.
 
     A campaign without a row uses ``domain.consent.DEFAULT_LICENCE`` and closed downloads.
     """
@@ -17,6 +18,9 @@ class LibrarySettings(models.Model):
     licence_title = models.CharField(_("许可名称"), max_length=100)
     licence_text = models.TextField(_("许可条款"), max_length=4000)
     downloads_open = models.BooleanField(_("未登录访客可下载文档"), default=False)
+    # 先审后发: comments wait for the publishing level's moderators (a campaign without a row
+    # moderates too); off, a comment that passes the word list is published at once.
+    comments_premoderated = models.BooleanField(_("评论先审后发"), default=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -77,6 +77,9 @@ class LibraryLesson(models.Model):
     rating_count = models.PositiveIntegerField(_("评分人数"), default=0)
     rating_sum = models.PositiveIntegerField(default=0)
     rating_avg = models.FloatField(_("平均评分"), default=0)
+    # Written at once under the lesson's row lock by domain.favourites and domain.comments.
+    favourites = models.PositiveIntegerField(_("收藏数"), default=0)
+    comments = models.PositiveIntegerField(_("评论数"), default=0)
     search_title = models.TextField(blank=True)
     search_body = models.TextField(blank=True)
     search_pinyin = models.TextField(blank=True)

@@ -16,7 +16,7 @@ from youke.core.actor import Actor
 from youke.core.views import run_action
 from youke.library import rules
 from youke.library.access import access_managed_lesson, access_publishable_award
-from youke.library.domain import consent, publishing
+from youke.library.domain import comments, consent, publishing
 from youke.library.enums import LessonState
 from youke.library.models import LibraryLesson, PublicationConsent
 from youke.manage.views.common import admin_required, paginate_ids, start_job
@@ -99,7 +99,12 @@ def lesson_list(request):
         request, lessons.order_by("-published_at", "-id"), LibraryLesson.objects.all()
     )
     totals = lessons.aggregate(
-        views=Sum("views"), visitors=Sum("visitors"), downloads=Sum("downloads"), likes=Sum("likes")
+        views=Sum("views"),
+        visitors=Sum("visitors"),
+        downloads=Sum("downloads"),
+        likes=Sum("likes"),
+        favourites=Sum("favourites"),
+        comments=Sum("comments"),
     )
     # Per school: the statistics "per unit" the issue asks for, top 20 by views.
     per_unit = list(
@@ -167,11 +172,13 @@ def library_settings(request, campaign_id: int):
         raise Http404("campaign")
     title, text = consent.licence_for(campaign)
     is_open = consent.downloads_open(campaign.pk)
+    premoderated = comments.premoderated(campaign.pk)
     errors: list[str] = []
     if request.method == "POST":
         title = request.POST.get("licence_title", "")
         text = request.POST.get("licence_text", "")
         is_open = request.POST.get("downloads_open") == "1"
+        premoderated = request.POST.get("comments_premoderated") == "1"
         try:
             consent.save_settings(
                 Actor.from_request(request),
@@ -179,6 +186,7 @@ def library_settings(request, campaign_id: int):
                 licence_title=title,
                 licence_text=text,
                 downloads_open=is_open,
+                comments_premoderated=premoderated,
             )
         except ValidationError as exc:
             errors = exc.messages  # the typed text stays in the form
@@ -193,6 +201,7 @@ def library_settings(request, campaign_id: int):
             "licence_title": title,
             "licence_text": text,
             "downloads_open": is_open,
+            "comments_premoderated": premoderated,
             "errors": errors,
         },
     )
