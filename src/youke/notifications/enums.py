@@ -15,6 +15,13 @@ class NotificationKind(models.TextChoices):
     BULLETIN = "bulletin", pgettext_lazy("notification kind", "通报")
     COLLECTION = "collection", pgettext_lazy("notification kind", "征集报送")
     TASK = "task", pgettext_lazy("notification kind", "工作任务")
+    CLASS_CHANGED = "classrooms.cancelled", pgettext_lazy("notification kind", "课程调整")
+    COURSE_REVIEW = "classrooms.course", pgettext_lazy("notification kind", "网络课程审核")
+    MASTER_DUTY = "classrooms.duty", pgettext_lazy("notification kind", "名师课堂任务")
+    LESSON_PREP = "classrooms.prep", pgettext_lazy("notification kind", "集体备课")
+    LIBRARY_COMMENT = "library.comment", pgettext_lazy("notification kind", "资源库评论")
+    LIBRARY_REPORT = "library.report", pgettext_lazy("notification kind", "资源库问题报告")
+    LIBRARY_REPLY = "library.report_reply", pgettext_lazy("notification kind", "问题报告回复")
 
 
 class OutboxState(models.TextChoices):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from youke.classrooms.enums import LessonState
 from youke.classrooms.models import DemoLesson, Evaluation, MasterTeacher, Term
+from youke.notifications.enums import NotificationKind
 from youke.orgs.models import Unit
 
 REMINDER_DAYS = 14
@@ -106,7 +107,7 @@ def send_duty_reminders(today: dt.date | None = None) -> int:
             master = masters[row.master_id]
             made = notify(
                 master.person,
-                "classrooms.duty",
+                NotificationKind.MASTER_DUTY,
                 title=_("名师课堂：本学期示范课尚未完成"),
                 body=_(
                     "%(term)s 将于 %(end)s 结束。您本学期已开经过网络评课的示范课或公开课 "

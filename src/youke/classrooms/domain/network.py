@@ -18,6 +18,7 @@ from youke.classrooms.models import CourseReview, NetworkCourse, PilotSchool, Pl
 from youke.core.actor import Actor
 from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
+from youke.notifications.enums import NotificationKind
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.enums import UnitKind
 
@@ -198,7 +199,7 @@ def _tell_school(course_id: int, review_id: int) -> None:
     for grant in grants.select_related("person"):
         notify(
             grant.person,
-            "classrooms.course",
+            NotificationKind.COURSE_REVIEW,
             title=title,
             body=body,
             url=reverse("manage_classrooms:course", args=[course.pk]),

@@ -27,6 +27,7 @@ from youke.classrooms.models import (
 from youke.core.actor import Actor
 from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
+from youke.notifications.enums import NotificationKind
 from youke.orgs.domain.units import PermissionDenied
 
 MAX_TEXT = 50_000
@@ -59,7 +60,7 @@ def _tell(prep: PrepSession, actor: Actor, title: str, body: str) -> None:
 
     def send():
         for person in Person.objects.filter(pk__in=people):
-            notify(person, "classrooms.prep", title=title, body=body, url=url)
+            notify(person, NotificationKind.LESSON_PREP, title=title, body=body, url=url)
 
     transaction.on_commit(send, robust=True)
 

@@ -22,6 +22,7 @@ from youke.classrooms.models import ClassSession, DeliveryGroup, Period, Term
 from youke.core.actor import Actor
 from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
+from youke.notifications.enums import NotificationKind
 from youke.orgs.domain.units import PermissionDenied
 
 
@@ -241,7 +242,7 @@ def _tell_assistants(session_id: int) -> None:
     for room in rooms:
         notify(
             room.assistant,
-            "classrooms.cancelled",
+            NotificationKind.CLASS_CHANGED,
             title=_("专递课堂取消：%(subject)s") % {"subject": session.period.subject},
             body=_("%(group)s %(when)s 的%(subject)s课已取消，原因：%(reason)s")
             % {

@@ -23,6 +23,7 @@ from youke.core.enums import AuditAction
 from youke.library.domain import cache_version, words
 from youke.library.enums import COMMENT_TRANSITIONS, CommentState
 from youke.library.models import LessonComment, LibraryLesson, LibrarySettings
+from youke.notifications.enums import NotificationKind
 
 MAX_BODY = 1000
 # At most this many comments per person in the window (a flood waits; nothing is lost: the
@@ -135,7 +136,7 @@ def set_comment_state(
 
             notify(
                 locked.author,
-                "library.comment",
+                NotificationKind.LIBRARY_COMMENT,
                 title=_("您在《%(t)s》的评论未通过审核") % {"t": locked.lesson.title},
                 body=_("评论：%(b)s\n理由：%(r)s") % {"b": locked.body[:200], "r": reason},
                 url=reverse("library:lesson_detail", args=[locked.lesson_id]),

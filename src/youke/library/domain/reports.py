@@ -18,6 +18,7 @@ from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
 from youke.library.enums import REPORT_TRANSITIONS, ReportKind, ReportState
 from youke.library.models import LibraryLesson, ProblemReport
+from youke.notifications.enums import NotificationKind
 
 MAX_TEXT = 1000
 
@@ -58,7 +59,7 @@ def report_problem(actor: Actor, lesson: LibraryLesson, kind: str, text: str) ->
         }
         url = reverse("manage_library:report_list")
         for admin in unit_admins([lesson.publishing_unit_id]):
-            notify(admin, "library.report", title=title, body=text[:500], url=url)
+            notify(admin, NotificationKind.LIBRARY_REPORT, title=title, body=text[:500], url=url)
     return report
 
 
@@ -98,7 +99,7 @@ def close_report(actor: Actor, report: ProblemReport, new_state: str, reply: str
         )
         notify(
             locked.reporter,
-            "library.report_reply",
+            NotificationKind.LIBRARY_REPLY,
             title=_("您报告的问题（《%(t)s》）已处理：%(s)s")
             % {"t": locked.lesson.title, "s": ReportState(new_state).label},
             body=reply,
