@@ -286,3 +286,25 @@ def test_health_without_credentials(db, client):
     response = client.get(API + "/health")
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "storage": "ok", "queue": "ok", "status": "ok"}
+
+
+def test_schema_names_are_unique():
+    """The OpenAPI components are keyed by class name: two schemas of one name would show one
+    shape for both (a collection's TaskIn documented as the ledger's)."""
+    from ninja import Schema
+
+    import youke.api.urls  # noqa: F401  (imports every router and schema)
+
+    seen: dict[str, str] = {}
+    clashes = []
+    stack = list(Schema.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if not cls.__module__.startswith("youke."):
+            continue
+        where = f"{cls.__module__}.{cls.__qualname__}"
+        if cls.__name__ in seen and seen[cls.__name__] != where:
+            clashes.append((seen[cls.__name__], where))
+        seen.setdefault(cls.__name__, where)
+    assert clashes == []

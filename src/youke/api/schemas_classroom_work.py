@@ -109,7 +109,7 @@ class WeightsOut(Schema):
     weights: dict[str, float]
 
 
-class IndicatorFilters(Schema):
+class ClassroomIndicatorFilters(Schema):
     unit: Id | None = None
     term: Id | None = None
     sort: Text(32) = "periods_per_week"

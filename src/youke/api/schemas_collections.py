@@ -13,7 +13,7 @@ from youke.api.fields import Email, Id, Integer, LongText, Text
 from youke.api.schemas import UnitRef
 
 
-class TaskFilters(Schema):
+class CollectionTaskFilters(Schema):
     side: Literal["all", "issued", "received"] = Field(
         "all",
         description=_lazy("issued 本单位发起的；received 发给本单位（及下级）报送的；all 两者"),
@@ -21,7 +21,7 @@ class TaskFilters(Schema):
     state: Literal["draft", "open", "closed"] | None = None
 
 
-class TaskIn(Schema):
+class CollectionTaskIn(Schema):
     issuing_unit: Id = Field(description=_lazy("发起单位 id（调用者管理的单位）"))
     title: Text(120, min_length=1)
     kind: Literal["contact_sheet", "plan", "report"] = Field(
@@ -36,7 +36,7 @@ class TaskIn(Schema):
     campaign: Id | None = Field(None, description=_lazy("所属遴选活动 id（可选）"))
 
 
-class TaskOut(Schema):
+class CollectionTaskOut(Schema):
     id: int
     title: str
     kind: str
@@ -61,7 +61,7 @@ class ReturnRowOut(Schema):
     latest_version: int | None = Field(description=_lazy("文档的最新版本号；联系表为 null"))
 
 
-class TaskDetailOut(TaskOut):
+class CollectionTaskDetailOut(CollectionTaskOut):
     manages: bool = Field(description=_lazy("调用者是否为发起方（可发布、提醒、审定、导出）"))
     counts: dict[str, int] = Field(description=_lazy("按状态统计的单位数"))
     returns: list[ReturnRowOut]
@@ -102,7 +102,7 @@ class ContactOut(Schema):
     email: str
 
 
-class VersionOut(Schema):
+class CollectionVersionOut(Schema):
     id: int
     number: int
     original_name: str
@@ -125,13 +125,13 @@ class ReturnOut(Schema):
     submitted_at: datetime.datetime | None
     scan_type: str
     contacts: list[ContactOut]
-    versions: list[VersionOut]
+    versions: list[CollectionVersionOut]
     problems: dict[str, list[str]] = Field(
         default_factory=dict, description=_lazy("草稿中确认报送前仍需改正的项目")
     )
 
 
-class ReviewIn(Schema):
+class CollectionReviewIn(Schema):
     comment: LongText = ""
 
 

@@ -24,7 +24,7 @@ from youke.selection.enums import (
 )
 
 
-class PersonRef(Schema):
+class ReviewPersonRef(Schema):
     id: int
     full_name: str
 
@@ -105,14 +105,14 @@ class SubjectRoundOut(Schema):
     stage: str
     subject: str
     entry_count: int
-    experts: list[PersonRef] = Field(description=_lazy("加入本轮评审名单的专家"))
+    experts: list[ReviewPersonRef] = Field(description=_lazy("加入本轮评审名单的专家"))
     warning: str = Field(description=_lazy("缺少专家时的提示；为空表示专家足够"))
 
 
 class RoundExpertOut(Schema):
     id: int
     round_id: int
-    expert: PersonRef
+    expert: ReviewPersonRef
     max_load: int
 
 
@@ -139,7 +139,7 @@ class AssignmentBase(Schema):
     round_id: int
     entry_id: int
     title: str
-    expert: PersonRef
+    expert: ReviewPersonRef
     state: str
     state_label: str
     total: int | None
@@ -178,7 +178,7 @@ class EntryViewOut(Schema):
     coauthors: list[str] | None = Field(description=_lazy("合作者；匿名评审时为 null"))
 
 
-class CriterionOut(Schema):
+class ReviewCriterionOut(Schema):
     id: int
     name: str
     points: int
@@ -203,7 +203,7 @@ class AssignmentDetailOut(AssignmentBase):
     comment: str
     veto_reason: str
     entry: EntryViewOut
-    criteria: list[CriterionOut]
+    criteria: list[ReviewCriterionOut]
     scores: list[ScoreOut]
     checklist: list[ChecklistOut] = Field(
         description=_lazy("人工检查项（片头、机位等）及本专家的确认；提交评分前须逐项确认")
@@ -254,7 +254,7 @@ class EntryResultOut(Schema):
 
 
 class ExpertResultOut(Schema):
-    expert: PersonRef
+    expert: ReviewPersonRef
     count: int
     mean: float | None
     stdev: float | None

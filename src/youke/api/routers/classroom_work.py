@@ -18,8 +18,8 @@ from youke.api.schemas import ErrorOut, ValidationErrorOut
 from youke.api.schemas_classroom_work import (
     AnnotationIn,
     AnnotationOut,
+    ClassroomIndicatorFilters,
     ConcludeIn,
-    IndicatorFilters,
     IndicatorsOut,
     PrepDetailOut,
     PrepIn,
@@ -296,7 +296,7 @@ def _indicator_row(row) -> dict:
     response={200: IndicatorsOut, 404: ErrorOut, 422: ValidationErrorOut},
     operation_id="get_classroom_indicators",
 )
-def get_classroom_indicators(request, filters: Query[IndicatorFilters]):
+def get_classroom_indicators(request, filters: Query[ClassroomIndicatorFilters]):
     """三个课堂 indicators of a unit in the caller's scope for a term, children ranked by
     ``sort`` (periods_per_week, held_rate, attendance_rate, new_subjects, duty_rate,
     shared_courses)."""

@@ -12,15 +12,15 @@ from ninja.files import UploadedFile
 from youke.api.common import actor, paginated, viewer
 from youke.api.schemas import ErrorOut, ValidationErrorOut
 from youke.api.schemas_collections import (
+    CollectionReviewIn,
+    CollectionTaskDetailOut,
+    CollectionTaskFilters,
+    CollectionTaskIn,
+    CollectionTaskOut,
     ContactSheetIn,
     ExportOut,
     RemindOut,
     ReturnOut,
-    ReviewIn,
-    TaskDetailOut,
-    TaskFilters,
-    TaskIn,
-    TaskOut,
     VersionIn,
 )
 from youke.campaigns.models import Campaign
@@ -59,7 +59,7 @@ def _detail(person, task) -> dict:
     scope = rules.returns_visible_to(person) if manages else rules.returns_to_fill(person)
     rows = tasks.status_rows(task, scope)
     return {
-        **{f: getattr(task, f) for f in TaskOut.model_fields if f != "issuing_unit"},
+        **{f: getattr(task, f) for f in CollectionTaskOut.model_fields if f != "issuing_unit"},
         "issuing_unit": task.issuing_unit,
         "manages": manages,
         "counts": tasks.status_counts(rows),
@@ -78,9 +78,9 @@ def _detail(person, task) -> dict:
     }
 
 
-@router.get("/collections", response=list[TaskOut], operation_id="list_collections")
+@router.get("/collections", response=list[CollectionTaskOut], operation_id="list_collections")
 @paginated
-def list_collections(request, filters: Query[TaskFilters]):
+def list_collections(request, filters: Query[CollectionTaskFilters]):
     """Tasks issued in the caller's subtrees and opened tasks sent to units there, newest
     first."""
     person = viewer(request)
@@ -98,10 +98,10 @@ def list_collections(request, filters: Query[TaskFilters]):
 
 @router.post(
     "/collections",
-    response={201: TaskOut, **WRITE_ERRORS},
+    response={201: CollectionTaskOut, **WRITE_ERRORS},
     operation_id="create_collection",
 )
-def create_collection(request, payload: TaskIn):
+def create_collection(request, payload: CollectionTaskIn):
     """A draft task of a unit the caller administers; publish it with open_collection."""
     person = viewer(request)
     unit = access_unit(person, payload.issuing_unit)
@@ -121,7 +121,7 @@ def create_collection(request, payload: TaskIn):
 
 @router.get(
     "/collections/{task_id}",
-    response={200: TaskDetailOut, 404: ErrorOut},
+    response={200: CollectionTaskDetailOut, 404: ErrorOut},
     operation_id="get_collection",
 )
 def get_collection(request, task_id: int):
@@ -140,7 +140,7 @@ def _transition(request, task_id: int, move):
 
 @router.post(
     "/collections/{task_id}/open",
-    response={200: TaskDetailOut, **WRITE_ERRORS},
+    response={200: CollectionTaskDetailOut, **WRITE_ERRORS},
     operation_id="open_collection",
 )
 def open_collection(request, task_id: int):
@@ -150,7 +150,7 @@ def open_collection(request, task_id: int):
 
 @router.post(
     "/collections/{task_id}/close",
-    response={200: TaskDetailOut, **WRITE_ERRORS},
+    response={200: CollectionTaskDetailOut, **WRITE_ERRORS},
     operation_id="close_collection",
 )
 def close_collection(request, task_id: int):
@@ -242,7 +242,7 @@ def submit_document_version(
     response={200: ReturnOut, **WRITE_ERRORS},
     operation_id="approve_collection_return",
 )
-def approve_collection_return(request, return_id: int, payload: ReviewIn):
+def approve_collection_return(request, return_id: int, payload: CollectionReviewIn):
     """审定通过 (the issuing side only)."""
     collection_return = access_return(viewer(request), return_id)
     returns.approve(actor(request), collection_return, payload.comment)
@@ -254,7 +254,7 @@ def approve_collection_return(request, return_id: int, payload: ReviewIn):
     response={200: ReturnOut, **WRITE_ERRORS},
     operation_id="return_collection_return",
 )
-def return_collection_return(request, return_id: int, payload: ReviewIn):
+def return_collection_return(request, return_id: int, payload: CollectionReviewIn):
     """退回修改 with comments (required); the unit's admins are notified."""
     collection_return = access_return(viewer(request), return_id)
     returns.send_back(actor(request), collection_return, payload.comment)
