@@ -238,3 +238,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(AuthenticationError, unauthenticated)
     api.add_exception_handler(HttpError, http_error)
+
+
+def guarded(call):
+    """Run ``call()``; a refusal by scope is a 404, like an object that does not exist."""
+    try:
+        return call()
+    except PermissionDenied as exc:
+        raise Http404("not yours") from exc

@@ -3,7 +3,7 @@
 from django.http import Http404
 from ninja import Query, Router, Status
 
-from youke.api.common import actor, paginated, viewer
+from youke.api.common import actor, guarded, paginated, viewer
 from youke.api.schemas import ErrorOut, ValidationErrorOut
 from youke.api.schemas_classrooms import (
     CourseIn,
@@ -32,18 +32,10 @@ from youke.classrooms.access import access_course, access_lesson
 from youke.classrooms.domain import duty, masters, network
 from youke.classrooms.enums import LessonState
 from youke.classrooms.models import DiscussionPost, PlannedLesson, Studio
-from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Person, Unit
 
 router = Router(tags=["classrooms"])
 WRITE_ERRORS = {404: ErrorOut, 422: ValidationErrorOut}
-
-
-def _guarded(call):
-    try:
-        return call()
-    except PermissionDenied as exc:
-        raise Http404("not yours") from exc
 
 
 def _unit(unit_id: int) -> Unit:
@@ -98,7 +90,7 @@ def list_master_teachers(request):
 def register_master_teacher(request, payload: MasterIn):
     """Register a special-grade teacher, subject leader or city master teacher (R16)."""
     unit, person = _unit(payload.unit), _person(payload.person)
-    master = _guarded(
+    master = guarded(
         lambda: masters.register_master(
             actor(request), unit, person, title=payload.title, subject=payload.subject
         )
@@ -111,7 +103,7 @@ def register_master_teacher(request, payload: MasterIn):
 )
 def create_studio(request, payload: StudioIn):
     master = _master(request, payload.host)
-    studio = _guarded(
+    studio = guarded(
         lambda: masters.create_studio(
             actor(request), master, name=payload.name, subject=payload.subject
         )
@@ -132,7 +124,7 @@ def add_studio_member(request, studio_id: int, payload: StudioMemberIn):
     )
     if studio is None:
         raise Http404("studio")
-    member = _guarded(
+    member = guarded(
         lambda: masters.add_studio_member(
             actor(request), studio, _person(payload.person), role=payload.role
         )
@@ -159,7 +151,7 @@ def schedule_demo_lesson(request, payload: LessonIn):
         if studio is None:
             raise Http404("studio")
     values = payload.dict(exclude={"master", "studio"})
-    lesson = _guarded(
+    lesson = guarded(
         lambda: masters.schedule_lesson(actor(request), master, studio=studio, **values)
     )
     return Status(201, lesson)
@@ -184,7 +176,7 @@ def register_for_lesson(request, lesson_id: int):
 def evaluate_lesson(request, lesson_id: int, payload: EvaluationIn):
     """评课 against the observation form; one per person, a second call replaces it."""
     lesson = access_lesson(viewer(request), lesson_id)
-    evaluation = _guarded(lambda: masters.evaluate_lesson(actor(request), lesson, **payload.dict()))
+    evaluation = guarded(lambda: masters.evaluate_lesson(actor(request), lesson, **payload.dict()))
     return {"id": evaluation.pk}
 
 
@@ -211,7 +203,7 @@ def post_lesson_discussion(request, lesson_id: int, payload: PostIn):
 )
 def summarise_lesson(request, lesson_id: int, payload: SummaryIn):
     lesson = access_lesson(viewer(request), lesson_id)
-    return _guarded(lambda: masters.summarise_lesson(actor(request), lesson, payload.summary))
+    return guarded(lambda: masters.summarise_lesson(actor(request), lesson, payload.summary))
 
 
 @router.post(
@@ -221,7 +213,7 @@ def summarise_lesson(request, lesson_id: int, payload: SummaryIn):
 )
 def cancel_demo_lesson(request, lesson_id: int):
     lesson = access_lesson(viewer(request), lesson_id)
-    return _guarded(lambda: masters.set_lesson_state(actor(request), lesson, LessonState.CANCELLED))
+    return guarded(lambda: masters.set_lesson_state(actor(request), lesson, LessonState.CANCELLED))
 
 
 @router.get(
@@ -267,9 +259,7 @@ def list_pilot_schools(request):
 )
 def register_pilot_school(request, payload: PilotIn):
     unit, school = _unit(payload.unit), _unit(payload.school)
-    pilot = _guarded(
-        lambda: network.register_pilot(actor(request), unit, school, kind=payload.kind)
-    )
+    pilot = guarded(lambda: network.register_pilot(actor(request), unit, school, kind=payload.kind))
     return Status(201, _pilot_out(pilot))
 
 
@@ -305,7 +295,7 @@ def create_network_course(request, payload: CourseIn):
     pilot = _pilots(viewer(request)).filter(pk=payload.pilot).first()
     if pilot is None:
         raise Http404("pilot")
-    course = _guarded(
+    course = guarded(
         lambda: network.create_course(
             actor(request), pilot, title=payload.title, subject=payload.subject, grade=payload.grade
         )
@@ -322,7 +312,7 @@ def add_planned_lesson(request, course_id: int, payload: PlannedLessonIn):
     course = access_course(viewer(request), course_id)
     values = payload.dict()
     values["teacher"] = _person(payload.teacher)
-    lesson = _guarded(lambda: network.add_planned_lesson(actor(request), course, **values))
+    lesson = guarded(lambda: network.add_planned_lesson(actor(request), course, **values))
     return Status(201, {"id": lesson.pk})
 
 
@@ -340,7 +330,7 @@ def set_lesson_recording(request, course_id: int, lesson_id: int, payload: Recor
     )
     if lesson is None:
         raise Http404("lesson")
-    _guarded(lambda: network.set_recording(actor(request), lesson, payload.recording_url))
+    guarded(lambda: network.set_recording(actor(request), lesson, payload.recording_url))
     return {"id": lesson.pk}
 
 
@@ -351,7 +341,7 @@ def set_lesson_recording(request, course_id: int, lesson_id: int, payload: Recor
 )
 def submit_network_course(request, course_id: int):
     course = access_course(viewer(request), course_id)
-    _guarded(lambda: network.submit_course(actor(request), course))
+    guarded(lambda: network.submit_course(actor(request), course))
     return _course_out(access_course(viewer(request), course_id))
 
 
@@ -364,7 +354,7 @@ def review_network_course(request, course_id: int, payload: ReviewIn):
     """The caller's department (research: content; e-learning: technical) decides this round;
     the course is shared when both have passed it, returned when either returns it."""
     course = access_course(viewer(request), course_id)
-    _guarded(
+    guarded(
         lambda: network.review_course(
             actor(request), course, verdict=payload.verdict, comment=payload.comment
         )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from youke.api.common import actor, paginated, viewer
+from youke.api.common import actor, guarded, paginated, viewer
 from youke.api.schemas import ErrorOut, ValidationErrorOut
 from youke.api.schemas_classroom_work import (
     AnnotationIn,
@@ -37,18 +37,10 @@ from youke.classrooms.access import access_lesson, access_prep, access_session
 from youke.classrooms.domain import preparation, replays, workload
 from youke.classrooms.models import Studio, Term
 from youke.media.enums import AssetState
-from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Unit
 
 router = Router(tags=["classrooms"])
 WRITE_ERRORS = {404: ErrorOut, 422: ValidationErrorOut}
-
-
-def _guarded(call):
-    try:
-        return call()
-    except PermissionDenied as exc:
-        raise Http404("not yours") from exc
 
 
 def _replay_out(upload, url_name: str, key: int) -> dict:
@@ -94,7 +86,7 @@ def get_session_replay(request, session_id: int):
 def remove_session_replay(request, session_id: int):
     """Take the replay off (the host teacher or the host school's admin)."""
     session = access_session(viewer(request), session_id)
-    _guarded(lambda: replays.remove_replay(actor(request), session))
+    guarded(lambda: replays.remove_replay(actor(request), session))
     return {"state": ""}
 
 
@@ -115,7 +107,7 @@ def get_lesson_replay(request, lesson_id: int):
 )
 def remove_lesson_replay(request, lesson_id: int):
     lesson = access_lesson(viewer(request), lesson_id)
-    _guarded(lambda: replays.remove_replay(actor(request), lesson))
+    guarded(lambda: replays.remove_replay(actor(request), lesson))
     return {"state": ""}
 
 
@@ -148,7 +140,7 @@ def start_prep(request, payload: PrepIn):
     studio = Studio.objects.select_related("host", "unit").filter(pk=payload.studio).first()
     if studio is None or not rules.studio_participant(person, studio):
         raise Http404("studio")
-    prep = _guarded(
+    prep = guarded(
         lambda: preparation.start_prep(
             actor(request), studio, title=payload.title, text=payload.text
         )
@@ -164,7 +156,7 @@ def start_prep(request, payload: PrepIn):
 def annotate_prep(request, prep_id: int, payload: AnnotationIn):
     """Comment on paragraph ``paragraph`` (1-based) of the latest version, or on the whole."""
     prep = access_prep(viewer(request), prep_id)
-    note = _guarded(
+    note = guarded(
         lambda: preparation.annotate(
             actor(request), prep, body=payload.body, paragraph=payload.paragraph
         )
@@ -180,7 +172,7 @@ def annotate_prep(request, prep_id: int, payload: AnnotationIn):
 def revise_prep(request, prep_id: int, payload: ReviseIn):
     """The host posts a revised version (earlier versions are kept)."""
     prep = access_prep(viewer(request), prep_id)
-    version = _guarded(
+    version = guarded(
         lambda: preparation.revise(actor(request), prep, text=payload.text, note=payload.note)
     )
     return Status(201, version)
@@ -194,7 +186,7 @@ def revise_prep(request, prep_id: int, payload: ReviseIn):
 def conclude_prep(request, prep_id: int, payload: ConcludeIn):
     """The host's summary ends the session."""
     prep = access_prep(viewer(request), prep_id)
-    _guarded(lambda: preparation.conclude(actor(request), prep, summary=payload.summary))
+    guarded(lambda: preparation.conclude(actor(request), prep, summary=payload.summary))
     return access_prep(viewer(request), prep_id)
 
 
@@ -272,7 +264,7 @@ def set_workload_weights(request, payload: WeightsIn):
     unit = Unit.objects.filter(pk=payload.unit).first()
     if unit is None or not workload.can_set_weights(viewer(request), unit):
         raise Http404("unit")
-    found = _guarded(lambda: workload.set_weights(actor(request), unit, payload.weights))
+    found = guarded(lambda: workload.set_weights(actor(request), unit, payload.weights))
     return {"unit_id": unit.pk, "weights": {k: float(v) for k, v in found.items()}}
 
 

@@ -8,7 +8,6 @@ row lock, audit log, and notifications inside the transaction (e-mail after comm
 from __future__ import annotations
 
 import hashlib
-import tempfile
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -32,7 +31,7 @@ from youke.collections.models import CollectionReturn, ContactEntry, DocumentVer
 from youke.core.actor import Actor
 from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
-from youke.media.domain.sniff import sniff_file
+from youke.media.domain.sniff import sniff_upload
 from youke.notifications.domain.notify import notify
 from youke.notifications.domain.recipients import unit_admins
 from youke.notifications.enums import NotificationKind
@@ -184,18 +183,6 @@ def save_contacts(
     return contact_errors(clean)
 
 
-def _sniff(upload) -> str:
-    if hasattr(upload, "temporary_file_path"):
-        return sniff_file(upload.temporary_file_path())
-    with tempfile.NamedTemporaryFile() as handle:
-        upload.seek(0)
-        for chunk in upload.chunks():
-            handle.write(chunk)
-        handle.flush()
-        upload.seek(0)
-        return sniff_file(handle.name)
-
-
 def _digest(upload) -> str:
     digest = hashlib.sha256()
     upload.seek(0)
@@ -211,7 +198,7 @@ def check_file(upload, accepted: dict[str, str], field: str, what: str) -> str:
         raise ValidationError({field: _("文件是空的（0 字节），请重新选择文件。")})
     if upload.size > FILE_MAX_BYTES:
         raise ValidationError({field: _("文件不能超过 20 MB，请压缩或拆分后再上传。")})
-    kind = _sniff(upload)
+    kind = sniff_upload(upload)
     if kind not in accepted:
         raise ValidationError({field: what})
     return kind

@@ -18,7 +18,6 @@ objection checks the dates themselves, so no scheduler is needed for correctness
 from __future__ import annotations
 
 import datetime
-import tempfile
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -33,7 +32,7 @@ from youke.campaigns.models import Campaign, Level
 from youke.core.actor import Actor
 from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
-from youke.media.domain.sniff import sniff_file
+from youke.media.domain.sniff import sniff_upload
 from youke.orgs import rules as org_rules
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Unit
@@ -282,23 +281,11 @@ def _check_rate(ip: str | None) -> None:
         )
 
 
-def _sniff_upload(upload) -> str:
-    if hasattr(upload, "temporary_file_path"):
-        return sniff_file(upload.temporary_file_path())
-    with tempfile.NamedTemporaryFile() as handle:
-        upload.seek(0)
-        for chunk in upload.chunks():
-            handle.write(chunk)
-        handle.flush()
-        upload.seek(0)
-        return sniff_file(handle.name)
-
-
 def check_evidence(upload) -> str:
     """The evidence's type from its bytes; returns the file extension to store it under."""
     if upload.size > EVIDENCE_MAX_BYTES:
         raise ValidationError({"evidence": _("证明材料不能超过 20 MB，请压缩或拆分后再上传。")})
-    kind = _sniff_upload(upload)
+    kind = sniff_upload(upload)
     if kind not in EVIDENCE_TYPES:
         raise ValidationError(
             {
