@@ -12,14 +12,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 import qrcode
 from django.conf import settings
 from django.urls import reverse
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields as sig_fields
-from pyhanko.sign import signers
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -31,6 +29,9 @@ from youke.certificates.domain import keys as keyring
 from youke.certificates.domain.payload import FIELDS, PRINTED
 from youke.certificates.enums import Orientation
 from youke.core.pdf_fonts import chinese_font
+
+if TYPE_CHECKING:
+    from pyhanko.sign import signers
 
 KEYWORD_PREFIX = "youke-certificate:"
 SIGNATURE_FIELD = "YoukeSignature"
@@ -187,6 +188,10 @@ def draw(
 
 @lru_cache(maxsize=8)
 def _signer(key_path: str, cert_path: str, stamp: int) -> signers.SimpleSigner:
+    # pyHanko (and the aiohttp it pulls in) on use: importing it took a second off every
+    # process start, `youke certs verify` and web workers included.
+    from pyhanko.sign import signers
+
     return signers.SimpleSigner.load(key_path, cert_path, key_passphrase=None)
 
 
@@ -225,6 +230,10 @@ def sign_document(data: bytes, kid: str) -> bytes:
 
 
 def sign_with_files(data: bytes, key_path: str, cert_path: str) -> bytes:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields as sig_fields
+    from pyhanko.sign import signers
+
     signer = _signer(key_path, cert_path, Path(cert_path).stat().st_mtime_ns)
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
