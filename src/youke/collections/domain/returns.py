@@ -7,8 +7,6 @@ row lock, audit log, and notifications inside the transaction (e-mail after comm
 
 from __future__ import annotations
 
-import hashlib
-
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import validate_email
@@ -31,7 +29,7 @@ from youke.collections.models import CollectionReturn, ContactEntry, DocumentVer
 from youke.core.actor import Actor
 from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
-from youke.media.domain.sniff import sniff_upload
+from youke.media.domain.uploaded import sha256_of_upload, sniff_upload
 from youke.notifications.domain.notify import notify
 from youke.notifications.domain.recipients import unit_admins
 from youke.notifications.enums import NotificationKind
@@ -183,15 +181,6 @@ def save_contacts(
     return contact_errors(clean)
 
 
-def _digest(upload) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
 def check_file(upload, accepted: dict[str, str], field: str, what: str) -> str:
     """The upload's type from its bytes (never its name); raises naming the field and fix."""
     if upload.size == 0:
@@ -215,7 +204,7 @@ def attach_scan(actor: Actor, collection_return: CollectionReturn, upload) -> Co
         "scan",
         _("盖章扫描件只接受 PDF、JPG 或 PNG（按文件内容识别），请扫描或转换后再上传。"),
     )
-    locked.scan_sha256 = _digest(upload)
+    locked.scan_sha256 = sha256_of_upload(upload)
     locked.scan_type, locked.scan_size = kind, upload.size
     # The stored name comes from the sniffed type, never from the sender's file name.
     locked.scan.save(f"scan-{locked.pk}.{SCAN_TYPES[kind]}", File(upload), save=False)
@@ -268,7 +257,7 @@ def add_version(
         original_name=(getattr(upload, "name", "") or "")[:200],
         content_type=kind,
         size=upload.size,
-        sha256=_digest(upload),
+        sha256=sha256_of_upload(upload),
         note=note[:500],
         uploaded_by=actor.person,
     )

@@ -91,16 +91,6 @@ def sniff_handle(handle: IO[bytes]) -> str:
     return sniff_head(head)
 
 
-def sniff_upload(upload) -> str:
-    """``sniff_file`` for a Django ``UploadedFile`` (in memory or a temporary file), read in
-    place and rewound for whoever stores it next."""
-    upload.seek(0)
-    try:
-        return sniff_handle(upload.file)
-    finally:
-        upload.seek(0)
-
-
 def needs_whole_file(head: bytes) -> bool:
     """Office files are told apart by their directory, not by their first bytes."""
     return head.startswith((OLE_MAGIC, b"PK\x03\x04", b"PK\x05\x06"))

@@ -10,7 +10,6 @@ the responsible units hear from the owner.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import mimetypes
 from pathlib import PurePath
 
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from youke.core.actor import Actor
 from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
+from youke.media.domain.uploaded import sha256_of_upload
 from youke.notifications.domain.notify import notify
 from youke.notifications.domain.recipients import unit_admins
 from youke.orgs.domain.units import PermissionDenied
@@ -300,14 +300,6 @@ def add_note(
     return note
 
 
-def _sha256(upload: UploadedFile) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
 @transaction.atomic
 def add_evidence(
     actor: Actor, task: Task, upload: UploadedFile, *, unit: Unit | None = None
@@ -335,7 +327,7 @@ def add_evidence(
         unit=_reporting_unit(person, task, unit),
         name=name,
         size=upload.size,
-        sha256=_sha256(upload),
+        sha256=sha256_of_upload(upload),
         content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
         uploaded_by=person,
     )

@@ -32,7 +32,7 @@ from youke.campaigns.models import Campaign, Level
 from youke.core.actor import Actor
 from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
-from youke.media.domain.sniff import sniff_upload
+from youke.media.domain.uploaded import sniff_upload
 from youke.orgs import rules as org_rules
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Unit
