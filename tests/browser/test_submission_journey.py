@@ -190,6 +190,7 @@ def test_teacher_uploads_checks_and_submits_a_package(page, site, campaign, tmp_
     expect(page.locator("#submission-state")).to_have_text("已提交")
     expect(page.get_by_text("已提交。学校审核前您仍可修改。")).to_be_visible()
     expect(page.locator("#submit-button")).to_have_count(0)
+    page.locator("#submission-history-box summary").click()  # the history loads on opening
     expect(page.locator("#submission-history")).to_contain_text("已提交")
     submission.refresh_from_db()
     assert submission.state == "submitted"

@@ -19,5 +19,13 @@ class MobileOrUsernameBackend(ModelBackend):
         return None
 
     def get_user(self, user_id):
-        person = Person.objects.filter(pk=user_id).select_related("unit").first()
+        # The navbar's unread badge comes with the person: one query for both on every page.
+        from youke.notifications.domain.badge import ANNOTATION, unread_subquery
+
+        person = (
+            Person.objects.filter(pk=user_id)
+            .select_related("unit")
+            .annotate(**{ANNOTATION: unread_subquery()})
+            .first()
+        )
         return person if person and self.user_can_authenticate(person) else None

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -145,22 +145,29 @@ def start(request, campaign_id: int):
     )
 
 
-def _slot_rows(submission, materials=None, ancestors=None, links=None):
-    """(slot, media asset, browser pre-check spec as JSON) for each checklist line.
-
-    Four queries (requirements, their video rules, materials, thumbnails); three when the page
-    passes the package's materials and its node's ancestors (which hold the stage).
-    """
-    requirements = list(
+def _requirements(submission) -> list:
+    """The package's checklist requirements with their video rules (two queries)."""
+    return list(
         submission.category.materials.order_by("order", "pk").prefetch_related("video_rules")
     )
+
+
+def _slot_rows(submission, materials=None, ancestors=None, links=None, requirements=None):
+    """(slot, media asset, browser pre-check spec as JSON) for each checklist line.
+
+    Three queries (requirements, their video rules, materials with their thumbnail counts);
+    fewer when the page
+    passes what it has loaded: the requirements, the package's materials and its node's
+    ancestors (which hold the stage).
+    """
+    if requirements is None:
+        requirements = _requirements(submission)
     if materials is None:
         materials = packages.package_materials(submission)
     slots = packages.checklist(
         submission, requirements=requirements, materials=materials, links=links
     )
     assets = {m.upload_id: packages.material_asset(m) for m in materials}
-    prefetch_related_objects([a for a in assets.values() if a is not None], "thumbnails")
     requirements = {r.pk: r for r in requirements}
     stage_id = _stage_id(submission.node, ancestors)
     return [
@@ -239,7 +246,9 @@ def detail(request, submission_id: int):
     ancestors = ancestors_by_path([submission.node])
     # One load of the package's files for the checklist and the player.
     materials = packages.package_materials(submission, request.user)
-    links = packages.package_links(submission)
+    requirements = _requirements(submission)
+    # Links exist only where a requirement takes them (精品课 has none): no query otherwise.
+    links = packages.package_links(submission) if any(r.accepts_link for r in requirements) else []
     return render(
         request,
         "portal/submission_detail.html",
@@ -248,19 +257,33 @@ def detail(request, submission_id: int):
             "form": form,
             "can_edit": can_edit,
             "trail": trail(submission.node, ancestors),
-            "slots": _slot_rows(submission, materials, ancestors, links),
+            "slots": _slot_rows(submission, materials, ancestors, links, requirements),
             "citations": submission.citations.all(),
             "coauthors": submission.coauthors.select_related("person__unit"),
-            "events": submission.events.select_related("actor"),
-            "deadline": packages.teacher_deadline_for(submission.campaign, submission.unit),
+            # The teacher's deadline matters while the package can still be changed.
+            "deadline": (
+                packages.teacher_deadline_for(submission.campaign, submission.unit)
+                if can_edit
+                else None
+            ),
             "withdraw_form": WithdrawForm(),
             "is_author": submission.teacher_id == request.user.pk,
-            "filming": filming.latest_request(submission),
             "videos_later": filming.videos_after_screening(submission.campaign),
             **path_context(request.user, submission),
             # Everyone who sees this page sees the package itself (submissions_visible_to).
             **player_context(request.user, submission, FULL, materials, links),
         },
+    )
+
+
+@login_required
+def history(request, submission_id: int):
+    """The package's history (state changes with who and why), loaded when it is opened."""
+    submission = access_submission(request.user, submission_id)
+    return render(
+        request,
+        "portal/_submission_history.html",
+        {"events": submission.events.select_related("actor")},
     )
 
 

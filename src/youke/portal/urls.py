@@ -26,6 +26,11 @@ urlpatterns = [
     path("my/submissions/new/<int:campaign_id>/", submission_views.start, name="submission_start"),
     path("my/submissions/<int:submission_id>/", submission_views.detail, name="submission_detail"),
     path(
+        "my/submissions/<int:submission_id>/history/",
+        submission_views.history,
+        name="submission_history",
+    ),
+    path(
         "my/submissions/<int:submission_id>/slots/<int:requirement_id>/<int:period>/",
         submission_views.slot_status,
         name="slot_status",

@@ -64,9 +64,19 @@ class MediaAsset(models.Model):
     def __str__(self) -> str:
         return f"{self.upload} · {self.get_state_display()}"
 
+    @property
+    def thumbnail_indexes(self) -> list[int]:
+        """The thumbnails' numbers: from ``thumbnail_count`` when the loading query counted
+        them (``submissions.domain.packages.package_materials``), else read here."""
+        counted = getattr(self, "thumbnail_count", None)
+        if counted is not None:
+            return list(range(1, counted + 1))
+        return [t.index for t in self.thumbnails.all()]
+
 
 class MediaThumbnail(models.Model):
-    """Frames spread over a video, for reviewers to skim it without playing."""
+    """Frames spread over a video, for reviewers to skim it without playing; numbered 1…N
+    without gaps (written in order, and never again once an asset has any)."""
 
     asset = models.ForeignKey(MediaAsset, on_delete=models.CASCADE, related_name="thumbnails")
     index = models.PositiveSmallIntegerField(_("序号"))

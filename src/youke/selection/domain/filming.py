@@ -139,15 +139,25 @@ def open_request(submission: Submission) -> FilmingRequest | None:
     )
 
 
-def latest_request(submission: Submission) -> FilmingRequest | None:
+def latest_request(
+    submission: Submission, entries: list[LevelEntry] | None = None
+) -> FilmingRequest | None:
+    """The package's standing (not cancelled) filming request; from ``entries`` loaded with
+    ``select_related("filming", "level", "unit")`` without a query of its own."""
     if not videos_after_screening(submission.campaign):
         return None  # requests exist only where videos are filmed after screening
-    return (
-        FilmingRequest.objects.filter(entry__submission=submission)
-        .exclude(state=FilmingState.CANCELLED)
-        .select_related("entry__level", "entry__unit")
-        .first()
-    )
+    if entries is None:
+        return (
+            FilmingRequest.objects.filter(entry__submission=submission)
+            .exclude(state=FilmingState.CANCELLED)
+            .select_related("entry__level", "entry__unit")
+            .first()
+        )
+    for entry in entries:
+        request = getattr(entry, "filming", None)  # reverse one-to-one: absent → no request
+        if request is not None and request.state != FilmingState.CANCELLED:
+            return request
+    return None
 
 
 def guard_video_upload(

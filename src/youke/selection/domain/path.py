@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from youke.core.models import AuditEvent
 from youke.orgs.models import Person
 from youke.selection import rules
+from youke.selection.domain import filming
 from youke.selection.domain.checklist import ItemTally, entry_tallies
 from youke.selection.enums import EntryState, ListState
 from youke.selection.models import ChecklistConfirmation, LevelEntry, LevelList
@@ -55,14 +56,15 @@ class PathRow:
 
 
 def _entries(submission: Submission) -> list[LevelEntry]:
-    """The package's entries, each with ``list_confirmed_at`` (its level list's confirmation)
-    and ``confirmations`` (experts confirmed checklist items for it): one query."""
+    """The package's entries, each with ``list_confirmed_at`` (its level list's confirmation),
+    ``confirmations`` (experts confirmed checklist items for it) and its filming request
+    (``entry.filming``, one-to-one): one query."""
     confirmed = LevelList.objects.filter(
         level_id=OuterRef("level_id"), unit_id=OuterRef("unit_id"), state=ListState.CONFIRMED
     ).values("confirmed_at")[:1]
     return list(
         LevelEntry.objects.filter(submission_id=submission.pk)
-        .select_related("level", "unit", "decided_by")
+        .select_related("level", "unit", "decided_by", "filming")
         .annotate(
             list_confirmed_at=Subquery(confirmed),
             confirmations=Exists(
@@ -182,4 +184,5 @@ def path_context(person: Person, submission: Submission) -> dict:
     return {
         "path_rows": staff_path(submission, entries=visible) if visible else [],
         "teacher_status": teacher_status(submission, entries=entries),
+        "filming": filming.latest_request(submission, entries=entries),
     }

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from django.db.models import Exists, prefetch_related_objects
+from django.db.models import Exists
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -175,7 +175,7 @@ def package_media(
 ) -> PackageMedia:
     """Every material of the package as the person may see it: the materials with their
     assets and playback positions (one query, or none when the page passes
-    ``packages.package_materials(submission, person)``), then the thumbnails (one), and the
+    ``packages.package_materials(submission, person)``, which counts the thumbnails), and the
     resource links (one, or none when the page passes ``packages.package_links``)."""
     if links is None:
         links = package_links(submission)
@@ -183,7 +183,6 @@ def package_media(
         materials = package_materials(submission, person)
     materials = [m for m in materials if m.upload.state == UploadState.COMPLETE]
     assets = {m.upload_id: material_asset(m) for m in materials}
-    prefetch_related_objects([a for a in assets.values() if a is not None], "thumbnails")
     blind = mode != FULL  # anything but full access gets the blind copies only
     videos, documents = [], []
     for material in materials:
@@ -222,7 +221,7 @@ def _video(item: MaterialItem, asset: MediaAsset | None, blind: bool) -> None:
     # Without a rendition yet, the original may still play (most uploads are H.264 MP4).
     item.progressive = True
     item.poster = bool(asset.poster)
-    item.thumbnails = [t.index for t in asset.thumbnails.all()]
+    item.thumbnails = asset.thumbnail_indexes
 
 
 def _document(item: MaterialItem, asset: MediaAsset | None, blind: bool) -> None:

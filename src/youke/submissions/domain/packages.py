@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,7 @@ from youke.core.actor import Actor
 from youke.core.domain.audit import record, snapshot
 from youke.core.enums import AuditAction
 from youke.media.enums import UploadState
-from youke.media.models import PlaybackPosition, Upload
+from youke.media.models import MediaThumbnail, PlaybackPosition, Upload
 from youke.media.validators import over_limit_sizes
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Person
@@ -469,16 +470,24 @@ def slot_label(slot: Slot) -> str:
 
 
 def package_materials(submission: Submission, viewer=None) -> list[Material]:
-    """Every material of the package with its requirement, upload and media asset, in
-    checklist order, in one query; with ``viewer``, each also carries ``resume``: where that
-    person stopped playing it (seconds, or None).
+    """Every material of the package with its requirement, upload and media asset (with its
+    ``thumbnail_count``), in checklist order, in one query; with ``viewer``, each also
+    carries ``resume``: where that person stopped playing it (seconds, or None).
 
     The package, entry and assignment pages load it once and hand the same list to the
     checklist, the player and the review panel.
     """
+    thumbnails = (
+        MediaThumbnail.objects.filter(asset__upload_id=OuterRef("upload_id"))
+        .order_by()
+        .values("asset_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     rows = (
         Material.objects.filter(submission_id=submission.pk)
         .select_related("requirement", "upload__asset")
+        .annotate(thumbnail_count=Coalesce(Subquery(thumbnails), 0))
         .order_by("requirement__order", "period", "id")
     )
     if viewer is not None:
@@ -486,7 +495,12 @@ def package_materials(submission: Submission, viewer=None) -> list[Material]:
             asset_id=OuterRef("upload__asset__id"), person_id=viewer.pk
         ).values("seconds")[:1]
         rows = rows.annotate(resume=Subquery(position))
-    return list(rows)
+    materials = list(rows)
+    for material in materials:  # the thumbnails' count travels with the asset it counts
+        asset = material_asset(material)
+        if asset is not None:
+            asset.thumbnail_count = material.thumbnail_count
+    return materials
 
 
 def material_asset(material: Material):
