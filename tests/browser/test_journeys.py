@@ -112,6 +112,7 @@ def test_catalog_lazy_tree_and_search(page, site):
     stage, subject, edition = primary[:3]
 
     login(page, site, "teachera")
+    open_menu(page, "资源库")
     page.get_by_role("link", name="课程目录", exact=True).click()
     expect(page).to_have_url(site("/catalog/"))
     tree = page.locator("#catalog-tree")
@@ -287,4 +288,30 @@ def test_forced_password_change_before_dashboard(page, site):
     assert person.must_change_password is False
     assert person.check_password(new_password)
     screenshot(page, "password-changed-dashboard")
+    assert_no_problems(site)
+
+
+def test_navbar_fits_one_line_at_1280_for_a_person_with_every_role(page, site):
+    """An admin who also teaches and judges sees every menu, and the bar still fits one
+    line at 1280 px (the grouped menus), with the account actions in the name's menu."""
+    province = site.province
+    busy = make_person(
+        province.school_a, Role.UNIT_ADMIN, Role.TEACHER, username="busy", full_name="全能老师"
+    )
+    busy.grants.create(unit=province.city, role=Role.EXPERT)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    login(page, site, "busy")
+    nav = page.locator("#mainnav")
+    items = nav.locator(".navbar-nav > .nav-item > .nav-link")
+    assert items.count() >= 7
+    tops = {round(items.nth(i).bounding_box()["y"]) for i in range(items.count())}
+    heights = {round(items.nth(i).bounding_box()["height"]) for i in range(items.count())}
+    assert len(tops) == 1, tops  # one row
+    assert max(heights) < 48, heights  # no label wrapped onto a second line
+    box = page.locator("nav.navbar").bounding_box()
+    assert box["height"] < 72, box
+    page.locator("#account-menu").click()
+    expect(page.get_by_role("link", name="修改密码", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="退出", exact=True)).to_be_visible()
+    screenshot(page, "navbar-1280-every-role")
     assert_no_problems(site)

@@ -177,7 +177,7 @@ def test_school_admin_confirms_the_list(page, site, campaign, lessons):  # noqa:
     school_level = level(campaign, "school")
 
     login(page, site, "schoola")
-    open_menu(page, "推荐与评审")
+    open_menu(page, "遴选与评审")
     page.get_by_role("link", name="推荐与名额", exact=True).click()
     expect(page).to_have_url(site(reverse("manage_selection:inbox")))
     page.get_by_label("活动", exact=True).select_option(label="精品课测试")
@@ -236,7 +236,7 @@ def test_school_admin_confirms_the_list(page, site, campaign, lessons):  # noqa:
     # The county admin now has the recommended entry waiting, and only that one.
     page.context.clear_cookies()
     login(page, site, "countya")
-    open_menu(page, "推荐与评审")
+    open_menu(page, "遴选与评审")
     page.get_by_role("link", name="推荐与名额", exact=True).click()
     expect(page.locator("h1")).to_have_text("推荐审核 · 东湖区")
     expect(page.get_by_label("级别", exact=True)).to_have_value(str(level(campaign, "county").pk))
