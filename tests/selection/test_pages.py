@@ -175,3 +175,13 @@ def test_inbox_query_count_is_flat(
     submitted(campaign, province.teacher_a, lessons[1], "二")
     submitted(campaign, province.teacher_a, lessons[2], "三")
     assert count() == one
+
+
+def test_quota_page_takes_a_non_ascii_digit_as_missing(client, province, campaign):
+    """ "²" passes ``str.isdigit`` but not ``int``: it used to answer 500."""
+    county = level(campaign, "county")
+    client.force_login(province.city_admin)
+    url = reverse("manage_selection:quotas")
+    params = {"campaign": campaign.pk, "unit": province.city.pk, "level": county.pk}
+    response = client.post(url, {**params, "action": "proportional", "total": "²", "bonus": "²"})
+    assert response.status_code in (200, 302)

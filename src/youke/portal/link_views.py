@@ -10,13 +10,10 @@ from django.views.decorators.http import require_POST
 
 from youke.campaigns.models import MaterialRequirement
 from youke.core.actor import Actor
+from youke.core.params import int_param
 from youke.core.views import run_action
 from youke.portal.submission_views import access_submission
 from youke.submissions.domain import links
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
 
 
 @login_required
@@ -24,11 +21,11 @@ def _int(value: str | None) -> int | None:
 def add_link(request, submission_id: int):
     submission = access_submission(request.user, submission_id)
     requirement = MaterialRequirement.objects.filter(
-        pk=_int(request.POST.get("requirement")), category_id=submission.category_id
+        pk=int_param(request.POST.get("requirement")), category_id=submission.category_id
     ).first()
     if requirement is None:
         raise Http404("requirement")
-    period = _int(request.POST.get("period")) or 1
+    period = int_param(request.POST.get("period")) or 1
     return run_action(
         request,
         lambda: links.add_link(

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from youke.core.actor import client_ip
+from youke.core.params import int_param
 from youke.orgs.enums import ContactRole
 from youke.orgs.models import Contact
 from youke.public.forms import ObjectionForm
@@ -77,10 +78,7 @@ def publicity_list(request):
 
 
 def _page_number(raw: str | None) -> int:
-    try:
-        return max(1, min(int(raw or 1), 1_000_000))
-    except ValueError:
-        return 1
+    return min(int_param(raw, 1, minimum=1), 1_000_000)
 
 
 def _last_modified(publicity: Publicity, now: datetime.datetime, export) -> datetime.datetime:

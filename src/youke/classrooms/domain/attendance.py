@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from youke.classrooms import rules
 from youke.classrooms.models import Attendance, ClassSession, ReceivingClassroom
 from youke.core.actor import Actor
+from youke.core.params import int_param
 from youke.core.tabular import Column, RowError, TableError, read_table
 from youke.orgs.domain.units import PermissionDenied
 
@@ -86,13 +87,6 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
 
 
-def _int(value: str) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def import_attendance(actor: Actor, classroom: ReceivingClassroom, handle) -> ImportReport:
     if not rules.can_record_attendance(actor.person, classroom):
         raise PermissionDenied
@@ -118,8 +112,15 @@ def import_attendance(actor: Actor, classroom: ReceivingClassroom, handle) -> Im
                 RowError(number, "开始时间", _("这一天这个时间本组没有课：请核对日期和开始时间。"))
             )
             continue
-        expected, present = _int(values["expected"]), _int(values["present"])
-        exercises = _int(values.get("exercises_done", "")) if values.get("exercises_done") else None
+        expected, present = (
+            int_param(values["expected"], minimum=None),
+            int_param(values["present"], minimum=None),
+        )
+        exercises = (
+            int_param(values.get("exercises_done", ""), minimum=None)
+            if values.get("exercises_done")
+            else None
+        )
         problems = attendance_problems(expected, present, exercises)
         if problems:
             for messages in problems.values():

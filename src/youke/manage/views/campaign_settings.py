@@ -36,6 +36,7 @@ from youke.campaigns.models import (
     VideoRule,
 )
 from youke.core.actor import Actor
+from youke.core.params import int_param
 from youke.core.views import run_action
 from youke.manage.views.common import admin_required, apply_errors
 
@@ -309,13 +310,6 @@ def checklist_remove(request, campaign_id: int, item_id: int):
     )
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _rubric_errors(formset, exc: ValidationError, keys: dict[str, int]) -> None:
     """Domain keys ``criterion_<pk>_<field>``/``new_<i>_<field>`` back onto formset rows."""
     if not hasattr(exc, "error_dict"):
@@ -347,7 +341,7 @@ def rubric_save(request, campaign_id: int, category_id: int):
         for index, form in enumerate(formset.forms):
             data = dict(getattr(form, "cleaned_data", {}))
             delete = formset._should_delete_form(form)
-            pk = data.pop("id", None) if not delete else _int(form["id"].value())
+            pk = data.pop("id", None) if not delete else int_param(form["id"].value())
             data.pop("DELETE", None)
             if not data and not delete:
                 continue  # the blank row for a new criterion

@@ -15,6 +15,7 @@ from youke.campaigns import rules as campaign_rules
 from youke.campaigns.models import Level
 from youke.core.actor import Actor
 from youke.core.forms import BoundedFormMixin
+from youke.core.params import int_param
 from youke.manage.views.common import admin_required, scope_roots
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.models import Person, Unit
@@ -46,11 +47,6 @@ class RoundForm(BoundedFormMixin, forms.ModelForm):
         for field in self.fields.values():
             css = "form-check-input" if isinstance(field, forms.BooleanField) else "form-control"
             field.widget.attrs.setdefault("class", css)
-
-
-def _int(raw, default: int) -> int:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() else default
 
 
 @admin_required
@@ -105,7 +101,7 @@ def round_detail(request, round_id):
                     actor,
                     review_round,
                     expert,
-                    _int(request.POST.get("max_load"), 20),
+                    int_param(request.POST.get("max_load"), 20),
                     confirm_mismatch=request.POST.get("confirm_mismatch") == "1",
                 )
                 messages.success(request, _("专家已加入评审名单。"))

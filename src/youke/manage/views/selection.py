@@ -20,6 +20,7 @@ from youke.campaigns.access import access_campaign
 from youke.campaigns.models import Campaign, Level
 from youke.core.actor import Actor
 from youke.core.forms import BoundedFormMixin
+from youke.core.params import int_param
 from youke.manage.views.common import admin_required, paginate_ids, scope_roots
 from youke.manage.views.confirmation import Confirmation, ask, confirmed
 from youke.orgs import rules as org_rules
@@ -319,11 +320,6 @@ def confirm(request):
     return redirect(_inbox_url(campaign.pk, unit.pk, level.pk))
 
 
-def _int(value: str, default: int = 0) -> int:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else default
-
-
 @admin_required
 def quotas(request):
     data = request.POST if request.method == "POST" else request.GET
@@ -347,8 +343,8 @@ def quotas(request):
                     campaign,
                     level,
                     unit,
-                    _int(data.get("total")),
-                    bonus_per_award=_int(data.get("bonus")),
+                    int_param(data.get("total"), 0),
+                    bonus_per_award=int_param(data.get("bonus"), 0),
                 )
             else:
                 for child in children:
@@ -381,7 +377,11 @@ def quotas(request):
     if data.get("total", "").strip().isdigit():
         try:
             preview = quotas_domain.proportional_quotas(
-                campaign, level, unit, _int(data["total"]), bonus_per_award=_int(data.get("bonus"))
+                campaign,
+                level,
+                unit,
+                int_param(data["total"], 0),
+                bonus_per_award=int_param(data.get("bonus"), 0),
             )
         except ValidationError as exc:
             _report(request, exc)
