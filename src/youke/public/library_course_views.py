@@ -26,8 +26,10 @@ def _private(response):
 
 @require_safe
 def course_list(request):
-    courses = published_courses().annotate(
-        lesson_count=Count("lessons", filter=Q(lessons__state=LessonState.PUBLISHED))
+    courses = (
+        published_courses()
+        .annotate(lesson_count=Count("lessons", filter=Q(lessons__state=LessonState.PUBLISHED)))
+        .order_by("-published_at", "-id")
     )
     page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
     return _private(render(request, "public/library/courses.html", {"page": page}))
