@@ -18,7 +18,7 @@ from tests.factories import make_person
 from youke.classrooms.domain import network, replays
 from youke.classrooms.enums import CourseState, PilotKind, Verdict
 from youke.core.actor import Actor
-from youke.library.domain import courses, search
+from youke.library.domain import courses, publishing, search
 from youke.library.domain.queries import Filters
 from youke.library.enums import FileKind, LessonState
 from youke.library.models import LibraryCourse
@@ -222,6 +222,12 @@ def test_admin_takes_the_course_down_and_other_counties_get_404(
     assert set(library_course.lessons.values_list("state", flat=True)) == {LessonState.UNPUBLISHED}
     admin.post(reverse("manage_library:course_republish", args=[library_course.pk]))
     assert set(library_course.lessons.values_list("state", flat=True)) == {LessonState.PUBLISHED}
+    # One lesson taken down alone comes back alone (it has no award to publish again).
+    lesson = library_course.lessons.get(course_order=2)
+    publishing.unpublish(Actor(province.county_a_admin), lesson, "画面需裁剪")
+    admin.post(reverse("manage_library:lesson_republish", args=[lesson.pk]))
+    lesson.refresh_from_db()
+    assert lesson.state == LessonState.PUBLISHED
 
 
 def test_recording_attach_and_withdraw_through_the_api(

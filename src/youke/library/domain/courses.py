@@ -257,6 +257,21 @@ def republish_course(actor: Actor, library_course: LibraryCourse) -> LibraryCour
     return set_course_state(library_course, LessonState.PUBLISHED, actor=actor)
 
 
+def republish_lesson(actor: Actor, lesson: LibraryLesson) -> LibraryLesson:
+    """Put one lesson of a published course back up (an admin took it down alone)."""
+    course = lesson.course
+    if not rules.can_manage_course(actor.person, course):
+        raise PermissionDenied("course")
+    if course.state != LessonState.PUBLISHED or lesson.planned_lesson_id is None:
+        raise ValidationError(
+            _(
+                "这节课所属的课程《%(title)s》已下架或已不含这节课：请先在“资源库课程”里重新发布课程。"
+            )
+            % {"title": course.title}
+        )
+    return set_lesson_state(lesson, LessonState.PUBLISHED, actor=actor)
+
+
 def follow_course_withdrawn(actor: Actor, network_course_id: int, reason: str) -> None:
     library_course = LibraryCourse.objects.filter(network_course_id=network_course_id).first()
     if library_course is None:
