@@ -199,8 +199,16 @@ def test_admin_takes_the_course_down_and_other_counties_get_404(
     province, course, elearning, run_on_commit
 ):
     library_course = share(province, course, elearning, run_on_commit)
+    school = Client()
+    school.force_login(province.school_a_admin)
+    page = school.get(reverse("manage_classrooms:course", args=[course.pk])).content.decode()
+    assert "player-chapters" in page and "第1课 水的三态变化" in page  # recordings play
+    assert reverse("library:course_detail", args=[library_course.pk]) in page
     outsider = Client()
     outsider.force_login(province.county_b_admin)
+    first = course.lessons.get(order=1)
+    poster = reverse("manage_classrooms:recording_poster", args=[first.pk])
+    assert outsider.get(poster).status_code == 404
     for name in ("course_unpublish", "course_republish"):
         url = reverse(f"manage_library:{name}", args=[library_course.pk])
         assert outsider.post(url, {"reason": "x"}).status_code == 404
