@@ -115,7 +115,13 @@ def test_the_teacher_uploads_a_recording_and_the_plan_needs_one_per_lesson(provi
     replays.claim(upload)  # what the finished resumable upload does
     lesson.refresh_from_db()
     assert lesson.recording_id == upload.pk
+    teacher = Client()
+    teacher.force_login(province.teacher_a)
+    page = teacher.get(reverse("portal_classrooms:recordings")).content.decode()
+    assert "平行与垂直" in page and "已上传，处理完成" in page and "data-upload" in page
     network.submit_course(admin, course)
+    page = teacher.get(reverse("portal_classrooms:recordings")).content.decode()
+    assert "data-upload-input" not in page  # under review: no upload
     # Under review the recording is locked.
     with pytest.raises(replays.UploadRefused):
         replays.authorize(province.teacher_a, meta, 10)

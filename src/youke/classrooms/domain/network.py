@@ -112,13 +112,15 @@ def set_course_state(actor: Actor, course: NetworkCourse, new_state: str, *, rea
         transaction.on_commit(
             lambda: signals.network_course_shared.send(
                 sender=NetworkCourse, course_id=course_id, actor=actor
-            )
+            ),
+            robust=True,  # the decision is committed; a failing listener is logged
         )
     elif new_state == CourseState.WITHDRAWN:
         transaction.on_commit(
             lambda: signals.network_course_withdrawn.send(
                 sender=NetworkCourse, course_id=course_id, actor=actor, reason=reason
-            )
+            ),
+            robust=True,
         )
     record(
         actor,
