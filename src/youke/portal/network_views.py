@@ -15,7 +15,7 @@ from youke.portal.classroom_views import replay_metadata
 
 
 def _state(upload, asset) -> str:
-    """ "" (none), "processing", "failed" or "ready", as on the replay pages."""
+    """The recording's state as on the replay pages: none, processing, failed or ready."""
     if upload is None:
         return ""
     if asset is None or asset.state not in (AssetState.PASSED, AssetState.FAILED):
