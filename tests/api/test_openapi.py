@@ -173,6 +173,11 @@ OPERATIONS = {
     "set_lesson_recording",
     "submit_network_course",
     "review_network_course",
+    # classrooms: network course recordings and withdrawal; library courses (issue 12 item 9)
+    "attach_lesson_recording",
+    "withdraw_network_course",
+    "list_library_courses",
+    "get_library_course",
     # classrooms: replays, 集体备课, workload (issue 12)
     "get_session_replay",
     "remove_session_replay",

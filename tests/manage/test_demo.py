@@ -562,8 +562,18 @@ def test_demo_shows_three_classrooms(demo_output) -> None:
     assert ClassSession.objects.exclude(cancel_reason="").count() == 1
     rows = duty.duty_rows(Term.objects.get())
     assert {row.done for row in rows} == {True, False}
-    course = NetworkCourse.objects.get(state=CourseState.IN_REVIEW)
-    assert [(r.department, r.verdict) for r in course.reviews.all()] == [("research", "pass")]
+    course = NetworkCourse.objects.get(state=CourseState.SHARED)
+    assert [(r.department, r.verdict) for r in course.reviews.all()] == [
+        ("research", "pass"),
+        ("elearning", "pass"),
+    ]
+    # Shared (R17), the course is in the library with its recorded lessons in order.
+    from youke.library.models import LibraryCourse
+
+    library_course = LibraryCourse.objects.get(network_course=course, state="published")
+    lessons = list(library_course.lessons.order_by("course_order"))
+    assert [x.title for x in lessons] == ["水的三态变化", "溶解与过滤", "物质的变化"]
+    assert all(x.files.get().upload.asset.hls_master for x in lessons)
 
 
 def test_demo_classroom_replay_preparation_and_weights(demo_output) -> None:

@@ -1,6 +1,7 @@
 """Request and answer shapes of the 三个课堂 operations."""
 
 import datetime as dt
+import uuid
 
 from ninja import Schema
 from pydantic import Field
@@ -334,6 +335,14 @@ class PlannedLessonIn(Schema):
 
 class RecordingIn(Schema):
     recording_url: Text(500, min_length=1)
+
+
+class RecordingUploadIn(Schema):
+    upload_id: uuid.UUID
+
+
+class CourseWithdrawIn(Schema):
+    reason: Reason
 
 
 class ReviewIn(Schema):

@@ -1,7 +1,8 @@
 """Demo 三个课堂 for ``youke demo``: the demo county's current term with two 专递课堂 groups
 (past sessions with attendance, one cancelled, one live now), a studio with a demonstration
-lesson and its review thread, R16 duty done and missing, and a network course passed by the
-research office and waiting on the e-learning centre.
+lesson and its review thread, R16 duty done and missing, and a network course whose lessons
+have tiny generated recordings, passed by the research office and the e-learning centre and
+so shared into the library as a course of ordered lessons (plus a draft course).
 
 Skipped when the county already has a demo term; everything goes through the domain
 functions, as a county, its schools and teachers would do it.
@@ -246,7 +247,7 @@ def build_classrooms(seed: int = 2026, now: dt.datetime | None = None) -> dict[s
     counts["classroom_sessions"] = made.created + 1
     counts["classroom_attendance"] = len(rows)
     counts.update(_build_masters(rng, county, term, teacher, research, now))
-    counts.update(_build_network(county, admin, research, others[1]))
+    counts.update(_build_network(county, admin, research, elearning, others[1]))
     counts.update(_build_work(admin, teacher, groups, now))
     return counts
 
@@ -306,10 +307,11 @@ def _build_work(admin, teacher, groups, now) -> dict[str, int]:
     return made
 
 
-def _build_replay(teacher, groups, now) -> bool:
-    """The replay of the host teacher's latest past session: a 2-second 320×180 video."""
+def _demo_video(owner, filename: str, target: dict, *, seconds: float = 1.0):
+    """A finished resumable upload (purpose ``classroom_replay``) of a tiny generated video."""
     import hashlib
     import tempfile
+    import uuid
     from pathlib import Path
 
     from django.core.files import File
@@ -319,6 +321,30 @@ def _build_replay(teacher, groups, now) -> bool:
     from youke.media.enums import UploadState
     from youke.media.models import Upload
     from youke.media.processing.samples import make_video
+
+    with tempfile.TemporaryDirectory(prefix="youke-replay-") as folder:
+        path = make_video(Path(folder) / "replay.mp4", width=320, height=180, seconds=seconds)
+        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            name = default_storage.save(f"demo/replays/{uuid.uuid4().hex}.mp4", File(handle))
+    return Upload.objects.create(
+        owner=owner,
+        purpose=replays.PURPOSE,
+        filename=filename,
+        length=len(data),
+        offset=len(data),
+        content_type="video/mp4",
+        sha256=hashlib.sha256(data).hexdigest(),
+        storage_name=name,
+        state=UploadState.COMPLETE,
+        metadata={"purpose": replays.PURPOSE, "filename": filename, **target},
+        completed_at=timezone.now(),
+    )
+
+
+def _build_replay(teacher, groups, now) -> bool:
+    """The replay of the host teacher's latest past session: a 2-second 320×180 video."""
+    from youke.classrooms.domain import replays
 
     session = (
         ClassSession.objects.filter(
@@ -330,25 +356,8 @@ def _build_replay(teacher, groups, now) -> bool:
     )
     if session is None:
         return False
-    with tempfile.TemporaryDirectory(prefix="youke-replay-") as folder:
-        path = make_video(Path(folder) / "replay.mp4", width=320, height=180, seconds=2.0)
-        data = path.read_bytes()
-        with open(path, "rb") as handle:
-            name = default_storage.save(f"demo/replays/{session.pk}.mp4", File(handle))
     filename = f"{session.period.subject}{session.date:%m%d}回放.mp4"
-    upload = Upload.objects.create(
-        owner=teacher,
-        purpose=replays.PURPOSE,
-        filename=filename,
-        length=len(data),
-        offset=len(data),
-        content_type="video/mp4",
-        sha256=hashlib.sha256(data).hexdigest(),
-        storage_name=name,
-        state=UploadState.COMPLETE,
-        metadata={"purpose": replays.PURPOSE, "filename": filename, "session": str(session.pk)},
-        completed_at=now,
-    )
+    upload = _demo_video(teacher, filename, {"session": str(session.pk)}, seconds=2.0)
     replays.attach_replay(Actor(teacher), session, upload, queue=False)
     replays.process_replay(str(upload.pk), ladder_now=True)
     return True
@@ -464,7 +473,11 @@ def _build_masters(rng, county, term, teacher, research, now) -> dict[str, int]:
     return {"master_teachers": len(registry), "demo_lessons": 1 + (len(registry) > 1)}
 
 
-def _build_network(county, admin, research, school) -> dict[str, int]:
+def _build_network(county, admin, research, elearning, school) -> dict[str, int]:
+    from youke.classrooms import signals
+    from youke.classrooms.domain import replays
+    from youke.classrooms.models import NetworkCourse
+
     pilot = network.register_pilot(Actor(admin), county, school, kind=PilotKind.PILOT)
     school_admin = (
         Person.objects.filter(
@@ -478,18 +491,29 @@ def _build_network(county, admin, research, school) -> dict[str, int]:
     )
     teachers = _teachers(school, 3)
     for order, title in enumerate(("水的三态变化", "溶解与过滤", "物质的变化"), start=1):
-        network.add_planned_lesson(
+        teacher = teachers[(order - 1) % len(teachers)]
+        lesson = network.add_planned_lesson(
             actor,
             course,
             title=title,
-            teacher=teachers[(order - 1) % len(teachers)],
+            teacher=teacher,
             planned_on=dt.date.today() - dt.timedelta(days=40 - 10 * order),
-            recording_url=f"https://video.example.cn/youke/science-{order}.mp4",
         )
+        # The teacher's recording: a 1-second 320×180 video, processed as the job would.
+        upload = _demo_video(teacher, f"{title}.mp4", {"planned_lesson": str(lesson.pk)})
+        replays.attach_replay(Actor(teacher), lesson, upload, queue=False)
+        replays.process_replay(str(upload.pk), ladder_now=True)
     network.submit_course(actor, course)
     network.review_course(
         Actor(research), course, verdict=Verdict.PASS, comment="内容准确，符合课程标准。"
     )
+    network.review_course(
+        Actor(elearning), course, verdict=Verdict.PASS, comment="音画同步，画质清晰。"
+    )
+    # The demo is one transaction, so the after-commit event would reach the library only at
+    # the end; deliver it now so the summary and the rest of the build see the library course
+    # (publishing again at commit updates the same records).
+    signals.network_course_shared.send(sender=NetworkCourse, course_id=course.pk, actor=actor)
     draft = network.create_course(
         actor, pilot, title="小学数学：图形与几何", subject="数学", grade="四年级"
     )
@@ -500,4 +524,4 @@ def _build_network(county, admin, research, school) -> dict[str, int]:
         teacher=teachers[0],
         planned_on=dt.date.today() + dt.timedelta(days=14),
     )
-    return {"network_courses": 2}
+    return {"network_courses": 2, "network_recordings": 3}

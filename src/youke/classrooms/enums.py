@@ -105,13 +105,15 @@ class CourseState(models.TextChoices):
     IN_REVIEW = "in_review", pgettext_lazy("network course state", "审核中")
     RETURNED = "returned", pgettext_lazy("network course state", "已退回")
     SHARED = "shared", pgettext_lazy("network course state", "已共享")
+    WITHDRAWN = "withdrawn", pgettext_lazy("network course state", "已撤回")
 
 
 COURSE_TRANSITIONS: dict[str, frozenset[str]] = {
     CourseState.DRAFT: frozenset({CourseState.IN_REVIEW}),
     CourseState.IN_REVIEW: frozenset({CourseState.RETURNED, CourseState.SHARED}),
     CourseState.RETURNED: frozenset({CourseState.IN_REVIEW}),
-    CourseState.SHARED: frozenset(),
+    CourseState.SHARED: frozenset({CourseState.WITHDRAWN}),
+    CourseState.WITHDRAWN: frozenset({CourseState.IN_REVIEW}),
 }
 
 

@@ -47,6 +47,19 @@ def can_unpublish(person: Person, lesson: LibraryLesson) -> bool:
     return org_rules.covers(person, lesson.publishing_unit)
 
 
+def courses_managed_by(person: Person):
+    """Library courses published by the person's admin subtrees (the registering bureau)."""
+    from youke.library.models import LibraryCourse
+
+    if not org_rules.is_unit_admin(person):
+        return LibraryCourse.objects.none()
+    return org_rules.scoped(LibraryCourse.objects.all(), person, "publishing_unit__path")
+
+
+def can_manage_course(person: Person, course) -> bool:
+    return org_rules.covers(person, course.publishing_unit)
+
+
 def own_lessons(person: Person) -> QuerySet[LibraryLesson]:
     from youke.library.models import LibraryLesson
 

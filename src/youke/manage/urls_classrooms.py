@@ -29,6 +29,36 @@ urlpatterns = [
     path("network/", programmes.network_view, name="network"),
     path("network/courses/<int:course_id>/", programmes.course_view, name="course"),
     path("network/courses/<int:course_id>/submit/", programmes.course_submit, name="course_submit"),
+    path(
+        "network/courses/<int:course_id>/withdraw/",
+        programmes.course_withdraw,
+        name="course_withdraw",
+    ),
+    path(
+        "network/lessons/<int:lesson_id>/recording.mp4",
+        programmes.recording_play,
+        name="recording_play",
+    ),
+    path(
+        "network/lessons/<int:lesson_id>/recording/hls/<path:part>",
+        programmes.recording_hls,
+        name="recording_hls",
+    ),
+    path(
+        "network/lessons/<int:lesson_id>/recording/poster.jpg",
+        programmes.recording_poster,
+        name="recording_poster",
+    ),
+    path(
+        "network/lessons/<int:lesson_id>/recording/thumbs/<int:index>.jpg",
+        programmes.recording_thumbnail,
+        name="recording_thumbnail",
+    ),
+    path(
+        "network/lessons/<int:lesson_id>/recording/position",
+        programmes.recording_position,
+        name="recording_position",
+    ),
     path("network/courses/<int:course_id>/review/", programmes.course_review, name="course_review"),
     path(
         "network/courses/<int:course_id>/lessons/<int:lesson_id>/recording/",

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from youke.manage.views import library as views
+from youke.manage.views import library_courses as courses
 from youke.manage.views import library_moderation as moderation
 
 app_name = "manage_library"
@@ -11,6 +12,9 @@ urlpatterns = [
     path("lessons/", views.lesson_list, name="lesson_list"),
     path("lessons/<int:lesson_id>/unpublish/", views.lesson_unpublish, name="lesson_unpublish"),
     path("lessons/<int:lesson_id>/republish/", views.lesson_republish, name="lesson_republish"),
+    path("courses/", courses.course_list, name="course_list"),
+    path("courses/<int:course_id>/unpublish/", courses.course_unpublish, name="course_unpublish"),
+    path("courses/<int:course_id>/republish/", courses.course_republish, name="course_republish"),
     path("settings/<int:campaign_id>/", views.library_settings, name="settings"),
     path("comments/", moderation.comment_queue, name="comment_queue"),
     path("comments/<int:comment_id>/approve/", moderation.comment_approve, name="comment_approve"),

@@ -1,11 +1,12 @@
 from django.urls import path
 
 from youke.portal import classroom_views as views
-from youke.portal import lesson_views, prep_views
+from youke.portal import lesson_views, network_views, prep_views
 
 app_name = "portal_classrooms"
 urlpatterns = [
     path("", views.week, name="week"),
+    path("recordings/", network_views.my_recordings, name="recordings"),
     path("sessions/<int:session_id>/", views.session_detail, name="session"),
     path("sessions/<int:session_id>/start/", views.session_start, name="session_start"),
     path("sessions/<int:session_id>/end/", views.session_end, name="session_end"),

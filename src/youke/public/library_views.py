@@ -33,9 +33,18 @@ from django.views.decorators.http import require_POST, require_safe
 
 from youke.catalog.models import CourseNode
 from youke.library.access import access_public_file, access_public_lesson
-from youke.library.domain import browse, cache_version, consent, favourites, history, search, usage
+from youke.library.domain import (
+    browse,
+    cache_version,
+    consent,
+    courses,
+    favourites,
+    history,
+    search,
+    usage,
+)
 from youke.library.domain.highlight import highlight
-from youke.library.domain.queries import Filters, node_filter
+from youke.library.domain.queries import Filters, node_filter, published_courses
 from youke.library.enums import FileKind, ReportKind, SortOrder
 from youke.library.models import LessonLike, LessonRating
 from youke.media import serving
@@ -255,11 +264,16 @@ def lesson_detail(request, lesson_id: int):
             "public/library/_related.html", {"related": browse.related(lesson)}
         ),
     )
+    course = None
+    if lesson.course_id:
+        course = published_courses().filter(pk=lesson.course_id).first()
     response = render(
         request,
         "public/library/lesson.html",
         {
             "lesson": lesson,
+            "course": course,
+            "course_steps": courses.neighbours(lesson) if course else {},
             **lesson_media(lesson, person),
             "can_download": can_download,
             "share_url": share_url,

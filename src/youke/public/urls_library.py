@@ -1,5 +1,6 @@
 from django.urls import path
 
+from youke.public import library_course_views as courses
 from youke.public import library_engagement_views as engagement
 from youke.public import library_views as views
 
@@ -8,6 +9,8 @@ urlpatterns = [
     path("", views.library_index, name="index"),
     path("sitemap.xml", views.sitemap, name="sitemap"),
     path("lessons/<int:lesson_id>/", views.lesson_detail, name="lesson_detail"),
+    path("courses/", courses.course_list, name="course_list"),
+    path("courses/<int:course_id>/", courses.course_detail, name="course_detail"),
     path("lessons/<int:lesson_id>/qr.svg", views.lesson_qr, name="lesson_qr"),
     path("lessons/<int:lesson_id>/view/", views.lesson_view, name="lesson_view"),
     path("lessons/<int:lesson_id>/like/", views.lesson_like, name="lesson_like"),

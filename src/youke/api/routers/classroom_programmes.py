@@ -8,6 +8,7 @@ from youke.api.schemas import ErrorOut, ValidationErrorOut
 from youke.api.schemas_classrooms import (
     CourseIn,
     CourseOut,
+    CourseWithdrawIn,
     DemoLessonOut,
     DutyFilters,
     DutyRowOut,
@@ -21,6 +22,7 @@ from youke.api.schemas_classrooms import (
     PlannedLessonIn,
     PostIn,
     RecordingIn,
+    RecordingUploadIn,
     ReviewIn,
     StudioIn,
     StudioMemberIn,
@@ -332,6 +334,40 @@ def set_lesson_recording(request, course_id: int, lesson_id: int, payload: Recor
         raise Http404("lesson")
     guarded(lambda: network.set_recording(actor(request), lesson, payload.recording_url))
     return {"id": lesson.pk}
+
+
+@router.post(
+    "/classrooms/courses/{course_id}/lessons/{lesson_id}/recording-upload",
+    response={200: OkOut, **WRITE_ERRORS},
+    operation_id="attach_lesson_recording",
+)
+def attach_lesson_recording(request, course_id: int, lesson_id: int, payload: RecordingUploadIn):
+    """Attach a finished video upload of yours (resumable upload, purpose
+    ``classroom_replay``) as the lesson's recording; it is processed like a replay. An upload
+    started with ``planned_lesson`` in its metadata is attached by itself when it completes."""
+    course = access_course(viewer(request), course_id)
+    lesson = (
+        PlannedLesson.objects.filter(course=course, pk=lesson_id)
+        .select_related("course__pilot__school")
+        .first()
+    )
+    if lesson is None:
+        raise Http404("lesson")
+    guarded(lambda: network.attach_recording(actor(request), lesson, payload.upload_id))
+    return {"id": lesson.pk}
+
+
+@router.post(
+    "/classrooms/courses/{course_id}/withdraw",
+    response={200: CourseOut, **WRITE_ERRORS},
+    operation_id="withdraw_network_course",
+)
+def withdraw_network_course(request, course_id: int, payload: CourseWithdrawIn):
+    """Take a shared course back (the pilot school's admin or a reviewing department); it
+    leaves the library and may be edited and sent for review again."""
+    course = access_course(viewer(request), course_id)
+    course = guarded(lambda: network.withdraw_course(actor(request), course, reason=payload.reason))
+    return _course_out(course)
 
 
 @router.post(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from ninja import Router, Schema
@@ -19,7 +19,13 @@ from youke.api.fields import Id, Integer, Search, Text
 from youke.api.schemas import ErrorOut, ValidationErrorOut
 from youke.library.access import access_public_lesson, access_publishable_award
 from youke.library.domain import browse, cache_version, publishing, search
-from youke.library.domain.queries import Filters, filtered, node_filter, published
+from youke.library.domain.queries import (
+    Filters,
+    filtered,
+    node_filter,
+    published,
+    published_courses,
+)
 from youke.library.enums import SortOrder
 
 router = Router(tags=["library"])
@@ -34,8 +40,11 @@ class LibraryAwardOut(Schema):
 class LibraryLessonOut(Schema):
     id: int
     title: str
-    node_id: int
+    node_id: int | None
     node_trail: str
+    # A lesson of a library course (名校网络课堂): the course and its place in it.
+    course_id: int | None
+    course_order: int | None
     category_name: str
     year: int
     teacher_name: str
@@ -70,6 +79,36 @@ class LessonPageOut(Schema):
     page: int
     pages: int
     items: list[LibraryLessonOut]
+
+
+class LibraryCourseOut(Schema):
+    id: int
+    title: str
+    subject: str
+    grade: str
+    node_trail: str
+    school_name: str
+    published_at: datetime
+
+
+class LibraryCourseLessonOut(Schema):
+    id: int
+    course_order: int | None
+    title: str
+    teacher_name: str
+    playable: bool
+    external_url: str
+
+
+class LibraryCourseDetailOut(LibraryCourseOut):
+    lessons: list[LibraryCourseLessonOut]
+
+
+class LibraryCoursePageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[LibraryCourseOut]
 
 
 class StatisticsOut(Schema):
@@ -182,6 +221,65 @@ def get_library_lesson(request, response: HttpResponse, lesson_id: Id):
     lesson.related = browse.related(lesson)
     _public(response)
     return lesson
+
+
+@router.get(
+    "/library/courses",
+    response=LibraryCoursePageOut,
+    operation_id="list_library_courses",
+    auth=None,
+)
+def list_library_courses(request, response: HttpResponse, page: int = 1):
+    """Published courses (shared network courses), newest first, 20 a page."""
+    from django.core.paginator import Paginator
+
+    qs = published_courses().order_by("-published_at", "-id")
+    paginator = Paginator(qs, browse.PAGE_SIZE)
+    _public(response)
+    if page > paginator.num_pages or page < 1:
+        return {"count": paginator.count, "page": page, "pages": paginator.num_pages, "items": []}
+    items = list(paginator.page(page).object_list)
+    return {"count": paginator.count, "page": page, "pages": paginator.num_pages, "items": items}
+
+
+@router.get(
+    "/library/courses/{course_id}",
+    response={200: LibraryCourseDetailOut, 404: ErrorOut},
+    operation_id="get_library_course",
+    auth=None,
+)
+def get_library_course(request, response: HttpResponse, course_id: Id):
+    """One published course with its published lessons in order (404 once unpublished);
+    ``playable``: the lesson's recording plays in the library (else ``external_url``)."""
+    from django.http import Http404
+
+    from youke.library.enums import FileKind
+
+    course = published_courses().filter(pk=course_id).first()
+    if course is None:
+        raise Http404("course")
+    lessons = (
+        published()
+        .filter(course=course)
+        .annotate(videos=Count("files", filter=Q(files__kind=FileKind.VIDEO)))
+        .order_by("course_order", "id")
+    )
+    course.lessons_out = [
+        {
+            "id": lesson.pk,
+            "course_order": lesson.course_order,
+            "title": lesson.title,
+            "teacher_name": lesson.teacher_name,
+            "playable": lesson.videos > 0,
+            "external_url": lesson.external_url,
+        }
+        for lesson in lessons
+    ]
+    _public(response)
+    return {
+        **{f: getattr(course, f) for f in LibraryCourseOut.model_fields},
+        "lessons": course.lessons_out,
+    }
 
 
 @router.get(

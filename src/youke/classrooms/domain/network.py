@@ -2,7 +2,14 @@
 
 A course is shared only when the research office (content) and the e-learning centre
 (technical) both pass the same review round; either may return it with comments, which
-ends the round. ``set_course_state`` is the only writer of the state (``COURSE_TRANSITIONS``).
+ends the round. ``set_course_state`` is the only writer of the state (``COURSE_TRANSITIONS``);
+after the commit that shares a course it sends ``signals.network_course_shared`` (the library
+publishes it as a course of ordered lessons), and after a withdrawal
+``signals.network_course_withdrawn`` (the library takes it down).
+
+Every lesson needs a recording before the course is sent for review: an uploaded video
+(``domain.replays``, the resumable upload; it plays in the shared player and in the library)
+or, for older plans, the address of a recording kept elsewhere.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from youke.classrooms import rules
+from youke.classrooms import rules, signals
 from youke.classrooms.enums import COURSE_TRANSITIONS, CourseState, Department, Verdict
 from youke.classrooms.models import CourseReview, NetworkCourse, PilotSchool, PlannedLesson
 from youke.core.actor import Actor
@@ -22,7 +29,7 @@ from youke.notifications.enums import NotificationKind
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.enums import UnitKind
 
-EDITABLE = (CourseState.DRAFT, CourseState.RETURNED)
+EDITABLE = (CourseState.DRAFT, CourseState.RETURNED, CourseState.WITHDRAWN)
 
 
 def _check_url(url: str) -> None:
@@ -100,6 +107,21 @@ def set_course_state(actor: Actor, course: NetworkCourse, new_state: str, *, rea
         course.shared_at = timezone.now()
         fields.append("shared_at")
     course.save(update_fields=fields)
+    course_id = course.pk
+    if new_state == CourseState.SHARED:
+        transaction.on_commit(
+            lambda: signals.network_course_shared.send(
+                sender=NetworkCourse, course_id=course_id, actor=actor
+            ),
+            robust=True,  # the decision is committed; a failing listener is logged
+        )
+    elif new_state == CourseState.WITHDRAWN:
+        transaction.on_commit(
+            lambda: signals.network_course_withdrawn.send(
+                sender=NetworkCourse, course_id=course_id, actor=actor, reason=reason
+            ),
+            robust=True,
+        )
     record(
         actor,
         AuditAction.UPDATE,
@@ -123,7 +145,9 @@ def submit_course(actor: Actor, course: NetworkCourse) -> NetworkCourse:
         lessons = list(course.lessons.all())
         if not lessons:
             raise ValidationError(_("录制计划里还没有课：请先添加至少一节课。"))
-        unrecorded = [lesson.title for lesson in lessons if not lesson.recording_url]
+        unrecorded = [
+            lesson.title for lesson in lessons if not (lesson.recording_id or lesson.recording_url)
+        ]
         if unrecorded:
             raise ValidationError(
                 _("以下课还没有录像，录完再送审：%(titles)s。") % {"titles": "、".join(unrecorded)}
@@ -174,6 +198,45 @@ def review_course(actor: Actor, course: NetworkCourse, *, verdict: str, comment:
         if course.state in (CourseState.RETURNED, CourseState.SHARED):
             transaction.on_commit(lambda: _tell_school(course.pk, review.pk))
     return review
+
+
+def withdraw_course(actor: Actor, course: NetworkCourse, *, reason: str) -> NetworkCourse:
+    """Take a shared course back (the pilot school's admin, or a reviewer at the registering
+    bureau); it leaves the library and may be edited and sent for review again."""
+    with transaction.atomic():
+        course = (
+            NetworkCourse.objects.select_for_update()
+            .select_related("pilot__school", "pilot__registered_by")
+            .get(pk=course.pk)
+        )
+        if not (
+            rules.can_edit_course(actor.person, course)
+            or rules.review_department(actor.person, course) is not None
+        ):
+            raise PermissionDenied
+        if not (reason or "").strip():
+            raise ValidationError({"reason": [_("请写明撤回共享的原因，学校和资源库都会看到它。")]})
+        set_course_state(actor, course, CourseState.WITHDRAWN, reason=reason.strip())
+    return course
+
+
+def attach_recording(actor: Actor, lesson: PlannedLesson, upload_id) -> PlannedLesson:
+    """Attach a finished video upload of the actor's (e.g. uploaded before the lesson was
+    chosen) as the lesson's recording; processing is queued as for any replay."""
+    from youke.classrooms.domain import replays
+    from youke.media.enums import UploadState
+    from youke.media.models import Upload
+
+    upload = Upload.objects.filter(pk=upload_id, owner=actor.person).first()
+    if upload is None:
+        raise ValidationError({"upload_id": [_("找不到这个上传，请在“我的上传”里核对。")]})
+    if upload.state != UploadState.COMPLETE:
+        raise ValidationError({"upload_id": [_("上传还没有完成：请继续上传完成后再选用。")]})
+    if upload.content_type not in replays.VIDEO_TYPES:
+        raise ValidationError(
+            {"upload_id": [_("录像须是 MP4 或 MOV 视频，请导出为 MP4 后重新上传。")]}
+        )
+    return replays.attach_replay(actor, lesson, upload)
 
 
 def _tell_school(course_id: int, review_id: int) -> None:

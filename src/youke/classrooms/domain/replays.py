@@ -1,12 +1,14 @@
-"""Replays: a session's (or a demonstration lesson's) video, uploaded through the resumable
-upload (purpose ``classroom_replay``) and played in the shared player.
+"""Replays: a session's (or a demonstration lesson's) video, and a network course's planned
+lesson recording, uploaded through the resumable upload (purpose ``classroom_replay``) and
+played in the shared player.
 
 - ``authorize`` runs before any byte is sent: only who runs the session (its host teacher or
-  the host school's / bureau's admin) or manages the lesson (the master, research staff) may
+  the host school's / bureau's admin), manages the lesson (the master, research staff), or
+  writes the network course (the pilot school's admin) or teaches the planned lesson may
   upload, and only a video file; anything else is refused with the reason.
 - ``claim`` runs after the upload's completing transaction commits: the bytes must really be
-  a video; the session (or lesson) row is locked, its ``replay`` set, the change audited, and
-  the processing job queued after commit.
+  a video; the session (lesson, planned lesson) row is locked, its ``replay`` (``recording``)
+  set, the change audited, and the processing job queued after commit.
 - ``process_replay`` (a Celery job) probes the video, saves a poster and thumbnails and the
   progressive rendition, then queues the media app's HLS ladder job.
 
@@ -21,12 +23,14 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from youke.classrooms import rules
-from youke.classrooms.models import ClassSession, DemoLesson
+from youke.classrooms.models import ClassSession, DemoLesson, NetworkCourse, PlannedLesson
 from youke.core.actor import Actor
 from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
@@ -49,17 +53,40 @@ VIDEO_TYPES = frozenset({"video/mp4", "video/quicktime"})
 THUMBNAILS = 4
 # A job interrupted this often (worker killed, machine lost) ends failed, not in limbo.
 MAX_ATTEMPTS = 3
+LOCKED_MESSAGE = _lazy("课程在审核中或已共享，不能更换录像；如需修改请等待退回或先撤回共享。")
 
 
-def _target(person, metadata: dict) -> ClassSession | DemoLesson:
-    """The session or lesson named in the metadata, if the person may give it a replay."""
+Target = ClassSession | DemoLesson | PlannedLesson
+
+
+def _ids(metadata: dict) -> tuple[int, int, int]:
     try:
-        session_id = int(metadata.get("session", "") or 0)
-        lesson_id = int(metadata.get("lesson", "") or 0)
+        return tuple(
+            int(metadata.get(key, "") or 0) for key in ("session", "lesson", "planned_lesson")
+        )
     except ValueError as exc:
         raise UploadRefused(
             _("上传信息不完整，请从课堂页面的“上传回放”重新上传。"), status=400
         ) from exc
+
+
+def _editable():
+    from youke.classrooms.domain.network import EDITABLE
+
+    return EDITABLE
+
+
+def can_record(person, lesson: PlannedLesson) -> bool:
+    """The course's writers (pilot school admin) or the lesson's teacher, while it is editable."""
+    if lesson.course.state not in _editable():
+        return False
+    return rules.can_edit_course(person, lesson.course) or lesson.teacher_id == person.pk
+
+
+def _target(person, metadata: dict) -> Target:
+    """The session, lesson or planned lesson named in the metadata, if the person may give it
+    a video."""
+    session_id, lesson_id, planned_id = _ids(metadata)
     if session_id:
         session = (
             ClassSession.objects.select_related("group__unit", "group__host_school")
@@ -76,7 +103,49 @@ def _target(person, metadata: dict) -> ClassSession | DemoLesson:
         if lesson is None or not rules.can_manage_lesson(person, lesson):
             raise UploadRefused(_("找不到这节示范课，或您不能为它上传回放。"), status=404)
         return lesson
+    if planned_id:
+        planned = (
+            PlannedLesson.objects.select_related("course__pilot__school")
+            .filter(pk=planned_id)
+            .first()
+        )
+        visible = planned is not None and (
+            rules.can_edit_course(person, planned.course) or planned.teacher_id == person.pk
+        )
+        if not visible:
+            raise UploadRefused(_("找不到这节网络课，或您不能为它上传录像。"), status=404)
+        if not can_record(person, planned):
+            raise UploadRefused(str(LOCKED_MESSAGE))
+        return planned
     raise UploadRefused(_("上传信息不完整，请从课堂页面的“上传回放”重新上传。"), status=400)
+
+
+def _guard(actor: Actor, locked, target) -> tuple[str, object]:
+    """Check the actor may change the locked row's video: its field name and audit unit."""
+    if isinstance(locked, ClassSession):
+        locked.group = target.group
+        allowed = rules.can_run_session(actor.person, locked)
+        unit, field = target.group.host_school, "replay"
+    elif isinstance(locked, DemoLesson):
+        locked.master, locked.unit = target.master, target.unit
+        allowed, unit, field = rules.can_manage_lesson(actor.person, locked), target.unit, "replay"
+    else:
+        # The course row too: a submission (which locks it) cannot pass a recording change.
+        locked.course = (
+            NetworkCourse.objects.select_for_update()
+            .select_related("pilot__school")
+            .get(pk=target.course_id)
+        )
+        if locked.course.state not in _editable():
+            raise ValidationError(str(LOCKED_MESSAGE))
+        allowed = (
+            rules.can_edit_course(actor.person, locked.course)
+            or locked.teacher_id == actor.person.pk
+        )
+        unit, field = target.course.pilot.school, "recording"
+    if not allowed:
+        raise PermissionDenied
+    return field, unit
 
 
 def authorize(person, metadata: dict, length: int) -> int:
@@ -101,38 +170,29 @@ def claim(upload: Upload) -> None:
     try:
         target = _target(upload.owner, upload.metadata)
         attach_replay(Actor(upload.owner), target, upload)
-    except (UploadRefused, PermissionDenied):
+    except (UploadRefused, PermissionDenied, ValidationError):
         return
 
 
-def attach_replay(
-    actor: Actor, target: ClassSession | DemoLesson, upload: Upload, *, queue: bool = True
-):
-    """Set the replay of a session or lesson (replacing an earlier one) and queue processing
-    (``queue=False``: the caller processes it itself, e.g. the demo builder)."""
+def attach_replay(actor: Actor, target: Target, upload: Upload, *, queue: bool = True):
+    """Set the replay of a session or lesson, or the recording of a planned lesson (replacing
+    an earlier one) and queue processing (``queue=False``: the caller processes it itself,
+    e.g. the demo builder)."""
     model = type(target)
     with transaction.atomic():
         locked = model.objects.select_for_update(of=("self",)).get(pk=target.pk)
-        if isinstance(locked, ClassSession):
-            locked.group = target.group
-            allowed = rules.can_run_session(actor.person, locked)
-            unit = target.group.host_school
-        else:
-            locked.master, locked.unit = target.master, target.unit
-            allowed = rules.can_manage_lesson(actor.person, locked)
-            unit = target.unit
-        if not allowed:
-            raise PermissionDenied
-        before = {"replay": str(locked.replay_id) if locked.replay_id else None}
-        locked.replay = upload
-        locked.save(update_fields=["replay"])
+        field, unit = _guard(actor, locked, target)
+        previous = getattr(locked, f"{field}_id")
+        before = {field: str(previous) if previous else None}
+        setattr(locked, field, upload)
+        locked.save(update_fields=[field])
         record(
             actor,
             AuditAction.UPDATE,
             locked,
             unit=unit,
             before=before,
-            after={"replay": str(upload.pk), "filename": upload.filename},
+            after={field: str(upload.pk), "filename": upload.filename},
         )
         upload_id = upload.pk
         if queue:
@@ -140,27 +200,25 @@ def attach_replay(
     return locked
 
 
-def remove_replay(actor: Actor, target: ClassSession | DemoLesson):
-    """Take the replay off (the upload itself stays in the uploader's list)."""
+def remove_replay(actor: Actor, target: Target):
+    """Take the replay (recording) off (the upload itself stays in the uploader's list)."""
     model = type(target)
     with transaction.atomic():
         locked = model.objects.select_for_update(of=("self",)).get(pk=target.pk)
-        if isinstance(locked, ClassSession):
-            locked.group = target.group
-            allowed = rules.can_run_session(actor.person, locked)
-            unit = target.group.host_school
-        else:
-            locked.master, locked.unit = target.master, target.unit
-            allowed = rules.can_manage_lesson(actor.person, locked)
-            unit = target.unit
-        if not allowed:
-            raise PermissionDenied
-        if locked.replay_id is None:
+        field, unit = _guard(actor, locked, target)
+        previous = getattr(locked, f"{field}_id")
+        if previous is None:
             return locked
-        before = {"replay": str(locked.replay_id)}
-        locked.replay = None
-        locked.save(update_fields=["replay"])
-        record(actor, AuditAction.UPDATE, locked, unit=unit, before=before, after={"replay": None})
+        setattr(locked, field, None)
+        locked.save(update_fields=[field])
+        record(
+            actor,
+            AuditAction.UPDATE,
+            locked,
+            unit=unit,
+            before={field: str(previous)},
+            after={field: None},
+        )
     return locked
 
 

@@ -269,7 +269,7 @@ def workload_rows(
             planned_on__gte=term.starts_on,
             planned_on__lte=term.ends_on,
         )
-        .exclude(recording_url="")
+        .exclude(recording_url="", recording__isnull=True)
         .values("teacher")
         .annotate(n=Count("pk"))
         .values_list("teacher", "n"),

@@ -45,6 +45,10 @@ class PlannedLesson(models.Model):
     teacher = models.ForeignKey("orgs.Person", on_delete=models.PROTECT, related_name="+")
     planned_on = models.DateField(_("计划录制日期"))
     recording_url = models.URLField(_("录像地址"), max_length=500, blank=True)
+    # The uploaded video (resumable upload, purpose ``classroom_replay``; domain.replays).
+    recording = models.ForeignKey(
+        "media.Upload", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["order", "id"]

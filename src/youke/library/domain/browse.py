@@ -133,10 +133,13 @@ def choices() -> dict:
 
 
 def related(lesson: LibraryLesson, limit: int = 8) -> list[LibraryLesson]:
-    """Same node first, then the same unit of the textbook (the node's parent), then the
-    same teacher; most viewed first in each group."""
+    """Same node (a course's lesson: same course) first, then the same unit of the textbook
+    (the node's parent), then the same teacher; most viewed first in each group."""
     picked: list[int] = []
-    groups = [published().filter(node_path=lesson.node_path)]
+    if lesson.course_id:  # a course's lesson: its course first (it has no catalog node)
+        groups = [published().filter(course_id=lesson.course_id)]
+    else:
+        groups = [published().filter(node_path=lesson.node_path)]
     parent = lesson.node_path[:-STEP] if len(lesson.node_path) > STEP * 4 else ""
     if parent:
         groups.append(published().filter(node_path__under=parent))

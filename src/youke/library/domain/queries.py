@@ -57,6 +57,12 @@ def published() -> QuerySet[LibraryLesson]:
     return LibraryLesson.objects.filter(state=LessonState.PUBLISHED)
 
 
+def published_courses():
+    from youke.library.models import LibraryCourse
+
+    return LibraryCourse.objects.filter(state=LessonState.PUBLISHED)
+
+
 def filtered(filters: Filters) -> QuerySet[LibraryLesson]:
     qs = published()
     if filters.node_path:

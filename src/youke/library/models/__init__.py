@@ -1,5 +1,6 @@
 from youke.library.models.comment import LessonComment, SensitiveWord
 from youke.library.models.consent import LibrarySettings, PublicationConsent
+from youke.library.models.course import LibraryCourse
 from youke.library.models.engagement import LessonFavourite, WatchHistory
 from youke.library.models.lesson import LibraryFile, LibraryLesson
 from youke.library.models.report import ProblemReport
@@ -10,6 +11,7 @@ __all__ = [
     "LessonFavourite",
     "LessonLike",
     "LessonRating",
+    "LibraryCourse",
     "LibraryFile",
     "LibraryLesson",
     "LibrarySettings",

@@ -38,8 +38,11 @@ class LibraryLesson(models.Model):
     school_name = models.CharField(_("学校"), max_length=100, blank=True)
     title = models.CharField(_("课题"), max_length=120)
     description = models.TextField(_("简介"), blank=True)
-    node = models.ForeignKey("catalog.CourseNode", on_delete=models.PROTECT, related_name="+")
-    node_path = models.CharField(max_length=255, db_index=True)
+    # A lesson of a library course may have no catalog node (its course names subject/grade).
+    node = models.ForeignKey(
+        "catalog.CourseNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    node_path = models.CharField(max_length=255, db_index=True, blank=True)
     node_trail = models.CharField(_("课程目录"), max_length=500)
     stage = models.ForeignKey(
         "catalog.CourseNode", null=True, on_delete=models.PROTECT, related_name="+"
@@ -80,6 +83,24 @@ class LibraryLesson(models.Model):
     # Written at once under the lesson's row lock by domain.favourites and domain.comments.
     favourites = models.PositiveIntegerField(_("收藏数"), default=0)
     comments = models.PositiveIntegerField(_("评论数"), default=0)
+    # A lesson of a library course (domain.courses): its place in the course, the planned
+    # lesson it was copied from, and the address of a recording kept elsewhere (no player).
+    course = models.ForeignKey(
+        "library.LibraryCourse",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="lessons",
+    )
+    course_order = models.PositiveSmallIntegerField(_("课序"), null=True, blank=True)
+    planned_lesson = models.ForeignKey(
+        "classrooms.PlannedLesson",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    external_url = models.URLField(_("外部录像地址"), max_length=500, blank=True)
     search_title = models.TextField(blank=True)
     search_body = models.TextField(blank=True)
     search_pinyin = models.TextField(blank=True)
@@ -95,7 +116,12 @@ class LibraryLesson(models.Model):
                 fields=["submission"],
                 condition=models.Q(submission__isnull=False),
                 name="library_one_lesson_per_submission",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["planned_lesson"],
+                condition=models.Q(planned_lesson__isnull=False),
+                name="library_one_lesson_per_planned_lesson",
+            ),
         ]
         indexes = [
             models.Index(fields=["state", "-published_at", "-id"], name="library_newest"),
@@ -108,6 +134,7 @@ class LibraryLesson(models.Model):
             models.Index(fields=["state", "volume", "-published_at"], name="library_volume"),
             models.Index(fields=["state", "year"], name="library_year"),
             models.Index(fields=["teacher", "state"], name="library_teacher"),
+            models.Index(fields=["course", "course_order"], name="library_course_order"),
         ]
 
     def __str__(self) -> str:

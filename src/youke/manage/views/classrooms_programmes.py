@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from youke.classrooms import rules
 from youke.classrooms.access import access_course
@@ -37,6 +37,8 @@ from youke.manage.views.common import apply_errors
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.enums import Role, TeacherTitle
 from youke.orgs.models import Unit
+from youke.portal.classroom_views import replay_metadata
+from youke.public import classroom_replay
 
 MASTER_ROLES = (Role.UNIT_ADMIN, Role.RESEARCH)
 
@@ -329,12 +331,19 @@ def course_view(request, course_id: int):
                 return redirect("manage_classrooms:course", course.pk)
     reviews = list(course.reviews.select_related("reviewer"))
     decided = {r.department for r in reviews if r.round == course.review_round}
+    lessons = list(course.lessons.select_related("teacher", "recording"))
     return render(
         request,
         "manage/classrooms/course.html",
         {
             "course": course,
-            "lessons": course.lessons.select_related("teacher"),
+            "lessons": lessons,
+            **recordings_context(person, lessons),
+            "can_record": rules.can_edit_course(person, course)
+            and course.state in network.EDITABLE,
+            "can_withdraw": course.state == CourseState.SHARED
+            and (rules.can_edit_course(person, course) or department is not None),
+            "library_course": getattr(course, "library_course", None),
             "reviews": reviews,
             "can_edit": can_edit,
             "lesson_form": lesson_form,
@@ -345,6 +354,85 @@ def course_view(request, course_id: int):
             "review_form": ReviewForm(),
             "waiting": network.waiting_on(course),
         },
+    )
+
+
+def recordings_context(person, lessons) -> dict:
+    """One player for the course: a chapter per lesson whose uploaded recording is ready; the
+    state of each recording (processing, failed) for the plan table."""
+    chapters, videos = [], []
+    for lesson in lessons:
+        context = classroom_replay.replay_context(
+            person, lesson.recording, "manage_classrooms:recording", lesson.pk
+        )
+        lesson.recording_state = context["replay_state"]
+        lesson.recording_error = context.get("replay_error", "")
+        lesson.upload_metadata = replay_metadata(planned_lesson=lesson.pk)
+        for chapter in context["player_chapters"]:
+            chapter["label"] = _("第%(n)d课 %(title)s") % {"n": lesson.order, "title": lesson.title}
+            chapters.append(chapter)
+        videos.extend(context["media"].videos)
+    return {
+        "media": classroom_replay.ReplayMedia(videos=videos),
+        "player_chapters": chapters,
+    }
+
+
+def _recording(request, lesson_id: int):
+    """The planned lesson's uploaded recording for whoever sees the course; 404 else."""
+    lesson = (
+        PlannedLesson.objects.filter(
+            pk=lesson_id, course__in=rules.courses_visible_to(request.user)
+        )
+        .select_related("recording")
+        .first()
+    )
+    if lesson is None or lesson.recording is None:
+        raise Http404("recording")
+    return lesson.recording
+
+
+@staff_required
+@require_safe
+def recording_play(request, lesson_id: int):
+    return classroom_replay.play(request, _recording(request, lesson_id))
+
+
+@staff_required
+@require_safe
+def recording_hls(request, lesson_id: int, part: str):
+    return classroom_replay.hls(request, _recording(request, lesson_id), part)
+
+
+@staff_required
+@require_safe
+def recording_poster(request, lesson_id: int):
+    return classroom_replay.poster(request, _recording(request, lesson_id))
+
+
+@staff_required
+@require_safe
+def recording_thumbnail(request, lesson_id: int, index: int):
+    return classroom_replay.thumbnail(request, _recording(request, lesson_id), index)
+
+
+@staff_required
+@require_POST
+def recording_position(request, lesson_id: int):
+    return classroom_replay.position(request, _recording(request, lesson_id))
+
+
+@staff_required
+@require_POST
+def course_withdraw(request, course_id: int):
+    course = access_course(request.user, course_id)
+    return run_action(
+        request,
+        lambda: network.withdraw_course(
+            Actor.from_request(request), course, reason=request.POST.get("reason", "")
+        ),
+        _("已撤回共享：课程已从资源库下架，修改后可重新送审。"),
+        redirect("manage_classrooms:course", course.pk),
     )
 
 
