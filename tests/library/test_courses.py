@@ -185,6 +185,14 @@ def test_withdrawing_unpublishes_and_sharing_again_republishes(
     library_course.refresh_from_db()
     assert library_course.state == LessonState.UNPUBLISHED
     assert not library_course.lessons.filter(state=LessonState.PUBLISHED).exists()
+    # The course's teachers hear why; the admin who withdrew it is not told of their own act.
+    teachers = {lesson.teacher for lesson in course.lessons.all()}
+    for teacher in teachers - {province.school_a_admin}:
+        notice = teacher.notifications.get(title__startswith="网络课程已撤回共享")
+        assert "第二课需重录" in notice.body
+    assert not province.school_a_admin.notifications.filter(
+        title__startswith="网络课程已撤回共享"
+    ).exists()
     client = Client()
     assert client.get(reverse("library:course_detail", args=[library_course.pk])).status_code == 404
     lesson_id = library_course.lessons.first().pk

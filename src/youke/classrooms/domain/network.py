@@ -217,6 +217,8 @@ def withdraw_course(actor: Actor, course: NetworkCourse, *, reason: str) -> Netw
         if not (reason or "").strip():
             raise ValidationError({"reason": [_("请写明撤回共享的原因，学校和资源库都会看到它。")]})
         set_course_state(actor, course, CourseState.WITHDRAWN, reason=reason.strip())
+        course_id, actor_id, why = course.pk, actor.person.pk, reason.strip()
+        transaction.on_commit(lambda: _tell_withdrawn(course_id, actor_id, why))
     return course
 
 
@@ -244,8 +246,6 @@ def _tell_school(course_id: int, review_id: int) -> None:
     from django.urls import reverse
 
     from youke.notifications.domain.notify import notify
-    from youke.orgs.enums import Role
-    from youke.orgs.models import RoleGrant
 
     course = NetworkCourse.objects.select_related("pilot__school").get(pk=course_id)
     review = CourseReview.objects.get(pk=review_id)
@@ -258,15 +258,47 @@ def _tell_school(course_id: int, review_id: int) -> None:
             "department": Department(review.department).label,
             "comment": review.comment,
         }
-    grants = RoleGrant.objects.filter(unit=course.pilot.school, role=Role.UNIT_ADMIN)
-    for grant in grants.select_related("person"):
+    for person in _school_admins(course):
         notify(
-            grant.person,
+            person,
             NotificationKind.COURSE_REVIEW,
             title=title,
             body=body,
             url=reverse("manage_classrooms:course", args=[course.pk]),
-            dedupe_key=f"classrooms-course:{course.pk}:{review.pk}:{grant.person_id}",
+            dedupe_key=f"classrooms-course:{course.pk}:{review.pk}:{person.pk}",
+        )
+
+
+def _school_admins(course: NetworkCourse) -> list:
+    from youke.orgs.enums import Role
+    from youke.orgs.models import RoleGrant
+
+    grants = RoleGrant.objects.filter(unit=course.pilot.school, role=Role.UNIT_ADMIN)
+    return [grant.person for grant in grants.select_related("person")]
+
+
+def _tell_withdrawn(course_id: int, actor_id: int, reason: str) -> None:
+    """The pilot school's admins and the course's teachers learn that it left the library,
+    and why (whoever withdrew it is not told of their own act)."""
+    from django.urls import reverse
+
+    from youke.notifications.domain.notify import notify
+
+    course = NetworkCourse.objects.select_related("pilot__school").get(pk=course_id)
+    admin_page = reverse("manage_classrooms:course", args=[course.pk])
+    teacher_page = reverse("portal_classrooms:recordings")
+    people = {lesson.teacher.pk: (lesson.teacher, teacher_page) for lesson in course.lessons.all()}
+    people.update({admin.pk: (admin, admin_page) for admin in _school_admins(course)})
+    people.pop(actor_id, None)
+    names = {"title": course.title, "reason": reason}
+    for person, url in people.values():
+        notify(
+            person,
+            NotificationKind.COURSE_REVIEW,
+            title=_("网络课程已撤回共享：%(title)s") % names,
+            body=_("课程已从资源库撤下，原因：%(reason)s。修改后可重新送审。") % names,
+            url=url,
+            dedupe_key=f"classrooms-withdrawn:{course.pk}:{course.review_round}:{person.pk}",
         )
 
 
