@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from youke.classrooms.enums import WorkKind
@@ -167,3 +169,44 @@ def test_daily_job_credits_recently_ended_terms(province, setup, term_work, hour
         Actor(province.county_a_admin), province.county_a, {WorkKind.HOST_PERIOD: ("1", "")}
     )
     assert ledger.credit_ended_terms(Actor.system(), now=later) == 0  # out of the window
+
+
+def _client(person):
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+def test_pages_rules_credit_scope_and_my_hours(province, setup, term_work, hour_rules):
+    url = reverse("manage_classrooms:workload_hours")
+    admin = _client(province.county_a_admin)
+    page = admin.get(url).content.decode()
+    assert 'id="hour-rules"' in page and f'data-term="{term_work.pk}"' in page
+    assert "学期结束后可计入" in page  # the term is still running
+    saved = admin.post(
+        url, {"unit": province.county_a.pk, "review_hours": "0.5", "host_period_hours": "1"}
+    )
+    assert saved.status_code == 302
+    assert workload_rules.rules_for(province.county_a)[WorkKind.REVIEW].hours == Decimal("0.5")
+    assert workload_rules.rules_for(province.county_a)[WorkKind.HOST_PERIOD].cap is None
+    bad = admin.post(url, {"unit": province.county_a.pk, "review_hours": "abc"})
+    assert bad.status_code == 200 and "invalid-feedback" in bad.content.decode()
+    assert workload_rules.rules_for(province.county_a)[WorkKind.REVIEW].hours == Decimal("0.5")
+    # another county's admin: neither the county's rules nor its term
+    other = _client(province.county_b_admin)
+    assert other.post(url, {"unit": province.county_a.pk, "review_hours": "3"}).status_code == 404
+    assert other.get(url + f"?unit={province.county_a.pk}").status_code == 404
+    credit_url = reverse("manage_classrooms:workload_credit_term", args=[term_work.pk])
+    assert other.post(credit_url).status_code == 404
+    assert _client(province.teacher_a).get(url).status_code == 404
+    refused = admin.post(credit_url, follow=True).content.decode()
+    assert "学期结束后才能把工作量计入学时" in refused
+    assert not TrainingCredit.objects.exists()
+    type(term_work).objects.filter(pk=term_work.pk).update(
+        ends_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    done = admin.post(credit_url, follow=True).content.decode()
+    assert "新记 1 条" in done  # 3 periods × 1 h (the review fell after the shortened term)
+    assert admin.post(credit_url, follow=True).content.decode().count("未变 1 条") == 1
+    mine = _client(province.teacher_a).get(reverse("portal:my_hours")).content.decode()
+    assert "三个课堂工作量 2026年秋季学期 主讲课时 3 项（每项 1.0 学时）" in mine
