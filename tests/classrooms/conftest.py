@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests.api.conftest import api_as  # noqa: F401 - shared fixture
 from tests.factories import make_admin, make_person, make_unit
-from youke.classrooms.domain import masters, sessions, timetable
+from youke.classrooms.domain import attendance, masters, sessions, timetable
 from youke.classrooms.enums import DayOffKind, GroupMode, LessonKind, LessonMode
 from youke.classrooms.models import (
     ClassSession,
@@ -171,3 +171,35 @@ def term_work(province, setup):
         recording_url="https://rec.example.cn/3",
     )
     return setup.term
+
+
+@pytest.fixture
+def figures(province, setup, term_work):
+    session = ClassSession.objects.filter(ended_at__isnull=False).order_by("starts_at").first()
+    attendance.record_attendance(
+        Actor(setup.assistant), session, setup.classroom, expected=12, present=9
+    )
+    NetworkCourse.objects.update(
+        state="shared", shared_at=timezone.make_aware(dt.datetime(2026, 10, 1))
+    )
+    # An earlier term already brought 英语 to the teaching point: only 音乐 is new.
+    actor = Actor(province.county_a_admin)
+    spring = timetable.create_term(
+        actor,
+        province.county_a,
+        name="2026年春季学期",
+        starts_on=dt.date(2026, 2, 20),
+        ends_on=dt.date(2026, 7, 5),
+    )
+    old = timetable.register_group(
+        actor,
+        province.county_a,
+        term=spring,
+        name="春季组",
+        mode=GroupMode.SCHOOL_TO_POINTS,
+        host_school=province.school_a,
+        host_classroom="录播教室一",
+        subjects=["英语"],
+    )
+    timetable.add_classroom(actor, old, school=province.point_a, name="三年级", students=12)
+    return term_work
