@@ -150,3 +150,24 @@ def test_pages_lights_targets_and_scope(province, setup, figures):
     found = dashboard_context(province.county_a_admin, province.county_a)
     assert found["classroom_term"] == figures
     assert dashboard_context(province.teacher_a, province.county_a) == {}
+
+
+def test_api_lights_and_targets(api_as, province, setup, figures):
+    body = api_as(province.county_a_admin).get(
+        "/classrooms/indicators", unit=province.county_a.pk, term=figures.pk
+    )
+    children = {c["name"]: c for c in body.json()["children"]}
+    assert children["东湖区实验小学"]["lights"]["duty_rate"] == "green"
+    assert children["东湖区实验小学"]["lights"]["attendance_rate"] == "none"
+    url = "/api/v1/classrooms/indicator-targets"
+    payload = {"indicator": "cls_attendance_rate", "area_type": "", "value": 90}
+    put = api_as(province.province_admin).client.put(url, payload, content_type="application/json")
+    assert put.status_code == 200 and put.json()["targets"] == {"": 90.0}
+    refused = api_as(province.county_a_admin).client.put(
+        url, payload, content_type="application/json"
+    )
+    assert refused.status_code == 404
+    wrong = api_as(province.province_admin).client.put(
+        url, {**payload, "value": 150}, content_type="application/json"
+    )
+    assert wrong.status_code == 422

@@ -210,3 +210,44 @@ def test_pages_rules_credit_scope_and_my_hours(province, setup, term_work, hour_
     assert admin.post(credit_url, follow=True).content.decode().count("未变 1 条") == 1
     mine = _client(province.teacher_a).get(reverse("portal:my_hours")).content.decode()
     assert "三个课堂工作量 2026年秋季学期 主讲课时 3 项（每项 1.0 学时）" in mine
+
+
+def test_api_rules_and_credit(api_as, province, setup, term_work, hour_rules):
+    admin = api_as(province.county_a_admin).client
+    put = admin.put(
+        "/api/v1/classrooms/workload/hour-rules",
+        {"unit": province.county_a.pk, "rules": {"review": {"hours": 2}, "host_period": {}}},
+        content_type="application/json",
+    )
+    assert put.status_code == 200
+    rules = put.json()["rules"]
+    assert (
+        rules["review"]["hours"] == 2.0 and rules["review"]["unit_path"] == province.county_a.path
+    )
+    assert rules["host_period"]["hours"] == 2.0  # the county's rule removed: the city's applies
+    assert (
+        api_as(province.county_b_admin)
+        .client.put(
+            "/api/v1/classrooms/workload/hour-rules",
+            {"unit": province.county_a.pk, "rules": {"review": {"hours": 3}}},
+            content_type="application/json",
+        )
+        .status_code
+        == 404
+    )
+    bad = admin.put(
+        "/api/v1/classrooms/workload/hour-rules",
+        {"unit": province.county_a.pk, "rules": {"review": {"hours": 0.25}}},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    url = f"/api/v1/classrooms/terms/{term_work.pk}/workload-hours"
+    assert admin.post(url).status_code == 422  # the term has not ended
+    assert api_as(province.county_b_admin).client.post(url).status_code == 404
+    type(term_work).objects.filter(pk=term_work.pk).update(
+        ends_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    body = admin.post(url).json()
+    assert (body["credited"], body["teachers"], body["hours"]) == (1, 1, 6.0)  # 3 × 2 h
+    again = admin.post(url).json()
+    assert (again["credited"], again["unchanged"], again["hours"]) == (0, 1, 6.0)
