@@ -458,25 +458,28 @@ def credit_workload_term(actor: Actor, term, *, now=None) -> WorkloadResult:
             if rule is not None and count:
                 wanted[(row.person_id, kind)] = (rule.hours_for(count), count, rule)
     standing = {
-        (teacher_id, kind): pk
-        for pk, teacher_id, kind in TrainingCredit.objects.filter(
+        (teacher_id, kind): (pk, hours, source)
+        for pk, teacher_id, kind, hours, source in TrainingCredit.objects.filter(
             term=term, kind=CreditKind.RULE, is_reversed=False
-        ).values_list("pk", "teacher_id", "work_kind")
+        ).values_list("pk", "teacher_id", "work_kind", "hours", "source")
     }
     units = dict(Person.objects.filter(pk__in={t for t, _k in wanted}).values_list("pk", "unit_id"))
     result = WorkloadResult()
     for key in sorted(set(wanted) | set(standing)):
         teacher_id, kind = key
+        hours, count, rule = wanted.get(key, (Decimal(0), 0, None))
+        source = _workload_source(term, kind, count, rule) if rule is not None else ""
+        if key in standing and standing[key][1:] == (hours, source):
+            result.unchanged += 1  # read above: no lock or write needed
+            continue
         with transaction.atomic():
             current = None
             if key in standing:
                 current = (
                     TrainingCredit.objects.select_for_update()
-                    .filter(pk=standing[key], is_reversed=False)
+                    .filter(pk=standing[key][0], is_reversed=False)
                     .first()
                 )
-            hours, count, rule = wanted.get(key, (Decimal(0), 0, None))
-            source = _workload_source(term, kind, count, rule) if rule is not None else ""
             if current is not None and current.hours == hours and current.source == source:
                 result.unchanged += 1
                 continue
