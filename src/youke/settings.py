@@ -8,6 +8,7 @@ from youke.collections.schedule import beat_schedule as collections_beat_schedul
 from youke.monitoring.schedule import beat_schedule as monitoring_beat_schedule
 from youke.notifications.schedule import beat_schedule
 from youke.programmes.schedule import beat_schedule as programmes_beat_schedule
+from youke.training.schedule import beat_schedule as training_beat_schedule
 
 CONFIG = config.load()
 DATA_DIR: Path = CONFIG["DATA_DIR"]
@@ -242,6 +243,7 @@ CELERY_BEAT_SCHEDULE = {
     **classrooms_beat_schedule(),
     **programmes_beat_schedule(),
     **collections_beat_schedule(),
+    **training_beat_schedule(),
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 

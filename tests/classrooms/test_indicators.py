@@ -13,49 +13,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.classrooms.test_workload import term_work  # noqa: F401  (fixture)
 from tests.factories import make_unit
-from youke.classrooms.domain import attendance, indicators, timetable
+from youke.classrooms.domain import indicators, timetable
 from youke.classrooms.enums import GroupMode
-from youke.classrooms.models import ClassSession, NetworkCourse
 from youke.core.actor import Actor
 from youke.orgs.enums import UnitKind
 
 pytestmark = pytest.mark.django_db
 
 NOW = timezone.make_aware(dt.datetime(2026, 9, 30, 12))
-
-
-@pytest.fixture
-def figures(province, setup, term_work):  # noqa: F811
-    session = ClassSession.objects.filter(ended_at__isnull=False).order_by("starts_at").first()
-    attendance.record_attendance(
-        Actor(setup.assistant), session, setup.classroom, expected=12, present=9
-    )
-    NetworkCourse.objects.update(
-        state="shared", shared_at=timezone.make_aware(dt.datetime(2026, 10, 1))
-    )
-    # An earlier term already brought 英语 to the teaching point: only 音乐 is new.
-    actor = Actor(province.county_a_admin)
-    spring = timetable.create_term(
-        actor,
-        province.county_a,
-        name="2026年春季学期",
-        starts_on=dt.date(2026, 2, 20),
-        ends_on=dt.date(2026, 7, 5),
-    )
-    old = timetable.register_group(
-        actor,
-        province.county_a,
-        term=spring,
-        name="春季组",
-        mode=GroupMode.SCHOOL_TO_POINTS,
-        host_school=province.school_a,
-        host_classroom="录播教室一",
-        subjects=["英语"],
-    )
-    timetable.add_classroom(actor, old, school=province.point_a, name="三年级", students=12)
-    return term_work
 
 
 def test_figures_per_child_exact(province, setup, figures):

@@ -13,104 +13,19 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from tests.classrooms.conftest import add_period
 from tests.factories import make_person
-from youke.classrooms.domain import masters, sessions, workload
-from youke.classrooms.enums import LessonKind, LessonMode, WorkKind
+from youke.classrooms.domain import workload
+from youke.classrooms.enums import WorkKind
 from youke.classrooms.models import (
-    ClassSession,
     NetworkCourse,
-    PilotSchool,
     PlannedLesson,
 )
 from youke.core.actor import Actor
 from youke.orgs.domain.units import PermissionDenied
-from youke.orgs.enums import Role, TeacherTitle
+from youke.orgs.enums import Role
 
 pytestmark = pytest.mark.django_db
-
-
-def _at(day: dt.date, hour=9) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
-
-
-@pytest.fixture
-def term_work(province, setup):
-    """teacher_a hosts 3 held sessions (the rest cancelled), gives 1 lesson (a cancelled one
-    does not count), records 1 network lesson (an unrecorded one does not); the assistant
-    assists those 3 sessions and writes 1 review; teacher_b (other county) records 1."""
-    add_period(province, setup.group)
-    sessions.generate_sessions([setup.group], now=_at(dt.date(2026, 8, 1), 0))
-    held = list(ClassSession.objects.order_by("starts_at").values_list("pk", flat=True)[:3])
-    ClassSession.objects.exclude(pk__in=held).update(
-        cancelled_at=_at(dt.date(2026, 8, 2)), cancel_reason="测试"
-    )
-    ClassSession.objects.filter(pk__in=held).update(ended_at=_at(dt.date(2026, 9, 7), 8))
-    master = masters.register_master(
-        Actor(province.research),
-        province.county_a,
-        province.teacher_a,
-        title=TeacherTitle.CITY_LEADER,
-        subject="英语",
-    )
-    lesson = masters.schedule_lesson(
-        Actor(province.teacher_a),
-        master,
-        title="示范课",
-        kind=LessonKind.DEMONSTRATION,
-        mode=LessonMode.LIVE,
-        starts_at=_at(dt.date(2026, 9, 10)),
-        ends_at=_at(dt.date(2026, 9, 10), 10),
-    )
-    cancelled = masters.schedule_lesson(
-        Actor(province.teacher_a),
-        master,
-        title="取消的课",
-        kind=LessonKind.OPEN,
-        mode=LessonMode.LIVE,
-        starts_at=_at(dt.date(2026, 9, 17)),
-        ends_at=_at(dt.date(2026, 9, 17), 10),
-    )
-    masters.set_lesson_state(Actor(province.teacher_a), cancelled, "cancelled", reason="病假")
-    masters.register_for_lesson(Actor(setup.assistant), lesson)
-    masters.evaluate_lesson(
-        Actor(setup.assistant),
-        lesson,
-        goals="清楚",
-        process="流畅",
-        engagement="积极",
-        technology="恰当",
-        rating=5,
-    )
-    pilot = PilotSchool.objects.create(
-        school=province.school_a, registered_by=province.county_a, kind="pilot"
-    )
-    course = NetworkCourse.objects.create(
-        pilot=pilot, title="英语阅读", subject="英语", grade="三年级"
-    )
-    on = dt.date(2026, 10, 20)
-    PlannedLesson.objects.create(
-        course=course,
-        order=1,
-        title="第一课",
-        teacher=province.teacher_a,
-        planned_on=on,
-        recording_url="https://rec.example.cn/1",
-    )
-    PlannedLesson.objects.create(
-        course=course, order=2, title="第二课", teacher=province.teacher_a, planned_on=on
-    )
-    PlannedLesson.objects.create(
-        course=course,
-        order=3,
-        title="第三课",
-        teacher=province.teacher_b,
-        planned_on=on,
-        recording_url="https://rec.example.cn/3",
-    )
-    return setup.term
 
 
 def _by_name(rows):

@@ -120,6 +120,8 @@ class IndicatorRowOut(Schema):
     name: str
     rank: int | None
     values: dict[str, float | int | None]
+    # the traffic light per figure against the monitoring registry's 三个课堂 targets
+    lights: dict[str, str] = {}
 
 
 class IndicatorsOut(Schema):
@@ -127,3 +129,45 @@ class IndicatorsOut(Schema):
     unit_id: int
     total: IndicatorRowOut
     children: list[IndicatorRowOut]
+
+
+class HourRuleIn(Schema):
+    hours: float | None = None  # blank: the region sets no rule for the kind
+    cap: float | None = None
+
+
+class WorkloadHourRulesIn(Schema):
+    unit: Id
+    rules: dict[str, HourRuleIn] = Field(max_length=10)
+
+
+class HourRuleOut(Schema):
+    hours: float
+    cap: float | None
+    unit_path: str
+
+
+class WorkloadHourRulesOut(Schema):
+    unit_id: int
+    rules: dict[str, HourRuleOut]
+
+
+class WorkloadCreditOut(Schema):
+    term_id: int
+    credited: int
+    recounted: int
+    reversed: int
+    unchanged: int
+    teachers: int
+    hours: float
+
+
+class ClassroomTargetIn(Schema):
+    indicator: Text(32, min_length=1)
+    area_type: Text(8) = ""
+    value: float | None = None  # None removes the target
+
+
+class ClassroomTargetOut(Schema):
+    indicator: str
+    targets: dict[str, float]

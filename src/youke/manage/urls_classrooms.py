@@ -1,6 +1,6 @@
 from django.urls import path
 
-from youke.manage.views import classroom_workload
+from youke.manage.views import classroom_workload, classroom_workload_hours
 from youke.manage.views import classrooms as views
 from youke.manage.views import classrooms_programmes as programmes
 
@@ -68,4 +68,10 @@ urlpatterns = [
     path("workload/", classroom_workload.workload_view, name="workload"),
     path("workload/export.xlsx", classroom_workload.workload_export, name="workload_export"),
     path("indicators/", classroom_workload.indicators_view, name="indicators"),
+    path("workload/hours/", classroom_workload_hours.hours_view, name="workload_hours"),
+    path(
+        "workload/hours/terms/<int:term_id>/credit/",
+        classroom_workload_hours.credit_term,
+        name="workload_credit_term",
+    ),
 ]

@@ -2,6 +2,7 @@ from django.urls import path
 
 from youke.manage.views import monitoring as views
 from youke.manage.views import monitoring_bulletins as bulletins
+from youke.manage.views import monitoring_classrooms as classroom_targets
 
 app_name = "manage_monitoring"
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("refresh/", views.refresh, name="refresh"),
     path("indicators/", views.indicators, name="indicators"),
     path("indicators/target/", views.set_target, name="set_target"),
+    path("indicators/term-target/", classroom_targets.set_term_target, name="set_term_target"),
     path("bulletins/", bulletins.bulletin_list, name="bulletin_list"),
     path("bulletins/new/", bulletins.bulletin_create, name="bulletin_create"),
     path("bulletins/<int:bulletin_id>/", bulletins.bulletin_detail, name="bulletin_detail"),

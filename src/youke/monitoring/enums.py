@@ -16,6 +16,22 @@ class Measure(models.TextChoices):
         "review_completion",
         pgettext_lazy("measure", "已提交的评审占评审任务的比例"),
     )
+    # 三个课堂 (issue 12 item 11): per term, computed by ``classrooms.domain.indicators``.
+    CLASSROOM_PERIODS = (
+        "cls_periods_per_week",
+        pgettext_lazy("measure", "主讲教室本学期平均每周开课课时数"),
+    )
+    CLASSROOM_HELD_RATE = "cls_held_rate", pgettext_lazy("measure", "已开课时占应开课时的比例")
+    CLASSROOM_ATTENDANCE = (
+        "cls_attendance_rate",
+        pgettext_lazy("measure", "听讲课堂实到人数占应到人数的比例"),
+    )
+    CLASSROOM_NEW_SUBJECTS = (
+        "cls_new_subjects",
+        pgettext_lazy("measure", "听讲学校本学期新开齐的学校·学科数"),
+    )
+    CLASSROOM_DUTY = "cls_duty_rate", pgettext_lazy("measure", "完成本学期示范课任务的名师比例")
+    CLASSROOM_SHARED = "cls_shared_courses", pgettext_lazy("measure", "本学期共享的网络课程数")
 
 
 # Measures given as a percentage; the others are plain numbers (lessons per teacher).
@@ -25,6 +41,22 @@ PERCENT_MEASURES = frozenset(
         Measure.EXCELLENT_RATE,
         Measure.ON_TIME_RATE,
         Measure.REVIEW_COMPLETION,
+        Measure.CLASSROOM_HELD_RATE,
+        Measure.CLASSROOM_ATTENDANCE,
+        Measure.CLASSROOM_DUTY,
+    }
+)
+
+# Measures of a term of 三个课堂, not of a campaign: their targets are rows without a
+# template or campaign, and they are computed by ``domain.classroom_source``.
+TERM_MEASURES = frozenset(
+    {
+        Measure.CLASSROOM_PERIODS,
+        Measure.CLASSROOM_HELD_RATE,
+        Measure.CLASSROOM_ATTENDANCE,
+        Measure.CLASSROOM_NEW_SUBJECTS,
+        Measure.CLASSROOM_DUTY,
+        Measure.CLASSROOM_SHARED,
     }
 )
 

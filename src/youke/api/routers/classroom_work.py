@@ -19,6 +19,8 @@ from youke.api.schemas_classroom_work import (
     AnnotationIn,
     AnnotationOut,
     ClassroomIndicatorFilters,
+    ClassroomTargetIn,
+    ClassroomTargetOut,
     ConcludeIn,
     IndicatorsOut,
     PrepDetailOut,
@@ -29,7 +31,10 @@ from youke.api.schemas_classroom_work import (
     VersionOut,
     WeightsIn,
     WeightsOut,
+    WorkloadCreditOut,
     WorkloadFilters,
+    WorkloadHourRulesIn,
+    WorkloadHourRulesOut,
     WorkloadRowOut,
 )
 from youke.classrooms import rules
@@ -268,11 +273,112 @@ def set_workload_weights(request, payload: WeightsIn):
     return {"unit_id": unit.pk, "weights": {k: float(v) for k, v in found.items()}}
 
 
+# --- workload → training hours (issue 12 item 10) -------------------------------------------
+
+
+def _rules_out(unit, found) -> dict:
+    return {
+        "unit_id": unit.pk,
+        "rules": {
+            kind: {
+                "hours": float(rule.hours),
+                "cap": float(rule.cap) if rule.cap is not None else None,
+                "unit_path": rule.unit_path,
+            }
+            for kind, rule in found.items()
+        },
+    }
+
+
+@router.put(
+    "/classrooms/workload/hour-rules",
+    response={200: WorkloadHourRulesOut, **WRITE_ERRORS},
+    operation_id="set_workload_hour_rules",
+)
+def set_workload_hour_rules(request, payload: WorkloadHourRulesIn):
+    """A county/city admin's training-hour rules for 三个课堂 work in their region (hours per
+    item and an optional cap per term; ``hours`` null removes the region's own rule).
+    Answers the rules that apply at the unit, with the unit that set each."""
+    from youke.training.domain import workload_rules
+
+    unit = Unit.objects.filter(pk=payload.unit).first()
+    if unit is None or not workload.can_set_weights(viewer(request), unit):
+        raise Http404("unit")
+    values = {
+        kind: (
+            "" if rule.hours is None else str(rule.hours),
+            "" if rule.cap is None else str(rule.cap),
+        )
+        for kind, rule in payload.rules.items()
+    }
+    found = guarded(lambda: workload_rules.set_rules(actor(request), unit, values))
+    return _rules_out(unit, found)
+
+
+@router.post(
+    "/classrooms/terms/{term_id}/workload-hours",
+    response={200: WorkloadCreditOut, **WRITE_ERRORS},
+    operation_id="credit_workload_hours",
+)
+def credit_workload_hours(request, term_id: int):
+    """计入学时: credit (or recount) an ended term's 三个课堂 workload hours in the training
+    ledger, once per teacher × term × work kind."""
+    from youke.manage.views.classrooms import visible_terms
+    from youke.training.domain import ledger
+
+    term = visible_terms(viewer(request)).filter(pk=term_id).first()
+    if term is None:
+        raise Http404("term")
+    done = guarded(lambda: ledger.credit_workload_term(actor(request), term))
+    summary = ledger.workload_summary(term)
+    return {
+        "term_id": term.pk,
+        "credited": done.credited,
+        "recounted": done.recounted,
+        "reversed": done.reversed,
+        "unchanged": done.unchanged,
+        "teachers": summary["teachers"],
+        "hours": float(summary["hours"]),
+    }
+
+
+@router.put(
+    "/classrooms/indicator-targets",
+    response={200: ClassroomTargetOut, **WRITE_ERRORS},
+    operation_id="set_classroom_indicator_target",
+)
+def set_classroom_indicator_target(request, payload: ClassroomTargetIn):
+    """A province (or higher) admin's target for a 三个课堂 indicator of the monitoring
+    registry, for a unit type (``area_type`` urban/county, blank for every unit)."""
+    from decimal import Decimal
+
+    from youke.monitoring.domain import classroom_source
+    from youke.monitoring.enums import TERM_MEASURES
+    from youke.monitoring.models import Indicator
+
+    person = viewer(request)
+    if not classroom_source.can_set_term_targets(person):
+        raise Http404("targets")
+    classroom_source.ensure_defaults()
+    indicator = Indicator.objects.filter(key=payload.indicator, measure__in=TERM_MEASURES).first()
+    if indicator is None:
+        raise Http404("indicator")
+    value = None if payload.value is None else Decimal(str(payload.value))
+    guarded(
+        lambda: classroom_source.set_term_target(
+            actor(request), indicator, payload.area_type, value
+        )
+    )
+    target = next(t for t in classroom_source.term_targets() if t.indicator.pk == indicator.pk)
+    return {"indicator": indicator.key, "targets": {k: float(v) for k, v in target.by_area.items()}}
+
+
 # --- indicators ------------------------------------------------------------------------------
 
 
-def _indicator_row(row) -> dict:
+def _indicator_row(row, cells=None) -> dict:
     return {
+        "lights": {key: cell.light for key, cell in (cells or {}).items()},
         "unit_id": row.unit.pk if row.key != "own" else None,
         "name": row.name,
         "rank": row.rank,
@@ -313,10 +419,13 @@ def get_classroom_indicators(request, filters: Query[ClassroomIndicatorFilters])
             raise Http404("unit")
         unit = units[0]
     term = _workload_term(visible_terms(person), filters.term)
+    from youke.monitoring.domain import classroom_source
+
     total, rows = indicators.unit_indicators(term, unit, sort=filters.sort)
+    targets = classroom_source.term_targets()
     return {
         "term_id": term.pk,
         "unit_id": unit.pk,
-        "total": _indicator_row(total),
-        "children": [_indicator_row(r) for r in rows],
+        "total": _indicator_row(total, classroom_source.cells_for(total, targets)),
+        "children": [_indicator_row(r, classroom_source.cells_for(r, targets)) for r in rows],
     }

@@ -13,8 +13,8 @@ or 300. Work that belongs to the unit itself (not under a child) is its own row 
   master's own school;
 - 网络课程共享: network courses shared during the term; by the pilot school.
 
-The monitoring app's indicator registry computes campaign figures (``Measure`` over
-submissions); it has no hook for another app's measures, so these stay here.
+The monitoring registry lists these as per-term indicators with their targets
+(``monitoring.domain.classroom_source``), which calls this module for the figures.
 """
 
 from __future__ import annotations

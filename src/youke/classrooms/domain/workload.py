@@ -14,9 +14,9 @@ Weights are data (``WorkloadWeight``): a county or city (or province) admin sets
 their region; a teacher's figures use the deepest unit above them that set a kind, else
 ``DEFAULT_WEIGHTS``.
 
-Training hours: the training ledger credits events by a *campaign's* rule table
-(``campaigns.TrainingHourRule``); it has no campaign-independent rule, so workload does not
-feed it (that would need a new training model) — see docs/ARCHITECTURE.md.
+Training hours: these counts also feed the training ledger where a region's
+``training.WorkloadHourRule`` says so (``training.domain.ledger.credit_workload_term``, once
+the term has ended) — see docs/ARCHITECTURE.md.
 """
 
 from __future__ import annotations

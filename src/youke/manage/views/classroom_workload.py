@@ -131,6 +131,7 @@ def _covered(person, unit) -> bool:
 @staff_required
 def indicators_view(request):
     from youke.classrooms.domain import indicators
+    from youke.monitoring.domain import classroom_source
     from youke.orgs.models import Unit
 
     person = request.user
@@ -147,6 +148,10 @@ def indicators_view(request):
     if sort not in indicators.KEYS:
         sort = "periods_per_week"
     total, rows = indicators.unit_indicators(term, unit, sort=sort) if term and unit else (None, [])
+    # Traffic lights against the monitoring registry's 三个课堂 targets.
+    total_cells, row_cells = (
+        classroom_source.lit_rows(total, rows, indicators.COLUMNS) if total else (None, [])
+    )
     return render(
         request,
         "manage/classrooms/indicators.html",
@@ -160,6 +165,7 @@ def indicators_view(request):
             "columns": indicators.COLUMNS,
             "sort": sort,
             "total": total,
-            "rows": rows,
+            "total_cells": total_cells,
+            "lines": list(zip(rows, row_cells, strict=True)),
         },
     )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from youke.campaigns.rules import campaigns_visible_to
 from youke.core.actor import Actor
 from youke.core.views import run_action
+from youke.manage.views import monitoring_classrooms
 from youke.manage.views.common import admin_required, paginate, scope_roots
 from youke.monitoring.access import access_figures_unit, access_monitored_campaign
 from youke.monitoring.domain import exports, figures, reading, registry, targets
@@ -116,6 +117,7 @@ def dashboard(request):
         "report": report,
         "charts": _chart_data(report) if report.total else None,
         "is_school": unit.kind in (UnitKind.SCHOOL, UnitKind.TEACHING_POINT),
+        **monitoring_classrooms.dashboard_context(request.user, unit),
     }
     if context["is_school"]:
         context["idle"] = paginate(request, reading.not_showcased(campaign, unit))
@@ -184,6 +186,8 @@ def indicators(request):
             "can_edit": can_edit,
             "all_indicators": Indicator.objects.all(),
             "area_types": AreaType.choices,
+            # 三个课堂 indicators: per term, their own targets (monitoring_classrooms).
+            **monitoring_classrooms.registry_context(request.user),
         },
     )
 

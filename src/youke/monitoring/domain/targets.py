@@ -20,7 +20,7 @@ from youke.campaigns.models import Campaign
 from youke.core.actor import Actor
 from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
-from youke.monitoring.enums import PERCENT_MEASURES, Direction, Light, Measure
+from youke.monitoring.enums import PERCENT_MEASURES, TERM_MEASURES, Direction, Light, Measure
 from youke.monitoring.models import Indicator, IndicatorTarget
 from youke.orgs import rules as org_rules
 from youke.orgs.domain.units import PermissionDenied
@@ -131,6 +131,10 @@ def set_campaign_target(
     template's rows, so the other unit type keeps its target instead of losing it."""
     if actor.person is None or not can_set_targets(actor.person, campaign):
         raise PermissionDenied("targets")
+    if indicator.measure in TERM_MEASURES:
+        raise ValidationError(
+            _("三个课堂指标按学期统计，不按活动设定目标：请在“三个课堂指标目标”中设定。")
+        )
     if area_type not in ("", *AreaType.values):
         raise ValidationError(_("城区/县区只能是“城区”“县区”或留空（适用于全部单位）。"))
     if value < 0 or (indicator.measure in PERCENT_MEASURES and value > 100):

@@ -6,10 +6,17 @@ earns (晒课 → ``showcase``; a city award → ``city_excellent``; a provincia
 teacher, lesson and event (the table's partial unique constraint, so racing signals cannot
 double-count), and reversed by a counter-entry when the award is revoked. Admins add manual
 credits and corrections with a reason, for teachers in their subtree. Every write is audited.
+
+三个课堂 workload credits (issue 12 item 10): once a term has ended, each teacher's count
+of each work kind in the term earns the hours of the region's ``WorkloadHourRule``
+(``credit_workload_term``): one standing line per teacher, term and kind (a partial unique
+constraint). A recount that changes the figure reverses the standing line and books the
+new one, so the ledger always names the current count and never holds a duplicate.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -189,6 +196,8 @@ def _reverse(actor: Actor, credit: TrainingCredit, reason: str) -> TrainingCredi
         campaign_id=credit.campaign_id,
         submission_id=credit.submission_id,
         award_id=credit.award_id,
+        term_id=credit.term_id,
+        work_kind=credit.work_kind,
         reverses=credit,
         source=(_("冲销：%(source)s") % {"source": credit.source})[:200],
         reason=reason[:300],
@@ -368,6 +377,171 @@ def add_manual_credit(
             reason=reason,
         )
     return credit
+
+
+# --- 三个课堂 workload ------------------------------------------------------------------------
+
+# Terms that ended this many days ago or less are recounted by the daily job (late
+# attendance, evaluations and recordings still count); older ones only by an admin.
+RECOUNT_DAYS = 60
+
+
+@dataclass
+class WorkloadResult:
+    credited: int = 0  # new lines
+    recounted: int = 0  # standing lines reversed and booked again with the new figure
+    reversed: int = 0  # standing lines reversed with nothing to book (count or rule gone)
+    unchanged: int = 0
+
+
+def term_year(term) -> int:
+    """The year a term's hours count for: the year it starts (an autumn term's work is
+    mostly before the new year)."""
+    return term.starts_on.year
+
+
+def can_credit_term(person: Person, term) -> bool:
+    """Admins of the term's region (county, city or above) count its hours."""
+    from youke.classrooms.domain.workload import can_set_weights
+
+    return person is not None and can_set_weights(person, term.unit)
+
+
+def _workload_source(term, kind: str, count: int, rule) -> str:
+    """The line's name, always in the site language (a recount compares it)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return _workload_text(term, kind, count, rule)
+
+
+def _workload_text(term, kind: str, count: int, rule) -> str:
+    from youke.classrooms.enums import WorkKind
+
+    text = _("三个课堂工作量 %(term)s %(kind)s %(count)d 项（每项 %(hours)s 学时）") % {
+        "term": term.name,
+        "kind": WorkKind(kind).label,
+        "count": count,
+        "hours": rule.hours,
+    }
+    if rule.cap is not None and rule.hours * count > rule.cap:
+        text += _("，本学期上限 %(cap)s 学时") % {"cap": rule.cap}
+    return text[:200]
+
+
+def credit_workload_term(actor: Actor, term, *, now=None) -> WorkloadResult:
+    """Credit (or recount) the term's workload hours for every teacher of its region.
+
+    Safe to run any number of times: a line that still matches its figure is left alone;
+    one whose count or rule changed is reversed and booked again; one whose figure fell to
+    nothing is reversed. Refused before the term has ended.
+    """
+    from youke.classrooms.domain.workload import workload_rows
+    from youke.training.domain.workload_rules import HourRules
+
+    now = now or timezone.now()
+    if actor.person is not None and not can_credit_term(actor.person, term):
+        raise PermissionDenied("term")
+    if term.ends_on >= timezone.localdate(now):
+        raise ValidationError(
+            _("“%(term)s”到 %(end)s 才结束；学期结束后才能把工作量计入学时。")
+            % {"term": term.name, "end": term.ends_on}
+        )
+    rows = workload_rows(term, paths=[term.unit.path], now=now)
+    rules = HourRules.around([term.unit.path])
+    wanted: dict[tuple[int, str], tuple[Decimal, int, object]] = {}
+    for row in rows:
+        applying = rules.for_path(row.unit_path)
+        for kind, count in row.counts.items():
+            rule = applying.get(kind)
+            if rule is not None and count:
+                wanted[(row.person_id, kind)] = (rule.hours_for(count), count, rule)
+    standing = {
+        (teacher_id, kind): (pk, hours, source)
+        for pk, teacher_id, kind, hours, source in TrainingCredit.objects.filter(
+            term=term, kind=CreditKind.RULE, is_reversed=False
+        ).values_list("pk", "teacher_id", "work_kind", "hours", "source")
+    }
+    units = dict(Person.objects.filter(pk__in={t for t, _k in wanted}).values_list("pk", "unit_id"))
+    result = WorkloadResult()
+    for key in sorted(set(wanted) | set(standing)):
+        teacher_id, kind = key
+        hours, count, rule = wanted.get(key, (Decimal(0), 0, None))
+        source = _workload_source(term, kind, count, rule) if rule is not None else ""
+        if key in standing and standing[key][1:] == (hours, source):
+            result.unchanged += 1  # read above: no lock or write needed
+            continue
+        with transaction.atomic():
+            current = None
+            if key in standing:
+                current = (
+                    TrainingCredit.objects.select_for_update()
+                    .filter(pk=standing[key][0], is_reversed=False)
+                    .first()
+                )
+            if current is not None and current.hours == hours and current.source == source:
+                result.unchanged += 1
+                continue
+            if current is not None:
+                _reverse(actor, current, _("重新核算：%(term)s 工作量已变化") % {"term": term.name})
+            if not hours:
+                result.reversed += current is not None
+                continue
+            try:
+                with transaction.atomic():
+                    credit = TrainingCredit.objects.create(
+                        teacher_id=teacher_id,
+                        unit_id=units[teacher_id],
+                        year=term_year(term),
+                        hours=hours,
+                        kind=CreditKind.RULE,
+                        term=term,
+                        work_kind=kind,
+                        source=source,
+                        created_by=actor.person,
+                    )
+                    _book(credit)
+                    record(
+                        actor,
+                        AuditAction.CREATE,
+                        credit,
+                        unit=credit.unit,
+                        after={**_audit_after(credit), "term": term.pk, "work_kind": kind},
+                    )
+            except IntegrityError:
+                result.unchanged += 1  # a concurrent run booked it first
+                continue
+            if current is not None:
+                result.recounted += 1
+            else:
+                result.credited += 1
+    return result
+
+
+def credit_ended_terms(actor: Actor, *, now=None) -> int:
+    """The daily job: credit or recount every term that ended in the last ``RECOUNT_DAYS``."""
+    import datetime as dt
+
+    from youke.classrooms.models import Term
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    lines = 0
+    terms = Term.objects.filter(
+        ends_on__lt=today, ends_on__gte=today - dt.timedelta(days=RECOUNT_DAYS)
+    ).select_related("unit")
+    for term in terms.order_by("ends_on", "pk"):
+        done = credit_workload_term(actor, term, now=now)
+        lines += done.credited + done.recounted + done.reversed
+    return lines
+
+
+def workload_summary(term) -> dict:
+    """The standing workload lines of a term: teachers and hours."""
+    found = TrainingCredit.objects.filter(term=term, kind=CreditKind.RULE, is_reversed=False)
+    totals = found.aggregate(hours=Sum("hours"), teachers=Count("teacher_id", distinct=True))
+    return {"hours": totals["hours"] or Decimal(0), "teachers": totals["teachers"]}
 
 
 def current_year() -> int:

@@ -1,4 +1,5 @@
 from .credit import TrainingCredit
 from .totals import UnitYearTotal
+from .workload import WorkloadHourRule
 
-__all__ = ["TrainingCredit", "UnitYearTotal"]
+__all__ = ["TrainingCredit", "UnitYearTotal", "WorkloadHourRule"]

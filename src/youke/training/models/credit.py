@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from youke.campaigns.enums import TrainingEvent
+from youke.classrooms.enums import WorkKind
 from youke.training.enums import CreditKind
 
 
@@ -14,7 +15,8 @@ class TrainingCredit(models.Model):
 
     Rule credits come from a campaign's ``TrainingHourRule`` at the event that earns them;
     the partial unique constraint makes "once per teacher, lesson and event" hold even when
-    two signals race. A revoked award is answered by a reversal row (negative hours) that
+    two signals race. 三个课堂 workload credits (``WorkloadHourRule``) are once per teacher,
+    term and work kind by a second partial constraint. A revoked award is answered by a reversal row (negative hours) that
     points at the credit and marks it ``is_reversed``; nothing is ever deleted.
     """
 
@@ -59,6 +61,18 @@ class TrainingCredit(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # 三个课堂 workload credits (``WorkloadHourRule``): the term and the work kind earned.
+    term = models.ForeignKey(
+        "classrooms.Term",
+        verbose_name=_("学期"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    work_kind = models.CharField(
+        _("工作类型"), max_length=24, choices=WorkKind.choices, blank=True, default=""
+    )
     reverses = models.OneToOneField(
         "self",
         verbose_name=_("冲销的记录"),
@@ -84,6 +98,11 @@ class TrainingCredit(models.Model):
                 fields=["teacher", "submission", "event"],
                 condition=Q(kind="rule", is_reversed=False),
                 name="training_credit_once_per_lesson",
+            ),
+            models.UniqueConstraint(
+                fields=["teacher", "term", "work_kind"],
+                condition=Q(kind="rule", is_reversed=False, term__isnull=False),
+                name="training_credit_once_per_term_work",
             ),
             models.CheckConstraint(condition=~Q(hours=0), name="training_credit_hours_not_zero"),
         ]
