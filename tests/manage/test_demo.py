@@ -585,6 +585,10 @@ def test_demo_classroom_replay_preparation_and_weights(demo_output) -> None:
     assert prep.versions.count() == 2
     assert PrepAnnotation.objects.filter(version__prep=prep).count() == 3
     assert WorkloadWeight.objects.get(kind="demo_lesson").weight == 3
+    from youke.training.models import WorkloadHourRule
+
+    rule = WorkloadHourRule.objects.get(kind="host_period")
+    assert (rule.hours, rule.term_cap) == (1, 32)
 
 
 def test_demo_flags_the_copy_and_the_lifted_design_but_not_the_look_alikes(demo_output) -> None:

@@ -304,6 +304,19 @@ def _build_work(admin, teacher, groups, now) -> dict[str, int]:
         admin.unit,
         {"host_period": "1", "assisted_session": "0.5", "demo_lesson": "3", "review": "0.5"},
     )
+    # The county's rule for training hours (credited once the term has ended).
+    from youke.training.domain import workload_rules
+
+    workload_rules.set_rules(
+        Actor(admin),
+        admin.unit,
+        {
+            "host_period": ("1", "32"),
+            "demo_lesson": ("4", ""),
+            "review": ("0.5", "6"),
+            "network_lesson": ("2", ""),
+        },
+    )
     return made
 
 
