@@ -165,6 +165,9 @@ def test_anonymous_visitor_sees_the_course_and_the_lesson_links_to_it(
     assert "小学科学：身边的物质" in listing
     api = client.get("/api/v1/library/courses").json()
     assert [item["title"] for item in api["items"]] == ["小学科学：身边的物质"]
+    sitemap = client.get(reverse("library:sitemap")).content.decode()
+    assert reverse("library:course_detail", args=[library_course.pk]) in sitemap
+    assert reverse("library:lesson_detail", args=[third.pk]) in sitemap
     detail = client.get(f"/api/v1/library/courses/{library_course.pk}").json()
     assert [(x["course_order"], x["playable"]) for x in detail["lessons"]] == [
         (1, True),

@@ -477,14 +477,13 @@ def sitemap(request):
         rows = (
             published().order_by("pk").values_list("pk", "updated_at")[start : start + SITEMAP_PAGE]
         )
-        body = render_to_string(
-            "public/library/sitemap.xml",
-            {
-                "urls": [
-                    (f"{base}{reverse('library:lesson_detail', args=[pk])}", at) for pk, at in rows
-                ]
-            },
-        )
+        urls = [(f"{base}{reverse('library:lesson_detail', args=[pk])}", at) for pk, at in rows]
+        if (page or 1) == 1:  # the courses (few) ride on the first page
+            urls += [
+                (f"{base}{reverse('library:course_detail', args=[pk])}", at)
+                for pk, at in published_courses().order_by("pk").values_list("pk", "updated_at")
+            ]
+        body = render_to_string("public/library/sitemap.xml", {"urls": urls})
     response = HttpResponse(body, content_type="application/xml; charset=utf-8")
     response["ETag"] = etag
     patch_cache_control(response, public=True, max_age=3600)
