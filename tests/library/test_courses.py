@@ -9,6 +9,8 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -110,6 +112,7 @@ def test_the_teacher_uploads_a_recording_and_the_plan_needs_one_per_lesson(provi
     with pytest.raises(ValidationError):  # no recording yet
         network.submit_course(admin, course)
     upload = processed_upload(province.teacher_a, "平行与垂直.mp4")
+    default_storage.save(upload.storage_name, ContentFile(b"\0" * 10))
     upload.metadata = meta
     upload.save(update_fields=["metadata"])
     replays.claim(upload)  # what the finished resumable upload does
@@ -118,7 +121,19 @@ def test_the_teacher_uploads_a_recording_and_the_plan_needs_one_per_lesson(provi
     teacher = Client()
     teacher.force_login(province.teacher_a)
     page = teacher.get(reverse("portal_classrooms:recordings")).content.decode()
-    assert "平行与垂直" in page and "已上传，处理完成" in page and "data-upload" in page
+    assert "平行与垂直" in page and "已上传，可在下方播放" in page and "data-upload" in page
+    # The teacher watches their own recording here; another teacher gets 404 for its files.
+    assert "recordings-player" in page
+    play = reverse("portal_classrooms:recording_play", args=[lesson.pk])
+    assert play in page
+    assert teacher.get(play).status_code == 200
+    other = Client()
+    other.force_login(province.teacher_b)
+    assert other.get(play).status_code == 404
+    assert (
+        "recordings-player"
+        not in other.get(reverse("portal_classrooms:recordings")).content.decode()
+    )
     network.submit_course(admin, course)
     page = teacher.get(reverse("portal_classrooms:recordings")).content.decode()
     assert "data-upload-input" not in page  # under review: no upload

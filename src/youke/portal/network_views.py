@@ -4,23 +4,35 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from youke.classrooms.domain import replays
-from youke.classrooms.domain.replays import replay_asset
 from youke.classrooms.models import PlannedLesson
-from youke.media.enums import AssetState
 from youke.portal.classroom_views import replay_metadata
+from youke.public import classroom_replay
 
 
-def _state(upload, asset) -> str:
-    """The recording's state as on the replay pages: none, processing, failed or ready."""
-    if upload is None:
-        return ""
-    if asset is None or asset.state not in (AssetState.PASSED, AssetState.FAILED):
-        return "processing"
-    return "ready" if asset.state == AssetState.PASSED else "failed"
+def recordings_context(person, lessons, url_name: str) -> dict:
+    """One player for a list of planned lessons: a chapter per lesson whose uploaded
+    recording is ready (routes ``url_name``_play … taking the lesson's id), and on each lesson
+    its ``recording_state`` (processing, failed, ready) and ``upload_metadata``."""
+    chapters, videos = [], []
+    for lesson in lessons:
+        context = classroom_replay.replay_context(person, lesson.recording, url_name, lesson.pk)
+        lesson.recording_state = context["replay_state"]
+        lesson.recording_error = context.get("replay_error", "")
+        lesson.upload_metadata = replay_metadata(planned_lesson=lesson.pk)
+        for chapter in context["player_chapters"]:
+            chapter["label"] = _("第%(n)d课 %(title)s") % {"n": lesson.order, "title": lesson.title}
+            chapters.append(chapter)
+        videos.extend(context["media"].videos)
+    return {
+        "media": classroom_replay.ReplayMedia(videos=videos),
+        "player_chapters": chapters,
+    }
 
 
 @login_required
@@ -32,10 +44,49 @@ def my_recordings(request):
         .select_related("course__pilot__school", "recording")
         .order_by("-course__created_at", "course_id", "order")
     )
+    context = recordings_context(person, lessons, "portal_classrooms:recording")
     for lesson in lessons:
-        asset = replay_asset(lesson.recording)
-        lesson.recording_state = _state(lesson.recording, asset)
-        lesson.recording_error = asset.error if asset is not None else ""
         lesson.can_upload = replays.can_record(person, lesson)
-        lesson.upload_metadata = replay_metadata(planned_lesson=lesson.pk)
-    return render(request, "portal/classrooms/recordings.html", {"lessons": lessons})
+    return render(request, "portal/classrooms/recordings.html", {"lessons": lessons, **context})
+
+
+def _my_recording(request, lesson_id: int):
+    """The recording of a lesson the person teaches in a recording plan; 404 else."""
+    lesson = (
+        PlannedLesson.objects.filter(pk=lesson_id, teacher=request.user)
+        .select_related("recording")
+        .first()
+    )
+    if lesson is None or lesson.recording is None:
+        raise Http404("recording")
+    return lesson.recording
+
+
+@login_required
+@require_safe
+def recording_play(request, lesson_id: int):
+    return classroom_replay.play(request, _my_recording(request, lesson_id))
+
+
+@login_required
+@require_safe
+def recording_hls(request, lesson_id: int, part: str):
+    return classroom_replay.hls(request, _my_recording(request, lesson_id), part)
+
+
+@login_required
+@require_safe
+def recording_poster(request, lesson_id: int):
+    return classroom_replay.poster(request, _my_recording(request, lesson_id))
+
+
+@login_required
+@require_safe
+def recording_thumbnail(request, lesson_id: int, index: int):
+    return classroom_replay.thumbnail(request, _my_recording(request, lesson_id), index)
+
+
+@login_required
+@require_POST
+def recording_position(request, lesson_id: int):
+    return classroom_replay.position(request, _my_recording(request, lesson_id))

@@ -7,6 +7,31 @@ app_name = "portal_classrooms"
 urlpatterns = [
     path("", views.week, name="week"),
     path("recordings/", network_views.my_recordings, name="recordings"),
+    path(
+        "recordings/<int:lesson_id>/recording.mp4",
+        network_views.recording_play,
+        name="recording_play",
+    ),
+    path(
+        "recordings/<int:lesson_id>/hls/<path:part>",
+        network_views.recording_hls,
+        name="recording_hls",
+    ),
+    path(
+        "recordings/<int:lesson_id>/poster.jpg",
+        network_views.recording_poster,
+        name="recording_poster",
+    ),
+    path(
+        "recordings/<int:lesson_id>/thumbs/<int:index>.jpg",
+        network_views.recording_thumbnail,
+        name="recording_thumbnail",
+    ),
+    path(
+        "recordings/<int:lesson_id>/position",
+        network_views.recording_position,
+        name="recording_position",
+    ),
     path("sessions/<int:session_id>/", views.session_detail, name="session"),
     path("sessions/<int:session_id>/start/", views.session_start, name="session_start"),
     path("sessions/<int:session_id>/end/", views.session_end, name="session_end"),

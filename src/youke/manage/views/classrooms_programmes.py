@@ -37,7 +37,7 @@ from youke.manage.views.common import apply_errors
 from youke.orgs.domain.units import PermissionDenied
 from youke.orgs.enums import Role, TeacherTitle
 from youke.orgs.models import Unit
-from youke.portal.classroom_views import replay_metadata
+from youke.portal.network_views import recordings_context
 from youke.public import classroom_replay
 
 MASTER_ROLES = (Role.UNIT_ADMIN, Role.RESEARCH)
@@ -338,7 +338,7 @@ def course_view(request, course_id: int):
         {
             "course": course,
             "lessons": lessons,
-            **recordings_context(person, lessons),
+            **recordings_context(person, lessons, "manage_classrooms:recording"),
             "can_record": rules.can_edit_course(person, course)
             and course.state in network.EDITABLE,
             "can_withdraw": course.state == CourseState.SHARED
@@ -355,27 +355,6 @@ def course_view(request, course_id: int):
             "waiting": network.waiting_on(course),
         },
     )
-
-
-def recordings_context(person, lessons) -> dict:
-    """One player for the course: a chapter per lesson whose uploaded recording is ready; the
-    state of each recording (processing, failed) for the plan table."""
-    chapters, videos = [], []
-    for lesson in lessons:
-        context = classroom_replay.replay_context(
-            person, lesson.recording, "manage_classrooms:recording", lesson.pk
-        )
-        lesson.recording_state = context["replay_state"]
-        lesson.recording_error = context.get("replay_error", "")
-        lesson.upload_metadata = replay_metadata(planned_lesson=lesson.pk)
-        for chapter in context["player_chapters"]:
-            chapter["label"] = _("第%(n)d课 %(title)s") % {"n": lesson.order, "title": lesson.title}
-            chapters.append(chapter)
-        videos.extend(context["media"].videos)
-    return {
-        "media": classroom_replay.ReplayMedia(videos=videos),
-        "player_chapters": chapters,
-    }
 
 
 def _recording(request, lesson_id: int):
