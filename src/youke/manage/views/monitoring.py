@@ -20,7 +20,7 @@ from youke.monitoring.access import access_figures_unit, access_monitored_campai
 from youke.monitoring.domain import exports, figures, reading, registry, targets
 from youke.monitoring.models import Indicator, IndicatorTarget
 from youke.orgs import rules as org_rules
-from youke.orgs.enums import AreaType, UnitKind
+from youke.orgs.enums import AreaType, SchoolStage, UnitKind
 from youke.orgs.models import Unit
 
 
@@ -117,6 +117,8 @@ def dashboard(request):
         "charts": _chart_data(report) if report.total else None,
         "is_school": unit.kind in (UnitKind.SCHOOL, UnitKind.TEACHING_POINT),
     }
+    if not context["is_school"] and report.total:
+        context["stages"] = reading.stage_breakdown(campaign, unit, report.targets)
     if context["is_school"]:
         context["idle"] = paginate(request, reading.not_showcased(campaign, unit))
     return render(request, "manage/monitoring_dashboard.html", context)
@@ -169,6 +171,14 @@ def indicators(request):
                     "indicator": target.indicator,
                     "urban": target.for_area(AreaType.URBAN),
                     "county": target.for_area(AreaType.COUNTY),
+                    "stages": [
+                        (
+                            f"{SchoolStage(stage).label}"
+                            + (f"（{AreaType(area).label}）" if area else ""),
+                            value,
+                        )
+                        for (area, stage), value in sorted(target.by_stage.items())
+                    ],
                     "own": IndicatorTarget.objects.filter(
                         indicator=target.indicator, campaign=campaign
                     ).exists(),
@@ -184,6 +194,7 @@ def indicators(request):
             "can_edit": can_edit,
             "all_indicators": Indicator.objects.all(),
             "area_types": AreaType.choices,
+            "stages": SchoolStage.choices,
         },
     )
 
@@ -210,6 +221,7 @@ def set_target(request):
             indicator,
             request.POST.get("area_type", ""),
             value,
+            request.POST.get("stage", ""),
         ),
         _("目标已保存，看板与通报按新目标计算。"),
         back,
