@@ -15,6 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from tests.api.conftest import API
 from tests.collections.conftest import pdf
 from youke.collections.domain import returns
 from youke.collections.enums import CollectionKind, ReturnState
@@ -314,3 +315,70 @@ def test_pages_open_fill_and_recommend(client, province, programme, ledger):
     client.force_login(province.city_admin)
     overview = client.get(reverse("manage_programmes:yearend_detail", args=[report.pk]))
     assert overview.status_code == 200 and 'id="yearend-consolidated"' in overview.content.decode()
+
+
+def put(api, path: str, body: dict):
+    return api.client.put(API + path, body, content_type="application/json")
+
+
+def test_api_open_fill_recommend_and_decide(province, programme, ledger, api_as, run_on_commit):
+    both, east_only = ledger
+    city = api_as(province.city_admin)
+    opened = city.post(
+        f"/programmes/{programme.pk}/yearend",
+        {"year": 2026, "deadline": (TODAY + datetime.timedelta(days=10)).isoformat()},
+    )
+    assert opened.status_code == 201, opened.content
+    body = opened.json()
+    assert [r["unit"]["name"] for r in body["returns"]] == ["东湖区", "西岭县"]
+    east_id = next(r["id"] for r in body["returns"] if r["unit"]["name"] == "东湖区")
+    east = api_as(province.county_a_admin)
+    saved = put(
+        east,
+        f"/programmes/yearend/returns/{east_id}/entries",
+        {
+            "entries": [
+                {"task": both.pk, "done": "已开齐", "percent": "90", "next_steps": "巩固"},
+                {"task": east_only.pk, "done": "建库", "percent": "一百", "next_steps": "扩充"},
+            ]
+        },
+    )
+    assert saved.status_code == 200, saved.content
+    assert list(saved.json()["problems"]) == [f"{east_only.pk}-percent"]
+    assert [e["done"] for e in saved.json()["entries"]] == ["已开齐", "建库"]
+    # another county: 404 on the return, the report and the cases
+    west = api_as(province.county_b_admin)
+    assert west.get(f"/programmes/yearend/returns/{east_id}/entries").status_code == 404
+    assert west.get(f"/programmes/yearend/{body['id']}").status_code == 404
+    put(
+        east,
+        f"/programmes/yearend/returns/{east_id}/entries",
+        {"entries": [{"task": east_only.pk, "percent": "100"}]},
+    )
+    returns.add_version(
+        Actor(province.county_a_admin), CollectionReturn.objects.get(pk=east_id), pdf()
+    )
+    returns.approve(Actor(province.city_admin), CollectionReturn.objects.get(pk=east_id))
+    report = city.get(f"/programmes/yearend/{body['id']}").json()
+    assert [(r["unit"], r["percent"]) for r in report["rows"]] == [
+        ("东湖区", 90),
+        ("西岭县", None),
+        ("东湖区", 100),
+    ]
+    recommended = city.post(
+        f"/programmes/yearend/returns/{east_id}/cases",
+        {"title": "东湖区年度报告", "reason": "全面扎实"},
+    )
+    assert recommended.status_code == 201, recommended.content
+    case_id = recommended.json()["id"]
+    assert west.post(f"/programmes/cases/{case_id}/decision", {"accept": True}).status_code == 404
+    province_api = api_as(province.province_admin)
+    assert [c["id"] for c in province_api.get("/programmes/cases", inbox=True).json()["items"]] == [
+        case_id
+    ]
+    decided = province_api.post(f"/programmes/cases/{case_id}/decision", {"accept": True})
+    assert decided.json()["state"] == "accepted"
+    up = province_api.post(f"/programmes/cases/{case_id}/forward", {"reason": "全省推广"})
+    assert up.status_code == 201 and up.json()["to_unit"]["name"] == "教育部"
+    queued = city.post(f"/programmes/yearend/{body['id']}/consolidate")
+    assert queued.status_code == 202
