@@ -24,7 +24,7 @@ class YearEndReturnOut(Schema):
     submitted_at: datetime.datetime | None
 
 
-class ConsolidatedRowOut(Schema):
+class YearEndRowOut(Schema):
     area: str
     task: str
     unit: str
@@ -45,12 +45,12 @@ class YearEndReportOut(Schema):
     deadline: datetime.date
     consolidated_at: datetime.datetime | None = Field(description=_lazy("上次生成汇总的时间"))
     returns: list[YearEndReturnOut]
-    rows: list[ConsolidatedRowOut] = Field(
+    rows: list[YearEndRowOut] = Field(
         description=_lazy("汇总：任务领域 → 任务 → 责任单位（已报送和已通过的内容）")
     )
 
 
-class EntryIn(Schema):
+class YearEndEntryIn(Schema):
     task: int = Field(description=_lazy("任务 id（本单位负责的任务）"))
     done: Text(4000) | None = None
     percent: Text(8) | None = Field(None, description=_lazy("0–100 的整数；原样保存前检查"))
@@ -59,11 +59,11 @@ class EntryIn(Schema):
     evidence: list[int] | None = Field(None, description=_lazy("本单位为该任务上传的佐证材料 id"))
 
 
-class EntriesIn(Schema):
-    entries: list[EntryIn] = Field(max_length=200)
+class YearEndEntriesIn(Schema):
+    entries: list[YearEndEntryIn] = Field(max_length=200)
 
 
-class EntryOut(Schema):
+class YearEndEntryOut(Schema):
     task: int
     task_title: str
     done: str
@@ -73,34 +73,34 @@ class EntryOut(Schema):
     evidence: list[int]
 
 
-class EntriesOut(Schema):
-    entries: list[EntryOut]
+class YearEndEntriesOut(Schema):
+    entries: list[YearEndEntryOut]
     problems: dict[str, list[str]] = Field(
         description=_lazy("报送前仍需填写或改正的项，键为 <任务 id>-<字段>；为空表示可报送")
     )
 
 
-class ConsolidateOut(Schema):
+class YearEndConsolidateOut(Schema):
     job_id: int
     state: str
 
 
-class CaseIn(Schema):
+class TypicalCaseIn(Schema):
     entry: int | None = Field(None, description=_lazy("单项任务进展 id；不填为整份报告"))
     title: Text(120, min_length=1)
     reason: Text(2000, min_length=1)
 
 
-class CaseDecisionIn(Schema):
+class TypicalCaseDecisionIn(Schema):
     accept: bool
     comment: Text(2000) = ""
 
 
-class CaseForwardIn(Schema):
+class TypicalCaseForwardIn(Schema):
     reason: Text(2000, min_length=1)
 
 
-class CaseOut(Schema):
+class TypicalCaseOut(Schema):
     id: int
     title: str
     report_id: int
@@ -117,6 +117,6 @@ class CaseOut(Schema):
     decided_at: datetime.datetime | None
 
 
-class CaseFilters(Schema):
+class TypicalCaseFilters(Schema):
     inbox: bool = Field(False, description=_lazy("只列推荐给本人所管单位的案例"))
     state: str = ""

@@ -13,14 +13,14 @@ from ninja import Query, Router, Status
 from youke.api.common import actor, paginated, viewer
 from youke.api.schemas import ErrorOut, ValidationErrorOut
 from youke.api.schemas_yearend import (
-    CaseDecisionIn,
-    CaseFilters,
-    CaseForwardIn,
-    CaseIn,
-    CaseOut,
-    ConsolidateOut,
-    EntriesIn,
-    EntriesOut,
+    TypicalCaseDecisionIn,
+    TypicalCaseFilters,
+    TypicalCaseForwardIn,
+    TypicalCaseIn,
+    TypicalCaseOut,
+    YearEndConsolidateOut,
+    YearEndEntriesIn,
+    YearEndEntriesOut,
     YearEndOpenIn,
     YearEndReportOut,
 )
@@ -130,7 +130,7 @@ def get_yearend_report(request, report_id: int):
 
 @router.post(
     "/programmes/yearend/{int:report_id}/consolidate",
-    response={202: ConsolidateOut, **WRITE_ERRORS},
+    response={202: YearEndConsolidateOut, **WRITE_ERRORS},
     operation_id="consolidate_yearend_report",
 )
 def consolidate_yearend_report(request, report_id: int):
@@ -142,7 +142,7 @@ def consolidate_yearend_report(request, report_id: int):
 
 @router.get(
     "/programmes/yearend/returns/{int:return_id}/entries",
-    response={200: EntriesOut, 404: ErrorOut},
+    response={200: YearEndEntriesOut, 404: ErrorOut},
     operation_id="get_yearend_entries",
 )
 def get_yearend_entries(request, return_id: int):
@@ -153,10 +153,10 @@ def get_yearend_entries(request, return_id: int):
 
 @router.put(
     "/programmes/yearend/returns/{int:return_id}/entries",
-    response={200: EntriesOut, **WRITE_ERRORS},
+    response={200: YearEndEntriesOut, **WRITE_ERRORS},
     operation_id="save_yearend_entries",
 )
-def save_yearend_entries(request, return_id: int, payload: EntriesIn):
+def save_yearend_entries(request, return_id: int, payload: YearEndEntriesIn):
     """Save what is given (fields left out keep their value); a bad percentage is named in
     ``problems`` and the rest is kept."""
     collection_return, report = access_yearend_return(viewer(request), return_id)
@@ -169,10 +169,10 @@ def save_yearend_entries(request, return_id: int, payload: EntriesIn):
 
 @router.post(
     "/programmes/yearend/returns/{int:return_id}/cases",
-    response={201: CaseOut, **WRITE_ERRORS},
+    response={201: TypicalCaseOut, **WRITE_ERRORS},
     operation_id="recommend_case",
 )
-def recommend_case(request, return_id: int, payload: CaseIn):
+def recommend_case(request, return_id: int, payload: TypicalCaseIn):
     """Recommend an approved return (or one entry) as a typical case to the level above."""
     collection_return, report = access_yearend_return(viewer(request), return_id)
     entry = None
@@ -193,9 +193,9 @@ def recommend_case(request, return_id: int, payload: CaseIn):
     return Status(201, _case(case))
 
 
-@router.get("/programmes/cases", response=list[CaseOut], operation_id="list_cases")
+@router.get("/programmes/cases", response=list[TypicalCaseOut], operation_id="list_cases")
 @paginated
-def list_cases(request, filters: Query[CaseFilters]):
+def list_cases(request, filters: Query[TypicalCaseFilters]):
     """Cases the caller may see, newest first; ``inbox`` for those sent to their units."""
     person = viewer(request)
     found = cases.inbox(person) if filters.inbox else cases.cases_visible_to(person)
@@ -207,10 +207,10 @@ def list_cases(request, filters: Query[CaseFilters]):
 
 @router.post(
     "/programmes/cases/{int:case_id}/decision",
-    response={200: CaseOut, **WRITE_ERRORS},
+    response={200: TypicalCaseOut, **WRITE_ERRORS},
     operation_id="decide_case",
 )
-def decide_case(request, case_id: int, payload: CaseDecisionIn):
+def decide_case(request, case_id: int, payload: TypicalCaseDecisionIn):
     """Accept (采纳) or return (退回, with a comment) a case sent to the caller's unit."""
     case = access_case(viewer(request), case_id)
     return _case(cases.decide(actor(request), case, payload.accept, payload.comment))
@@ -218,10 +218,10 @@ def decide_case(request, case_id: int, payload: CaseDecisionIn):
 
 @router.post(
     "/programmes/cases/{int:case_id}/forward",
-    response={201: CaseOut, **WRITE_ERRORS},
+    response={201: TypicalCaseOut, **WRITE_ERRORS},
     operation_id="forward_case",
 )
-def forward_case(request, case_id: int, payload: CaseForwardIn):
+def forward_case(request, case_id: int, payload: TypicalCaseForwardIn):
     """Recommend an accepted case one level further up."""
     case = access_case(viewer(request), case_id)
     return Status(201, _case(cases.forward(actor(request), case, reason=payload.reason)))
