@@ -161,7 +161,8 @@ def save_yearend_entries(request, return_id: int, payload: YearEndEntriesIn):
     ``problems`` and the rest is kept."""
     collection_return, report = access_yearend_return(viewer(request), return_id)
     rows = {
-        entry.task: entry.dict(exclude_none=True, exclude={"task"}) for entry in payload.entries
+        entry.task: entry.model_dump(exclude_none=True, exclude={"task"})
+        for entry in payload.entries
     }
     problems = yearend.save_entries(actor(request), collection_return, rows)
     return _entries(report, collection_return, problems)
