@@ -382,3 +382,19 @@ def test_api_open_fill_recommend_and_decide(province, programme, ledger, api_as,
     assert up.status_code == 201 and up.json()["to_unit"]["name"] == "教育部"
     queued = city.post(f"/programmes/yearend/{body['id']}/consolidate")
     assert queued.status_code == 202
+
+
+def test_explicit_targets_must_lie_below_the_issuing_unit(province, today):
+    from youke.collections.domain import tasks as collection_tasks
+
+    task = collection_tasks.create_task(
+        Actor(province.county_a_admin),
+        issuing_unit=province.county_a,
+        title="年度报告",
+        kind=CollectionKind.REPORT,
+        deadline=TODAY + datetime.timedelta(days=5),
+    )
+    with pytest.raises(ValidationError):
+        collection_tasks.open_task(Actor(province.county_a_admin), task, [province.school_b])
+    opened = collection_tasks.open_task(Actor(province.county_a_admin), task, [province.point_a])
+    assert list(opened.returns.values_list("unit", flat=True)) == [province.point_a.pk]
