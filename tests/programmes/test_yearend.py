@@ -398,3 +398,24 @@ def test_explicit_targets_must_lie_below_the_issuing_unit(province, today):
         collection_tasks.open_task(Actor(province.county_a_admin), task, [province.school_b])
     opened = collection_tasks.open_task(Actor(province.county_a_admin), task, [province.point_a])
     assert list(opened.returns.values_list("unit", flat=True)) == [province.point_a.pk]
+
+
+def test_page_recommends_one_entry_of_an_approved_return(client, province, ledger, approved):
+    both, _east_only = ledger
+    entry = YearEndEntry.objects.get(collection_return=approved, task=both)
+    client.force_login(province.city_admin)
+    url = reverse("manage_programmes:yearend_return", args=[approved.pk])
+    page = client.get(url).content.decode()
+    assert f'data-recommend-entry="{entry.pk}"' in page
+    client.post(
+        reverse("manage_programmes:yearend_recommend", args=[approved.pk]),
+        {"entry": entry.pk, "title": "开齐课程的东湖做法", "reason": "可复制"},
+    )
+    case = CaseRecommendation.objects.get()
+    assert (case.entry, case.to_unit) == (entry, province.province)
+    client.force_login(province.county_b_admin)
+    refused = client.post(
+        reverse("manage_programmes:yearend_recommend", args=[approved.pk]),
+        {"title": "越权", "reason": "越权"},
+    )
+    assert refused.status_code == 404
