@@ -31,6 +31,9 @@ from common import OUT_DIR, percentile, setup_django, table
 CITIES, COUNTIES_PER_CITY = 20, 10
 
 
+STAGES = ("primary", "primary", "junior", "senior", "nine_year")
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20,000 teachers, 8,000 packages")
@@ -75,6 +78,8 @@ def generate(args):
                         "name": f"{code}第{s + 1}学校",
                         "code": f"{code}{s + 1:04d}",
                         "area_type": area,
+                        # 学段 for the dashboard's per-stage table (stage targets)
+                        "stage": STAGES[s % len(STAGES)],
                     }
                 )
                 for s in range(args.schools_per_county)

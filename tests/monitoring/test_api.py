@@ -31,8 +31,8 @@ def test_indicators_targets_and_refresh(client, province, tree):
     listed = client.get(f"{API}/indicators", {"campaign": tree.campaign.pk}).json()
     excellent = next(i for i in listed if i["key"] == "excellent_rate")
     assert excellent["targets"] == [
-        {"area_type": "county", "value": "30.00"},
-        {"area_type": "urban", "value": "40.00"},
+        {"area_type": "county", "stage": "", "value": "30.00"},
+        {"area_type": "urban", "stage": "", "value": "40.00"},
     ]
     body = {"campaign": tree.campaign.pk, "indicator": "participation", "value": "80"}
     # the city does not own the province's campaign
@@ -46,7 +46,7 @@ def test_indicators_targets_and_refresh(client, province, tree):
     client.force_login(province.province_admin)
     answer = client.put(f"{API}/targets", body, content_type="application/json")
     assert answer.status_code == 200
-    assert answer.json()["targets"] == [{"area_type": "", "value": "80.00"}]
+    assert answer.json()["targets"] == [{"area_type": "", "stage": "", "value": "80.00"}]
     refreshed = client.post(
         f"{API}/refresh", {"campaign": tree.campaign.pk}, content_type="application/json"
     )

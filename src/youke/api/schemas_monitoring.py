@@ -14,6 +14,7 @@ from youke.api.fields import Id, Text
 
 class TargetOut(Schema):
     area_type: str = Field(description=_lazy("城区 urban、县区 county；空为全部单位"))
+    stage: str = Field(description=_lazy("学段 primary、junior、senior…；空为全部学段"))
     value: Decimal
 
 
@@ -34,6 +35,9 @@ class TargetIn(Schema):
     campaign: Id
     indicator: Text(32)
     area_type: Text(8) = Field("", description=_lazy("urban、county，或留空适用于全部单位"))
+    stage: Text(12) = Field(
+        "", description=_lazy("学段 primary、junior、senior、nine_year、complete，或留空")
+    )
     value: Decimal = Field(ge=0, le=100000, max_digits=8, decimal_places=2)
 
 
@@ -50,6 +54,7 @@ class FigureRowOut(Schema):
     code: str
     kind: str
     area_type: str
+    stage: str = Field(description=_lazy("学校的学段；区域单位为空"))
     teachers: int
     showcased: int
     lessons: int
@@ -58,12 +63,22 @@ class FigureRowOut(Schema):
     cells: list[CellOut]
 
 
+class StageFigureOut(Schema):
+    stage: str = Field(description=_lazy("学段；空为未注明学段的学校"))
+    label: str
+    schools: int
+    teachers: int
+    lessons: int
+    cells: list[CellOut] = Field(description=_lazy("对照该学段目标"))
+
+
 class FiguresOut(Schema):
     campaign_id: int
     unit_id: int
     refreshed_at: datetime.datetime | None = Field(description=_lazy("数据时间"))
     total: FigureRowOut | None = Field(description=_lazy("本单位（含全部下级）的汇总"))
     children: list[FigureRowOut] = Field(description=_lazy("每个直属下级单位"))
+    stages: list[StageFigureOut] = Field(description=_lazy("所辖学校按学段汇总"))
 
 
 class FigureFilters(Schema):

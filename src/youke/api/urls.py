@@ -24,6 +24,7 @@ from youke.api.routers import (
     originality,
     people,
     programmes,
+    programmes_yearend,
     publicity,
     reviews,
     roles,
@@ -322,5 +323,6 @@ api.add_router("", classroom_programmes.router)
 api.add_router("", classroom_work.router)
 api.add_router("", originality.router)
 api.add_router("", programmes.router)
+api.add_router("", programmes_yearend.router)
 api.add_router("", collections.router)
 api.add_router("", certificates.router)

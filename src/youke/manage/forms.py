@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from youke.core.forms import StyledForm
-from youke.orgs.enums import AreaType, ContactRole, Role, TeacherTitle, UnitKind
+from youke.orgs.enums import AreaType, ContactRole, Role, SchoolStage, TeacherTitle, UnitKind
 
 
 class UnitForm(StyledForm):
@@ -15,6 +15,12 @@ class UnitForm(StyledForm):
     kind = forms.ChoiceField(label=_("单位类型"), choices=UnitKind.choices)
     area_type = forms.ChoiceField(
         label=_("城区/县区"), choices=[("", "—"), *AreaType.choices], required=False
+    )
+    stage = forms.ChoiceField(
+        label=_("学段"),
+        choices=[("", "—"), *SchoolStage.choices],
+        required=False,
+        help_text=_("学校、教学点填写；按学段设定的目标据此适用。"),
     )
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from youke.manage.views import programmes as views
+from youke.manage.views import programmes_yearend as yearend
 
 app_name = "manage_programmes"
 urlpatterns = [
@@ -23,4 +24,27 @@ urlpatterns = [
         name="roster_remove",
     ),
     path("<int:programme_id>/ledger.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("<int:programme_id>/yearend/", yearend.report_list, name="yearend_list"),
+    path("<int:programme_id>/yearend/open/", yearend.report_open, name="yearend_open"),
+    path("yearend/<int:report_id>/", yearend.report_detail, name="yearend_detail"),
+    path(
+        "yearend/<int:report_id>/consolidate/",
+        yearend.report_consolidate,
+        name="yearend_consolidate",
+    ),
+    path(
+        "yearend/<int:report_id>/consolidated.<str:kind>",
+        yearend.report_file,
+        name="yearend_file",
+    ),
+    path("yearend/returns/<int:return_id>/", yearend.return_fill, name="yearend_return"),
+    path(
+        "yearend/returns/<int:return_id>/recommend/",
+        yearend.return_recommend,
+        name="yearend_recommend",
+    ),
+    path("cases/", yearend.case_list, name="case_list"),
+    path("cases/<int:case_id>/", yearend.case_detail, name="case_detail"),
+    path("cases/<int:case_id>/decide/", yearend.case_decide, name="case_decide"),
+    path("cases/<int:case_id>/forward/", yearend.case_forward, name="case_forward"),
 ]

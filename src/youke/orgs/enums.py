@@ -29,6 +29,20 @@ class AreaType(models.TextChoices):
     COUNTY = "county", pgettext_lazy("area type", "县区")
 
 
+class SchoolStage(models.TextChoices):
+    """学段 of a school (or teaching point): a target may differ by stage (issue 11, item 1)."""
+
+    PRIMARY = "primary", pgettext_lazy("school stage", "小学")
+    JUNIOR = "junior", pgettext_lazy("school stage", "初中")
+    SENIOR = "senior", pgettext_lazy("school stage", "高中")
+    NINE_YEAR = "nine_year", pgettext_lazy("school stage", "九年一贯制")
+    COMPLETE = "complete", pgettext_lazy("school stage", "完全中学")
+
+
+# Only these kinds carry a stage; a region spans several.
+STAGED_KINDS = frozenset({UnitKind.SCHOOL, UnitKind.TEACHING_POINT})
+
+
 class ContactRole(models.TextChoices):
     LEADER = "leader", pgettext_lazy("contact role", "负责人")
     CONTACT = "contact", pgettext_lazy("contact role", "联系人")

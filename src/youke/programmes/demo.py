@@ -2,6 +2,9 @@
 demo city 青山市 with its three stages, its working group, the nine task areas of the plan
 and tasks in every status, some overdue and some due within the week, with progress notes.
 
+The year's year-end report goes out to the responsible units, with units filed, one
+returned and one typical case recommended to the province.
+
 Dates are relative to the day the demo is loaded, so the ledger always has work due.
 Everything goes through the domain functions as an admin would; does nothing once the city
 has a programme.
@@ -11,12 +14,16 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from youke.collections.domain import returns
+from youke.collections.models import CollectionReturn
 from youke.core.actor import Actor
+from youke.core.domain import jobs
 from youke.orgs.enums import Role
 from youke.orgs.models import Person, Unit
-from youke.programmes.domain import programmes, tasks
+from youke.programmes.domain import cases, programmes, tasks, yearend
 from youke.programmes.enums import RosterRole, TaskStatus
 from youke.programmes.models import Programme
 
@@ -200,7 +207,73 @@ def build_programmes(school_admin_username: str) -> dict[str, int]:
                 made["programme_notes"] += 1
             _move(actor, reporter, task, status)
     made["programmes"] = 1
+    made.update(_build_yearend(actor, programme, units, today))
     return made
+
+
+def _pdf(text: str) -> ContentFile:
+    body = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+        + f"% {text}\n".encode()
+        + b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    return ContentFile(body, name=f"{text}.pdf")
+
+
+PERCENTS = (100, 80, 60, 90, 70, 50)
+
+
+def _build_yearend(owner: Actor, programme, units: dict, today) -> dict[str, int]:
+    """The year's 年度进展报告: 东湖区 filed and approved with one entry recommended to the
+    province as a typical case, the second county filed and returned, the third filed and
+    awaiting review, the school not yet filed; then the consolidated PDF and xlsx."""
+    report = yearend.open_report(
+        owner, programme, year=today.year, deadline=today + datetime.timedelta(days=20)
+    )
+    filed = 0
+    for key in ("east", "south", "west"):
+        admin = _admin_of(units[key])
+        if admin is None:
+            continue
+        unit_actor = Actor(admin)
+        collection_return = CollectionReturn.objects.get(task=report.collection, unit=units[key])
+        rows = {
+            task.pk: {
+                "done": f"{units[key].name}按计划推进“{task.title}”，已完成阶段目标。",
+                "percent": str(PERCENTS[index % len(PERCENTS)]),
+                "problems": "部分学校师资和经费仍有缺口。",
+                "next_steps": "明年上半年完成剩余学校的推进，并组织经验交流。",
+            }
+            for index, task in enumerate(yearend.tasks_for(report, collection_return.unit_id))
+        }
+        yearend.save_entries(unit_actor, collection_return, rows)
+        returns.add_version(unit_actor, collection_return, _pdf(f"yearend-{units[key].code}"))
+        filed += 1
+        if key == "east":
+            returns.approve(owner, collection_return, "内容翔实，予以通过。")
+            entry = collection_return.yearend_entries.order_by("task__area__number").first()
+            cases.recommend(
+                owner,
+                report,
+                collection_return,
+                entry=entry,
+                title=f"{units[key].name}：{entry.task.title}",
+                reason="措施具体、成效明显，可在全省推广。",
+            )
+        elif key == "south":
+            returns.send_back(
+                owner, collection_return, "请补充各项任务的量化数据和佐证材料后重新报送。"
+            )
+    job = jobs.create_job(
+        owner,
+        yearend.JOB_KIND,
+        unit=programme.owner_unit,
+        params={"report": report.pk},
+        enqueue=False,
+    )
+    jobs.run(job.pk)
+    return {"yearend_reports": 1, "yearend_filed": filed, "typical_cases": 1}
 
 
 def _move(owner: Actor, reporter: Actor, task, status: str) -> None:

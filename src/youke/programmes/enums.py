@@ -48,6 +48,21 @@ OWNER_ONLY: frozenset[tuple[str, str]] = frozenset(
 REMIND_DAYS_AHEAD = 7
 
 
+class CaseState(models.TextChoices):
+    """One step of the 择优推荐 chain (典型案例), as the receiving level decides it."""
+
+    PENDING = "pending", pgettext_lazy("case state", "待审核")
+    ACCEPTED = "accepted", pgettext_lazy("case state", "已采纳")
+    RETURNED = "returned", pgettext_lazy("case state", "已退回")
+
+
+CASE_TRANSITIONS: dict[str, frozenset[str]] = {
+    CaseState.PENDING: frozenset({CaseState.ACCEPTED, CaseState.RETURNED}),
+    CaseState.ACCEPTED: frozenset(),
+    CaseState.RETURNED: frozenset(),
+}
+
+
 def _notice_kinds():
     from youke.notifications.enums import NotificationKind
 

@@ -68,15 +68,18 @@ def list_indicators(request, filters: Query[IndicatorFilters]):
             "measure": indicator.measure,
             "direction": indicator.direction,
             "description": indicator.description,
-            "targets": [
-                {"area_type": area, "value": value}
-                for area, value in sorted(applying[indicator.pk].by_area.items())
-            ]
-            if indicator.pk in applying
-            else [],
+            "targets": _target_rows(applying[indicator.pk]) if indicator.pk in applying else [],
         }
         for indicator in Indicator.objects.all()
     ]
+
+
+def _target_rows(target) -> list[dict]:
+    rows = [{"area_type": a, "stage": "", "value": v} for a, v in sorted(target.by_area.items())]
+    rows += [
+        {"area_type": a, "stage": s, "value": v} for (a, s), v in sorted(target.by_stage.items())
+    ]
+    return rows
 
 
 @router.put(
@@ -92,7 +95,7 @@ def set_target(request, payload: TargetIn):
     if payload.area_type not in ("", *AreaType.values):
         raise ValidationError({"area_type": [_("只能是 urban、county 或留空。")]})
     targets.set_campaign_target(
-        actor(request), campaign, indicator, payload.area_type, payload.value
+        actor(request), campaign, indicator, payload.area_type, payload.value, payload.stage
     )
     chosen = next(t for t in targets.campaign_targets(campaign) if t.indicator.pk == indicator.pk)
     return {
@@ -101,7 +104,7 @@ def set_target(request, payload: TargetIn):
         "measure": indicator.measure,
         "direction": indicator.direction,
         "description": indicator.description,
-        "targets": [{"area_type": a, "value": v} for a, v in sorted(chosen.by_area.items())],
+        "targets": _target_rows(chosen),
     }
 
 
@@ -133,6 +136,10 @@ def get_figures(request, filters: Query[FigureFilters]):
         "refreshed_at": report.refreshed_at,
         "total": report.total.as_dict() if report.total else None,
         "children": [row.as_dict() for row in report.children],
+        "stages": [
+            {**row, "cells": [c.__dict__ for c in row["cells"]]}
+            for row in reading.stage_breakdown(campaign, unit, report.targets)
+        ],
     }
 
 

@@ -26,6 +26,7 @@ from youke.collections.enums import (
     TaskState,
 )
 from youke.collections.models import CollectionReturn, ContactEntry, DocumentVersion
+from youke.collections.signals import return_submitting
 from youke.core.actor import Actor
 from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
@@ -76,6 +77,8 @@ def _set_state(actor: Actor, locked: CollectionReturn, new_state: str, reason: s
             _("该报送当前为“%(state)s”，不能改为“%(new)s”。")
             % {"state": locked.get_state_display(), "new": ReturnState(new_state).label}
         )
+    if new_state == ReturnState.SUBMITTED:
+        return_submitting.send(CollectionReturn, collection_return=locked, actor=actor)
     before = locked.state
     locked.state = new_state
     now = timezone.now()

@@ -97,7 +97,12 @@ def create_task(actor: Actor, *, issuing_unit: Unit, campaign=None, **fields) ->
 
 
 @transaction.atomic
-def set_task_state(actor: Actor, task: CollectionTask, new_state: str) -> CollectionTask:
+def set_task_state(
+    actor: Actor, task: CollectionTask, new_state: str, units: list[Unit] | None = None
+) -> CollectionTask:
+    """``units`` (on opening only) sends the task to these units instead of its targets:
+    each must be an active unit below the issuing unit (e.g. a programme's responsible
+    units for its year-end report)."""
     task = CollectionTask.objects.select_for_update().select_related("issuing_unit").get(pk=task.pk)
     if actor.person is not None and not org_rules.covers(actor.person, task.issuing_unit):
         raise PermissionDenied("collection")
@@ -113,7 +118,15 @@ def set_task_state(actor: Actor, task: CollectionTask, new_state: str) -> Collec
     if new_state == TaskState.OPEN:
         if task.deadline < timezone.localdate():
             raise ValidationError(_("截止日期已过，请先修改截止日期再发布。"))
-        units = list(target_units(task.issuing_unit, task.target_kind))
+        if units is None:
+            units = list(target_units(task.issuing_unit, task.target_kind))
+        elif any(
+            not unit.is_active
+            or unit.pk == task.issuing_unit.pk
+            or not unit.path.startswith(task.issuing_unit.path)
+            for unit in units
+        ):
+            raise ValidationError(_("报送单位须是发布单位下级的在用单位，请核对后再发布。"))
         if not units:
             raise ValidationError(_("没有可报送的下级单位，无法发布。"))
         CollectionReturn.objects.bulk_create(
@@ -138,8 +151,10 @@ def set_task_state(actor: Actor, task: CollectionTask, new_state: str) -> Collec
     return task
 
 
-def open_task(actor: Actor, task: CollectionTask) -> CollectionTask:
-    return set_task_state(actor, task, TaskState.OPEN)
+def open_task(
+    actor: Actor, task: CollectionTask, units: list[Unit] | None = None
+) -> CollectionTask:
+    return set_task_state(actor, task, TaskState.OPEN, units)
 
 
 def close_task(actor: Actor, task: CollectionTask) -> CollectionTask:

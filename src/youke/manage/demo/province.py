@@ -140,10 +140,10 @@ class UnitPlan:
             yield from child.walk()
 
     def spec(self) -> Spec:
-        return Spec(
-            {"code": self.code, "name": self.name, "kind": self.kind, "area_type": self.area_type},
-            [child.spec() for child in self.children],
-        )
+        # A school's type is its 学段 (the stage targets and the dashboard's stage table).
+        fields = {"code": self.code, "name": self.name, "kind": self.kind}
+        fields |= {"area_type": self.area_type, "stage": self.school_type}
+        return Spec(fields, [child.spec() for child in self.children])
 
 
 def plan_units(rng: random.Random) -> UnitPlan:

@@ -37,6 +37,7 @@ from youke.manage.views.common import (
 )
 from youke.orgs import rules as org_rules
 from youke.orgs.domain.units import PermissionDenied
+from youke.programmes.models import YearEndReport
 
 
 @admin_required
@@ -195,6 +196,7 @@ def _return_context(request, collection_return, **extra):
         "is_contact_sheet": task.kind == CollectionKind.CONTACT_SHEET,
         "review_form": ReviewForm(),
         "upload_form": UploadForm(),
+        "yearend_report": YearEndReport.objects.filter(collection_id=task.pk).first(),
         **extra,
     }
 

@@ -21,7 +21,7 @@ from youke.monitoring.access import access_figures_unit, access_monitored_campai
 from youke.monitoring.domain import exports, figures, reading, registry, targets
 from youke.monitoring.models import Indicator, IndicatorTarget
 from youke.orgs import rules as org_rules
-from youke.orgs.enums import AreaType, UnitKind
+from youke.orgs.enums import AreaType, SchoolStage, UnitKind
 from youke.orgs.models import Unit
 
 
@@ -119,6 +119,8 @@ def dashboard(request):
         "is_school": unit.kind in (UnitKind.SCHOOL, UnitKind.TEACHING_POINT),
         **monitoring_classrooms.dashboard_context(request.user, unit),
     }
+    if not context["is_school"] and report.total:
+        context["stages"] = reading.stage_breakdown(campaign, unit, report.targets)
     if context["is_school"]:
         context["idle"] = paginate(request, reading.not_showcased(campaign, unit))
     return render(request, "manage/monitoring_dashboard.html", context)
@@ -171,6 +173,14 @@ def indicators(request):
                     "indicator": target.indicator,
                     "urban": target.for_area(AreaType.URBAN),
                     "county": target.for_area(AreaType.COUNTY),
+                    "stages": [
+                        (
+                            f"{SchoolStage(stage).label}"
+                            + (f"（{AreaType(area).label}）" if area else ""),
+                            value,
+                        )
+                        for (area, stage), value in sorted(target.by_stage.items())
+                    ],
                     "own": IndicatorTarget.objects.filter(
                         indicator=target.indicator, campaign=campaign
                     ).exists(),
@@ -188,6 +198,7 @@ def indicators(request):
             "area_types": AreaType.choices,
             # 三个课堂 indicators: per term, their own targets (monitoring_classrooms).
             **monitoring_classrooms.registry_context(request.user),
+            "stages": SchoolStage.choices,
         },
     )
 
@@ -214,6 +225,7 @@ def set_target(request):
             indicator,
             request.POST.get("area_type", ""),
             value,
+            request.POST.get("stage", ""),
         ),
         _("目标已保存，看板与通报按新目标计算。"),
         back,

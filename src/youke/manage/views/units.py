@@ -114,7 +114,7 @@ def unit_create(request, parent_id: int):
 @admin_required
 def unit_edit(request, unit_id: int):
     unit = access_unit(request.user, unit_id)
-    initial = {f: getattr(unit, f) for f in ("name", "code", "area_type", "address")}
+    initial = {f: getattr(unit, f) for f in ("name", "code", "area_type", "stage", "address")}
     form = UnitEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from youke.campaigns.models import Campaign
 from youke.campaigns.rules import campaigns_visible_to
@@ -18,7 +19,7 @@ from youke.monitoring.domain.figures import teachers
 from youke.monitoring.enums import PERCENT_MEASURES, Light
 from youke.monitoring.models import FigureHistory, SubjectFigure, UnitFigure
 from youke.orgs import rules as org_rules
-from youke.orgs.enums import AreaType, UnitKind
+from youke.orgs.enums import AreaType, SchoolStage, UnitKind
 from youke.orgs.models import Person, Unit
 from youke.submissions.enums import SubmissionState
 from youke.submissions.models import Submission
@@ -67,6 +68,11 @@ class Row:
     on_time: int
     cells: list[Cell] = field(default_factory=list)
     refreshed_at: datetime | None = None
+    stage: str = ""
+
+    @property
+    def stage_label(self) -> str:
+        return str(SchoolStage(self.stage).label) if self.stage else ""
 
     @property
     def met_all(self) -> bool:
@@ -84,6 +90,7 @@ class Row:
             "code": self.code,
             "kind": self.kind,
             "area_type": self.area_type,
+            "stage": self.stage,
             "teachers": self.teachers,
             "showcased": self.showcased,
             "lessons": self.lessons,
@@ -128,11 +135,12 @@ def make_row(figure: UnitFigure, unit: Unit, targets) -> Row:
         excellent=figure.excellent,
         on_time=figure.on_time,
         refreshed_at=figure.refreshed_at,
+        stage=unit.stage,
     )
     for target in targets:
         measure = target.indicator.measure
         value = target_domain.value_of(measure, figure)
-        goal = target.for_figure(unit.area_type, figure)
+        goal = target.for_figure(unit.area_type, figure, unit.stage)
         row.cells.append(
             Cell(
                 key=target.indicator.key,
@@ -239,6 +247,63 @@ def area_gap(campaign: Campaign, unit: Unit, targets) -> list[dict]:
                 "name": target.indicator.name,
                 "urban": values[AreaType.URBAN],
                 "county": values[AreaType.COUNTY],
+            }
+        )
+    return result
+
+
+def stage_breakdown(campaign: Campaign, unit: Unit, targets) -> list[dict]:
+    """The subtree's schools summed per 学段, one grouped query: each
+    stage's values against that stage's target (its untyped row, else the rows for every
+    stage). Schools without a stage are one row with an empty ``stage``."""
+    summed = (
+        UnitFigure.objects.filter(
+            campaign=campaign,
+            path__under=unit.path,
+            unit__kind=UnitKind.SCHOOL,  # a school's figure holds its teaching points
+            unit__is_active=True,
+        )
+        .values("unit__stage")
+        .annotate(
+            teachers=Sum("teachers"),
+            showcased=Sum("showcased"),
+            lessons=Sum("lessons"),
+            excellent=Sum("excellent"),
+            on_time=Sum("on_time"),
+            reviews=Sum("reviews"),
+            reviews_done=Sum("reviews_done"),
+            schools=Count("pk"),
+        )
+        .order_by()
+    )
+    order = {value: index for index, value in enumerate(SchoolStage.values)}
+    result = []
+    for group in sorted(summed, key=lambda g: order.get(g["unit__stage"], len(order))):
+        stage = group.pop("unit__stage")
+        schools = group.pop("schools")
+        figure = _Summed(**{k: v or 0 for k, v in group.items()})
+        cells = []
+        for target in targets:
+            measure = target.indicator.measure
+            value = target_domain.value_of(measure, figure)
+            goal = target.for_stage("", stage)
+            cells.append(
+                Cell(
+                    key=target.indicator.key,
+                    measure=measure,
+                    value=target_domain.rounded(value, measure),
+                    target=target_domain.rounded(goal, measure),
+                    light=target_domain.light(target.indicator.direction, value, goal),
+                )
+            )
+        result.append(
+            {
+                "stage": stage,
+                "label": str(SchoolStage(stage).label) if stage else _("未注明学段"),
+                "schools": schools,
+                "teachers": figure.teachers,
+                "lessons": figure.lessons,
+                "cells": cells,
             }
         )
     return result

@@ -5,11 +5,16 @@ chosen rows, a unit typed 城区/县区 takes the row of its type (else the unty
 without a type (a city, a province) takes the mean of the typed targets weighted by its
 teachers of each type, so a city with mostly rural counties is held to mostly the rural
 target — the same sum the counties' own targets add up to.
+
+Rows may also name a school stage (学段). A school or teaching point with a stage takes, in
+order, the row of its type and stage, the untyped row of its stage, then the rows above. A
+region's own figure keeps the area-weighted target (stage rows apply to schools only; the
+dashboard's stage breakdown shows each stage against its own target).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -24,7 +29,7 @@ from youke.monitoring.enums import PERCENT_MEASURES, TERM_MEASURES, Direction, L
 from youke.monitoring.models import Indicator, IndicatorTarget
 from youke.orgs import rules as org_rules
 from youke.orgs.domain.units import PermissionDenied
-from youke.orgs.enums import AreaType
+from youke.orgs.enums import AreaType, SchoolStage
 
 AMBER_SHARE = Decimal("0.8")  # at least 80 % of an at-least target: close, not yet met
 
@@ -32,7 +37,16 @@ AMBER_SHARE = Decimal("0.8")  # at least 80 % of an at-least target: close, not 
 @dataclass(frozen=True)
 class Target:
     indicator: Indicator
-    by_area: dict[str, Decimal]  # "" is the untyped row
+    by_area: dict[str, Decimal]  # "" is the untyped row; rows for every stage only
+    by_stage: dict[tuple[str, str], Decimal] = field(default_factory=dict)  # (area, stage)
+
+    def for_stage(self, area: str, stage: str) -> Decimal | None:
+        """A school's target: its stage's row (typed first) before the rows for every stage."""
+        if stage:
+            for key in ((area, stage), ("", stage)):
+                if key in self.by_stage:
+                    return self.by_stage[key]
+        return self.for_area(area)
 
     def for_area(self, area: str) -> Decimal | None:
         if area in self.by_area:
@@ -42,7 +56,9 @@ class Target:
         # Typed rows only and a unit of another type: hold it to the lowest (documented).
         return min(self.by_area.values()) if self.by_area else None
 
-    def for_figure(self, area: str, figure) -> Decimal | None:
+    def for_figure(self, area: str, figure, stage: str = "") -> Decimal | None:
+        if stage:
+            return self.for_stage(area, stage)
         if area or not figure.teachers:
             return self.for_area(area)
         other = figure.teachers - figure.teachers_urban - figure.teachers_county
@@ -71,9 +87,16 @@ def campaign_targets(campaign: Campaign) -> list[Target]:
     for row in rows:
         if row.campaign_id is None and row.indicator_id in own:
             continue
-        entry = chosen.setdefault(row.indicator_id, {"indicator": row.indicator, "areas": {}})
-        entry["areas"][row.area_type] = row.value
-    targets = [Target(entry["indicator"], entry["areas"]) for entry in chosen.values()]
+        entry = chosen.setdefault(
+            row.indicator_id, {"indicator": row.indicator, "areas": {}, "stages": {}}
+        )
+        if row.stage:
+            entry["stages"][(row.area_type, row.stage)] = row.value
+        else:
+            entry["areas"][row.area_type] = row.value
+    targets = [
+        Target(entry["indicator"], entry["areas"], entry["stages"]) for entry in chosen.values()
+    ]
     return sorted(targets, key=lambda t: (t.indicator.order, t.indicator.pk))
 
 
@@ -125,10 +148,16 @@ def can_set_targets(person, campaign: Campaign) -> bool:
 
 @transaction.atomic
 def set_campaign_target(
-    actor: Actor, campaign: Campaign, indicator: Indicator, area_type: str, value: Decimal
+    actor: Actor,
+    campaign: Campaign,
+    indicator: Indicator,
+    area_type: str,
+    value: Decimal,
+    stage: str = "",
 ) -> IndicatorTarget:
-    """Set one target for one campaign. The first campaign row of an indicator copies the
-    template's rows, so the other unit type keeps its target instead of losing it."""
+    """Set one target for one campaign (for an area type and/or a school stage, or all).
+    The first campaign row of an indicator copies the template's rows, so the other unit
+    types keep their targets instead of losing them."""
     if actor.person is None or not can_set_targets(actor.person, campaign):
         raise PermissionDenied("targets")
     if indicator.measure in TERM_MEASURES:
@@ -137,6 +166,11 @@ def set_campaign_target(
         )
     if area_type not in ("", *AreaType.values):
         raise ValidationError(_("城区/县区只能是“城区”“县区”或留空（适用于全部单位）。"))
+    if stage not in ("", *SchoolStage.values):
+        raise ValidationError(
+            _("学段只能是：%(allowed)s，或留空（适用于全部学段）。")
+            % {"allowed": "、".join(str(label) for label in SchoolStage.labels)}
+        )
     if value < 0 or (indicator.measure in PERCENT_MEASURES and value > 100):
         raise ValidationError(_("目标值应在 0 到 100 之间（百分比），请修改后再保存。"))
     mine = IndicatorTarget.objects.filter(indicator=indicator, campaign=campaign)
@@ -145,16 +179,29 @@ def set_campaign_target(
             indicator=indicator, campaign__isnull=True, template_key=campaign.template_key
         ):
             IndicatorTarget.objects.create(
-                indicator=indicator, campaign=campaign, area_type=row.area_type, value=row.value
+                indicator=indicator,
+                campaign=campaign,
+                area_type=row.area_type,
+                stage=row.stage,
+                value=row.value,
             )
     target, _created = IndicatorTarget.objects.update_or_create(
-        indicator=indicator, campaign=campaign, area_type=area_type, defaults={"value": value}
+        indicator=indicator,
+        campaign=campaign,
+        area_type=area_type,
+        stage=stage,
+        defaults={"value": value},
     )
     record(
         actor,
         AuditAction.UPDATE,
         target,
         unit=campaign.owner_unit,
-        after={"indicator": indicator.key, "area_type": area_type, "value": str(value)},
+        after={
+            "indicator": indicator.key,
+            "area_type": area_type,
+            "stage": stage,
+            "value": str(value),
+        },
     )
     return target

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("monitoring", "0003_review_counts"),
+        ("monitoring", "0004_target_stage"),
     ]
 
     operations = [

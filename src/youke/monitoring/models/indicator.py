@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from youke.campaigns.enums import TemplateKey
 from youke.monitoring.enums import Direction, Measure
-from youke.orgs.enums import AreaType
+from youke.orgs.enums import AreaType, SchoolStage
 
 
 class Indicator(models.Model):
@@ -29,7 +29,8 @@ class Indicator(models.Model):
 
 class IndicatorTarget(models.Model):
     """A target value: for a campaign template by default, or for one campaign (which then
-    replaces the template's rows); per area type (城区/县区) or for every unit (blank)."""
+    replaces the template's rows); per area type (城区/县区) or for every unit (blank), and
+    per school stage (学段, schools only) or for every stage (blank)."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     template_key = models.CharField(
@@ -39,25 +40,26 @@ class IndicatorTarget(models.Model):
         "campaigns.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     area_type = models.CharField(_("城区/县区"), max_length=8, choices=AreaType.choices, blank=True)
+    stage = models.CharField(_("学段"), max_length=12, choices=SchoolStage.choices, blank=True)
     value = models.DecimalField(_("目标值"), max_digits=8, decimal_places=2)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("指标目标")
         verbose_name_plural = _("指标目标")
-        ordering = ["indicator__order", "area_type", "id"]
+        ordering = ["indicator__order", "area_type", "stage", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "template_key", "area_type"],
+                fields=["indicator", "template_key", "area_type", "stage"],
                 condition=models.Q(campaign__isnull=True),
                 name="target_template_unique",
             ),
             models.UniqueConstraint(
-                fields=["indicator", "campaign", "area_type"],
+                fields=["indicator", "campaign", "area_type", "stage"],
                 condition=models.Q(campaign__isnull=False),
                 name="target_campaign_unique",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator} {self.area_type or '*'} {self.value}"
+        return f"{self.indicator} {self.area_type or '*'}/{self.stage or '*'} {self.value}"

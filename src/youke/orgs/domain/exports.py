@@ -75,6 +75,7 @@ def export_units(job: Job, progress: jobs.JobProgress) -> dict:
                 contact.name if contact else "",
                 contact.mobile if contact else "",
                 contact.office_phone if contact else "",
+                unit.get_stage_display(),
             ]
 
     save_output(job, [c.header for c in UNIT_COLUMNS], rows(), "units", _("单位"))

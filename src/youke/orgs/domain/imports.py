@@ -23,7 +23,7 @@ from youke.core.tabular import Column, RowError
 from youke.orgs import rules
 from youke.orgs.domain import people as people_domain
 from youke.orgs.domain import units as units_domain
-from youke.orgs.enums import AreaType, ContactRole, Role, TeacherTitle, UnitKind
+from youke.orgs.enums import AreaType, ContactRole, Role, SchoolStage, TeacherTitle, UnitKind
 from youke.orgs.models import Contact, Person, RoleGrant, Unit
 from youke.orgs.validators import normalize_id_card, validate_id_card, validate_mobile
 
@@ -39,6 +39,7 @@ UNIT_COLUMNS = [
     Column("contact_name", "联系人姓名", required=False),
     Column("contact_mobile", "联系人手机", required=False),
     Column("contact_phone", "联系人办公电话", required=False),
+    Column("stage", "学段", required=False),
 ]
 
 TEACHER_COLUMNS = [
@@ -53,6 +54,7 @@ TEACHER_COLUMNS = [
 _HEADER = {c.key: c.header for c in UNIT_COLUMNS + TEACHER_COLUMNS}
 _KIND_BY_LABEL = {str(label): value for value, label in UnitKind.choices}
 _AREA_BY_LABEL = {str(label): value for value, label in AreaType.choices}
+_STAGE_BY_LABEL = {str(label): value for value, label in SchoolStage.choices}
 _TITLE_BY_LABEL = {str(label): value for value, label in TeacherTitle.choices if value}
 
 
@@ -97,11 +99,23 @@ def _import_unit_row(actor: Actor, row: dict) -> bool:
     area_type = _AREA_BY_LABEL.get(area, area if area in AreaType.values else None)
     if area and area_type is None:
         raise ValidationError({"area_type": _("“%(v)s”无效，应填“城区”或“县区”。") % {"v": area}})
+    stage_text = row.get("stage", "")
+    stage = _STAGE_BY_LABEL.get(
+        stage_text, stage_text if stage_text in SchoolStage.values else None
+    )
+    if stage_text and stage is None:
+        raise ValidationError(
+            {
+                "stage": _("学段“%(v)s”无效，应填：%(allowed)s。")
+                % {"v": stage_text, "allowed": "、".join(_STAGE_BY_LABEL)}
+            }
+        )
     fields = {
         "name": row["name"],
         "code": row["code"],
         "kind": kind,
         "area_type": area_type or "",
+        "stage": stage or "",
         "address": row.get("address", ""),
     }
     existing = Unit.objects.filter(code=row["code"]).first()

@@ -10,11 +10,11 @@ from youke.core.actor import Actor
 from youke.core.domain.audit import record, snapshot
 from youke.core.enums import AuditAction
 from youke.orgs import rules
-from youke.orgs.enums import CHILD_KINDS, AreaType, UnitKind
+from youke.orgs.enums import CHILD_KINDS, STAGED_KINDS, AreaType, SchoolStage, UnitKind
 from youke.orgs.models import Contact, Unit
 from youke.orgs.validators import validate_mobile, validate_unit_code
 
-UNIT_FIELDS = ("name", "code", "kind", "area_type", "address", "is_active")
+UNIT_FIELDS = ("name", "code", "kind", "area_type", "stage", "address", "is_active")
 CONTACT_FIELDS = ("name", "department", "position", "office_phone", "mobile")
 
 
@@ -53,6 +53,13 @@ def clean_unit_fields(fields: dict, *, instance: Unit | None = None) -> dict:
     kind = fields.get("kind", instance.kind if instance else None)
     if fields.get("area_type") and fields["area_type"] not in AreaType.values:
         errors["area_type"] = _("城区/县区只能填“城区”或“县区”，请重新选择。")
+    if fields.get("stage"):
+        if fields["stage"] not in SchoolStage.values:
+            errors["stage"] = _("学段只能是：%(allowed)s，请重新选择。") % {
+                "allowed": "、".join(str(label) for label in SchoolStage.labels)
+            }
+        elif kind not in STAGED_KINDS:
+            errors["stage"] = _("只有学校和教学点有学段，县(区)及以上单位请留空。")
     if "code" in fields:
         try:
             validate_unit_code(fields["code"], kind)

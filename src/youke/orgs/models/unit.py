@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
-from youke.orgs.enums import AreaType, ContactRole, UnitKind
+from youke.orgs.enums import AreaType, ContactRole, SchoolStage, UnitKind
 
 
 class Unit(MP_Node):
@@ -15,6 +15,8 @@ class Unit(MP_Node):
     code = models.CharField(_("代码"), max_length=10, unique=True)
     kind = models.CharField(_("类型"), max_length=16, choices=UnitKind.choices)
     area_type = models.CharField(_("城区/县区"), max_length=8, choices=AreaType.choices, blank=True)
+    # 学段 of a school or teaching point (blank for regions): stage targets apply by it.
+    stage = models.CharField(_("学段"), max_length=12, choices=SchoolStage.choices, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
