@@ -40,6 +40,7 @@ from youke.library.enums import FileKind, ReportKind, SortOrder
 from youke.library.models import LessonLike, LessonRating
 from youke.media import serving
 from youke.media.domain import playback
+from youke.public import page_cache
 from youke.public.library_player import lesson_media
 
 FRAGMENT_SECONDS = 3600
@@ -157,9 +158,10 @@ def library_index(request):
             pages = max(1, -(-min(total, browse.MAX_RESULTS) // browse.PAGE_SIZE))
             page = browse.Page(browse.load(found.ids), min(number_, pages), pages, total)
             terms = found.plan.highlight
+            more = found.more
         else:
             page = browse.browse(filters, sort, number)
-            terms = []
+            terms, more = [], False
         cards = [
             {
                 "lesson": lesson,
@@ -179,6 +181,7 @@ def library_index(request):
                 "page": page,
                 "cards": cards,
                 "query": query,
+                "more": more,
                 "previous_url": link(page.number - 1) if page.has_previous else "",
                 "next_url": link(page.number + 1) if page.has_next else "",
             },
@@ -249,6 +252,7 @@ def lesson_detail(request, lesson_id: int):
             .first(),
         }
     share_url = settings.SITE_URL.rstrip("/") + reverse("library:lesson_detail", args=[lesson.pk])
+    keep = page_cache.wants_store(request) and not len(messages.get_messages(request))
     related_html = _cached(
         ("related", lesson.pk),
         lambda: render_to_string(
@@ -271,8 +275,12 @@ def lesson_detail(request, lesson_id: int):
             if person is not None
             else "",
             **own,
+            # A page kept for anonymous visitors holds a placeholder where the token goes.
+            **({"csrf_token": page_cache.CSRF_PLACEHOLDER} if keep else {}),
         },
     )
+    if keep:
+        page_cache.store(request, response)
     return _finish(response, etag)
 
 
