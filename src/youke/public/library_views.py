@@ -204,16 +204,29 @@ def library_index(request):
         "public/library/_tree.html",
         {"counts": counts, "trail": browse.trail(node.path if node else ""), "base": tree_base},
     )
+    # The filter menus (hundreds of options) change only on publish and with the visitor's
+    # own choices: rendering them was most of a page whose results were cached.
+    form_html = _cached(
+        ("filters-form", query, filters, sort, node.pk if node else 0),
+        lambda: render_to_string(
+            "public/library/_filters.html",
+            {
+                "query": query,
+                "filters": filters,
+                "node": node,
+                "sort": sort,
+                "sorts": SORTS,
+                "choices": _cached(("choices",), browse.choices, content_only=True),
+            },
+        ),
+        content_only=True,
+    )
     response = render(
         request,
         "public/library/index.html",
         {
             "query": query,
-            "filters": filters,
-            "node": node,
-            "sort": sort,
-            "sorts": SORTS,
-            "choices": _cached(("choices",), browse.choices, content_only=True),
+            "form_html": form_html,
             "results_html": results_html,
             "tree_html": tree_html,
             "params": request.GET,
