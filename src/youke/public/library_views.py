@@ -205,13 +205,14 @@ def library_index(request):
         {"counts": counts, "trail": browse.trail(node.path if node else ""), "base": tree_base},
     )
     # The filter menus (hundreds of options) change only on publish and with the visitor's
-    # own choices: rendering them was most of a page whose results were cached.
+    # own choices (the query box stays outside): rendering them was most of a page whose
+    # results were cached.
     form_html = _cached(
-        ("filters-form", query, filters, sort, node.pk if node else 0),
+        ("filters-form", bool(query), filters, sort, node.pk if node else 0),
         lambda: render_to_string(
             "public/library/_filters.html",
             {
-                "query": query,
+                "query": bool(query),
                 "filters": filters,
                 "node": node,
                 "sort": sort,
