@@ -18,7 +18,12 @@ Then:
   through Django's test client (whole middleware stack) for browse cases (root, a subject,
   a deep node, filters, sorts, deep pages) and for search (the judged queries and filtered
   searches); p50/p95 and query counts; also the domain calls alone;
-- **cached**: the same browse page with the fragment cache warm, requests/s in one thread.
+- **cached**: the same browse page with the fragment cache warm, requests/s in one thread;
+- **anonymous lesson page**: the WSGI application in a tight loop in this process, with the
+  early page cache (``public/page_cache.py``) and with it taken out of the middleware, and
+  the 304 answer; then the wrk command for the same page through ``youke serve``.
+
+Search counts stop at ``search.COUNT_CAP`` (2,000), so "matches" shows 2,000 past it.
 
     .venv/bin/python bench/bench_library.py --quick          # 20,000 lessons
     .venv/bin/python bench/bench_library.py                  # 200,000 lessons
@@ -353,6 +358,68 @@ def latency(requests: int, seed: int) -> dict:
     }
 
 
+def lesson_page(seconds: float = 3.0) -> dict:
+    """Requests/s of the WSGI application for one anonymous lesson page, in a tight loop in
+    this process (no server, no network: less sensitive to the machine's load than wrk):
+    with the early page cache, and with it taken out of the middleware (every request runs
+    the whole stack and the view, with the view's own fragment cache warm)."""
+    import io
+
+    from django.conf import settings
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test.utils import override_settings
+
+    from youke.library.models import LibraryLesson
+
+    lesson = LibraryLesson.objects.filter(state="published").order_by("-views").first()
+    path = f"/library/lessons/{lesson.pk}/"
+    early = "youke.public.page_cache.AnonymousPageCacheMiddleware"
+
+    def environ(extra=None):
+        return {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "HTTP_HOST": "127.0.0.1",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": sys.stderr,
+            **(extra or {}),
+        }
+
+    def loop(app, extra=None):
+        statuses = []
+
+        def start_response(status, headers, exc_info=None):
+            statuses.append(status)
+
+        for _ in range(3):  # warm: fragments and the stored page
+            b"".join(app(environ(extra), start_response))
+        n, started = 0, time.perf_counter()
+        while time.perf_counter() - started < seconds:
+            b"".join(app(environ(extra), start_response))
+            n += 1
+        assert statuses[-1].startswith(("200", "304")), statuses[-1]
+        return n / (time.perf_counter() - started), statuses[-1][:3]
+
+    rates = {}
+    with override_settings(MIDDLEWARE=[m for m in settings.MIDDLEWARE if m != early]):
+        rates["whole stack + view (no early cache)"] = loop(WSGIHandler())
+    app = WSGIHandler()
+    rates["early cache hit"] = loop(app)
+    etag = None
+
+    def grab(status, headers, exc_info=None):
+        nonlocal etag
+        etag = dict(headers).get("ETag")
+
+    b"".join(app(environ(), grab))
+    rates["early cache, If-None-Match → 304"] = loop(app, {"HTTP_IF_NONE_MATCH": etag})
+    return {"path": path, "rates": rates}
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
     if args.reuse:
@@ -417,6 +484,20 @@ def main(argv=None) -> None:
     print(
         f"\nCached browse page: {lat['cached_rps']:.0f} requests/s; 304 revalidation: {lat['not_modified_rps']:.0f} requests/s (one thread, in process)"
     )
+    page = lesson_page()
+    print(
+        f"\nAnonymous lesson page {page['path']}, WSGI app in a tight loop (one thread, in process):"
+    )
+    print(
+        table(
+            ["path", "requests/s", "status"],
+            [[k, f"{rps:.0f}", status] for k, (rps, status) in page["rates"].items()],
+        )
+    )
+    print(
+        "Through `youke serve` (gunicorn 2 workers x threads), measure with wrk, e.g.\n"
+        f"  wrk -t2 -c32 -d20s http://127.0.0.1:8000{page['path']}"
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
         json.dumps(
@@ -427,6 +508,7 @@ def main(argv=None) -> None:
                 "pages": lat["pages"],
                 "cached_rps": lat["cached_rps"],
                 "not_modified_rps": lat["not_modified_rps"],
+                "lesson_page_rps": {k: rps for k, (rps, _s) in page["rates"].items()},
             },
             ensure_ascii=False,
             indent=1,

@@ -112,3 +112,16 @@ def test_highlight_marks_matches_and_escapes():
 def test_paging_past_the_end_is_empty(shelf):
     found = search.search("圆", NO_FILTERS, offset=40, limit=20)
     assert (found.ids, found.total) == ([], 2)
+
+
+def test_counts_stop_at_the_cap_and_ranking_is_unchanged(shelf, monkeypatch, client):
+    uncapped = search.search("圆", NO_FILTERS, limit=20)
+    assert uncapped.total == len(uncapped.ids) >= 2 and not uncapped.more
+    cap = uncapped.total - 1
+    monkeypatch.setattr(search, "COUNT_CAP", cap)
+    capped = search.search("圆", NO_FILTERS, limit=20)
+    assert (capped.total, capped.more) == (cap, True)
+    assert capped.ids == uncapped.ids  # the ranked page is not cut by the count
+    assert search.search("圆", NO_FILTERS, limit=1).ids == uncapped.ids[:1]
+    html = client.get("/library/", {"q": "圆"}).content.decode()
+    assert f"找到超过 {cap} 个课例" in html

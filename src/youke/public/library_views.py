@@ -49,6 +49,7 @@ from youke.library.enums import FileKind, ReportKind, SortOrder
 from youke.library.models import LessonLike, LessonRating
 from youke.media import serving
 from youke.media.domain import playback
+from youke.public import page_cache
 from youke.public.library_player import lesson_media
 
 FRAGMENT_SECONDS = 3600
@@ -166,9 +167,10 @@ def library_index(request):
             pages = max(1, -(-min(total, browse.MAX_RESULTS) // browse.PAGE_SIZE))
             page = browse.Page(browse.load(found.ids), min(number_, pages), pages, total)
             terms = found.plan.highlight
+            more = found.more
         else:
             page = browse.browse(filters, sort, number)
-            terms = []
+            terms, more = [], False
         cards = [
             {
                 "lesson": lesson,
@@ -188,6 +190,7 @@ def library_index(request):
                 "page": page,
                 "cards": cards,
                 "query": query,
+                "more": more,
                 "previous_url": link(page.number - 1) if page.has_previous else "",
                 "next_url": link(page.number + 1) if page.has_next else "",
             },
@@ -210,16 +213,30 @@ def library_index(request):
         "public/library/_tree.html",
         {"counts": counts, "trail": browse.trail(node.path if node else ""), "base": tree_base},
     )
+    # The filter menus (hundreds of options) change only on publish and with the visitor's
+    # own choices (the query box stays outside): rendering them was most of a page whose
+    # results were cached.
+    form_html = _cached(
+        ("filters-form", bool(query), filters, sort, node.pk if node else 0),
+        lambda: render_to_string(
+            "public/library/_filters.html",
+            {
+                "query": bool(query),
+                "filters": filters,
+                "node": node,
+                "sort": sort,
+                "sorts": SORTS,
+                "choices": _cached(("choices",), browse.choices, content_only=True),
+            },
+        ),
+        content_only=True,
+    )
     response = render(
         request,
         "public/library/index.html",
         {
             "query": query,
-            "filters": filters,
-            "node": node,
-            "sort": sort,
-            "sorts": SORTS,
-            "choices": _cached(("choices",), browse.choices, content_only=True),
+            "form_html": form_html,
             "results_html": results_html,
             "tree_html": tree_html,
             "params": request.GET,
@@ -258,6 +275,7 @@ def lesson_detail(request, lesson_id: int):
             .first(),
         }
     share_url = settings.SITE_URL.rstrip("/") + reverse("library:lesson_detail", args=[lesson.pk])
+    keep = page_cache.wants_store(request) and not len(messages.get_messages(request))
     related_html = _cached(
         ("related", lesson.pk),
         lambda: render_to_string(
@@ -285,8 +303,12 @@ def lesson_detail(request, lesson_id: int):
             if person is not None
             else "",
             **own,
+            # A page kept for anonymous visitors holds a placeholder where the token goes.
+            **({"csrf_token": page_cache.CSRF_PLACEHOLDER} if keep else {}),
         },
     )
+    if keep:
+        page_cache.store(request, response)
     return _finish(response, etag)
 
 

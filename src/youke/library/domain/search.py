@@ -24,6 +24,9 @@ from youke.library.domain import segment
 from youke.library.domain.queries import SORT_SQL, Filters, where_sql
 
 MAX_QUERY = 50
+# Matches are counted up to this many (the pages a visitor can reach: ``browse.MAX_RESULTS``);
+# more shows as "2000+".
+COUNT_CAP = 2000
 FTS_TABLE = "library_fts"
 # PostgreSQL: the indexed expression (migration 0002 builds a GIN index on exactly this).
 PG_VECTOR = (
@@ -156,7 +159,12 @@ def _run(p: Plan, mode: str, filters: Filters, sort: str, offset: int, limit: in
             order = f"bm25({FTS_TABLE}, 10.0, 1.0, 8.0, 4.0), l.views DESC, l.id DESC"
             order_params = []
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) {base}", base_params)
+        # Counted up to the cap: past it nobody pages on, and a common word's full count
+        # (100,000 rows) cost more than the ranked page itself.
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 {base} LIMIT %s) AS counted",  # noqa: S608
+            [*base_params, COUNT_CAP + 1],
+        )
         total = cursor.fetchone()[0]
         if limit <= 0 or offset >= total:
             return [], total
@@ -170,14 +178,20 @@ def _run(p: Plan, mode: str, filters: Filters, sort: str, offset: int, limit: in
 @dataclass
 class Found:
     ids: list[int]
-    total: int
+    total: int  # at most COUNT_CAP
     plan: Plan
+    more: bool = False  # more than COUNT_CAP match
+
+
+def _found(ids: list[int], total: int, p: Plan) -> Found:
+    return Found(ids, min(total, COUNT_CAP), p, more=total > COUNT_CAP)
 
 
 def search(
     query: str, filters: Filters, *, sort: str = "relevance", offset: int = 0, limit: int = 20
 ) -> Found:
-    """One page of matching lesson ids, best first, and how many match in all."""
+    """One page of matching lesson ids, best first, and how many match (up to COUNT_CAP;
+    ``more`` says there are more)."""
     p = plan(query)
     if p.empty:
         return Found([], 0, p)
@@ -193,7 +207,7 @@ def search(
             )
             ids = ids + more
             total = exact_total + more_total
-        else:
+        elif total <= COUNT_CAP:
             _, more_total = _run(p, "any", filters, sort, 0, 0)
             total = max(total, more_total)
-    return Found(ids, total, p)
+    return _found(ids, total, p)
