@@ -32,6 +32,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from youke.catalog.models import CourseNode
+from youke.core.params import int_param
 from youke.library.access import access_public_file, access_public_lesson
 from youke.library.domain import (
     browse,
@@ -58,11 +59,8 @@ SORTS = [(s.value, s.label) for s in SortOrder]
 
 
 def _int(raw) -> int | None:
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        return None
-    return value if 0 < value < 2**31 else None
+    """A positive id, year or page from the query string; None for anything else."""
+    return int_param(raw, minimum=1)
 
 
 def parse_filters(params) -> tuple[Filters, CourseNode | None]:
