@@ -30,6 +30,7 @@ from youke.library.domain.publishing import (
     IllegalLessonTransition,
     search_columns,
     set_lesson_state,
+    write_publication_state,
 )
 from youke.library.enums import LESSON_TRANSITIONS, FileKind, LessonState
 from youke.library.models import LibraryCourse, LibraryFile, LibraryLesson
@@ -199,28 +200,7 @@ def set_course_state(
         else:
             moved = True
         if moved:
-            before = locked.state
-            locked.state = new_state
-            fields = ["state", "updated_at"]
-            if new_state == LessonState.UNPUBLISHED:
-                locked.unpublished_at = timezone.now()
-                locked.unpublish_reason = (reason or "")[:300]
-                fields += ["unpublished_at", "unpublish_reason"]
-            else:
-                locked.published_at = timezone.now()
-                locked.published_by = actor.person
-                locked.unpublish_reason = ""
-                fields += ["published_at", "published_by", "unpublish_reason"]
-            locked.save(update_fields=fields)
-            record(
-                actor,
-                AuditAction.UPDATE,
-                locked,
-                unit=locked.publishing_unit,
-                before={"state": before},
-                after={"state": new_state},
-                reason=reason,
-            )
+            write_publication_state(locked, new_state, actor=actor, reason=reason)
         lessons = LibraryLesson.objects.filter(course=locked).exclude(state=new_state)
         if new_state == LessonState.PUBLISHED:
             # Only the lessons still in the plan come back.

@@ -172,6 +172,33 @@ def publish_award(actor: Actor, award: Award) -> LibraryLesson:
     return lesson
 
 
+def write_publication_state(record_, new_state: str, *, actor: Actor, reason: str = "") -> None:
+    """Move a locked, checked lesson or course to ``new_state`` with its dates and reason,
+    audited (the caller holds the row lock and has checked the transition)."""
+    before = record_.state
+    record_.state = new_state
+    fields = ["state", "updated_at"]
+    if new_state == LessonState.UNPUBLISHED:
+        record_.unpublished_at = timezone.now()
+        record_.unpublish_reason = (reason or "")[:300]
+        fields += ["unpublished_at", "unpublish_reason"]
+    else:
+        record_.published_at = timezone.now()
+        record_.published_by = actor.person
+        record_.unpublish_reason = ""
+        fields += ["published_at", "published_by", "unpublish_reason"]
+    record_.save(update_fields=fields)
+    record(
+        actor,
+        AuditAction.UPDATE,
+        record_,
+        unit=record_.publishing_unit,
+        before={"state": before},
+        after={"state": new_state},
+        reason=reason,
+    )
+
+
 def set_lesson_state(
     lesson: LibraryLesson, new_state: str, *, actor: Actor, reason: str = ""
 ) -> LibraryLesson:
@@ -179,28 +206,7 @@ def set_lesson_state(
         locked = LibraryLesson.objects.select_for_update().get(pk=lesson.pk)
         if new_state not in LESSON_TRANSITIONS[locked.state]:
             raise IllegalLessonTransition(_("该课例当前状态不能这样变更，请刷新页面后再试。"))
-        before = locked.state
-        locked.state = new_state
-        fields = ["state", "updated_at"]
-        if new_state == LessonState.UNPUBLISHED:
-            locked.unpublished_at = timezone.now()
-            locked.unpublish_reason = (reason or "")[:300]
-            fields += ["unpublished_at", "unpublish_reason"]
-        else:
-            locked.published_at = timezone.now()
-            locked.published_by = actor.person
-            locked.unpublish_reason = ""
-            fields += ["published_at", "published_by", "unpublish_reason"]
-        locked.save(update_fields=fields)
-        record(
-            actor,
-            AuditAction.UPDATE,
-            locked,
-            unit=locked.publishing_unit,
-            before={"state": before},
-            after={"state": new_state},
-            reason=reason,
-        )
+        write_publication_state(locked, new_state, actor=actor, reason=reason)
         transaction.on_commit(cache_version.bump)
     lesson.state = locked.state
     return locked
