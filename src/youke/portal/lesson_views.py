@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_POST
 
 from youke.classrooms import rules
 from youke.classrooms.access import access_lesson
@@ -251,31 +251,9 @@ def _lesson_replay(request, lesson_id: int):
     return lesson.replay
 
 
-@login_required
-@require_safe
-def lesson_replay_play(request, lesson_id: int):
-    return classroom_replay.play(request, _lesson_replay(request, lesson_id))
-
-
-@login_required
-@require_safe
-def lesson_replay_hls(request, lesson_id: int, part: str):
-    return classroom_replay.hls(request, _lesson_replay(request, lesson_id), part)
-
-
-@login_required
-@require_safe
-def lesson_replay_poster(request, lesson_id: int):
-    return classroom_replay.poster(request, _lesson_replay(request, lesson_id))
-
-
-@login_required
-@require_safe
-def lesson_replay_thumbnail(request, lesson_id: int, index: int):
-    return classroom_replay.thumbnail(request, _lesson_replay(request, lesson_id), index)
-
-
-@login_required
-@require_POST
-def lesson_replay_position(request, lesson_id: int):
-    return classroom_replay.position(request, _lesson_replay(request, lesson_id))
+_lesson_replay_files = classroom_replay.file_views(_lesson_replay, login_required)
+lesson_replay_play = _lesson_replay_files.play
+lesson_replay_hls = _lesson_replay_files.hls
+lesson_replay_poster = _lesson_replay_files.poster
+lesson_replay_thumbnail = _lesson_replay_files.thumbnail
+lesson_replay_position = _lesson_replay_files.position

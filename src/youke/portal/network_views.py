@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from youke.classrooms.domain import replays
 from youke.classrooms.models import PlannedLesson
@@ -62,31 +62,9 @@ def _my_recording(request, lesson_id: int):
     return lesson.recording
 
 
-@login_required
-@require_safe
-def recording_play(request, lesson_id: int):
-    return classroom_replay.play(request, _my_recording(request, lesson_id))
-
-
-@login_required
-@require_safe
-def recording_hls(request, lesson_id: int, part: str):
-    return classroom_replay.hls(request, _my_recording(request, lesson_id), part)
-
-
-@login_required
-@require_safe
-def recording_poster(request, lesson_id: int):
-    return classroom_replay.poster(request, _my_recording(request, lesson_id))
-
-
-@login_required
-@require_safe
-def recording_thumbnail(request, lesson_id: int, index: int):
-    return classroom_replay.thumbnail(request, _my_recording(request, lesson_id), index)
-
-
-@login_required
-@require_POST
-def recording_position(request, lesson_id: int):
-    return classroom_replay.position(request, _my_recording(request, lesson_id))
+_recording_files = classroom_replay.file_views(_my_recording, login_required)
+recording_play = _recording_files.play
+recording_hls = _recording_files.hls
+recording_poster = _recording_files.poster
+recording_thumbnail = _recording_files.thumbnail
+recording_position = _recording_files.position

@@ -7,12 +7,14 @@ HLS playlists and segments, poster, thumbnails, the resume position).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
 
 from youke.classrooms.domain.replays import replay_asset
 from youke.media import serving
@@ -117,3 +119,41 @@ def position(request, upload):
         return JsonResponse({"error": " ".join(exc.messages)}, status=400)
     playback.save_position(request.user, asset, seconds)
     return JsonResponse({"seconds": float(seconds)})
+
+
+@dataclass(frozen=True)
+class FileViews:
+    """The five file routes of a replay for the uploads ``find(request, **route kwargs)``
+    returns (404 when the person may not watch), each behind ``guard`` (e.g. a log-in or
+    staff check; identity for public pages)."""
+
+    play: Callable
+    hls: Callable
+    poster: Callable
+    thumbnail: Callable
+    position: Callable
+
+
+def file_views(find: Callable, guard: Callable = lambda view: view) -> FileViews:
+    def play_view(request, **key):
+        return play(request, find(request, **key))
+
+    def hls_view(request, part: str, **key):
+        return hls(request, find(request, **key), part)
+
+    def poster_view(request, **key):
+        return poster(request, find(request, **key))
+
+    def thumbnail_view(request, index: int, **key):
+        return thumbnail(request, find(request, **key), index)
+
+    def position_view(request, **key):
+        return position(request, find(request, **key))
+
+    return FileViews(
+        play=guard(require_safe(play_view)),
+        hls=guard(require_safe(hls_view)),
+        poster=guard(require_safe(poster_view)),
+        thumbnail=guard(require_safe(thumbnail_view)),
+        position=guard(require_POST(position_view)),
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_POST, require_safe
+from django.views.decorators.http import require_GET
 
 from youke.classrooms.domain import feeds, sessions
 from youke.classrooms.enums import ViewPermission
@@ -87,26 +87,9 @@ def _replay(request, session_id: int):
     return session.replay
 
 
-@require_safe
-def replay_play(request, session_id: int):
-    return classroom_replay.play(request, _replay(request, session_id))
-
-
-@require_safe
-def replay_hls(request, session_id: int, part: str):
-    return classroom_replay.hls(request, _replay(request, session_id), part)
-
-
-@require_safe
-def replay_poster(request, session_id: int):
-    return classroom_replay.poster(request, _replay(request, session_id))
-
-
-@require_safe
-def replay_thumbnail(request, session_id: int, index: int):
-    return classroom_replay.thumbnail(request, _replay(request, session_id), index)
-
-
-@require_POST
-def replay_position(request, session_id: int):
-    return classroom_replay.position(request, _replay(request, session_id))
+_replay_files = classroom_replay.file_views(_replay)
+replay_play = _replay_files.play
+replay_hls = _replay_files.hls
+replay_poster = _replay_files.poster
+replay_thumbnail = _replay_files.thumbnail
+replay_position = _replay_files.position

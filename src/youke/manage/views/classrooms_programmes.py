@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_POST
 
 from youke.classrooms import rules
 from youke.classrooms.access import access_course
@@ -372,36 +372,6 @@ def _recording(request, lesson_id: int):
 
 
 @staff_required
-@require_safe
-def recording_play(request, lesson_id: int):
-    return classroom_replay.play(request, _recording(request, lesson_id))
-
-
-@staff_required
-@require_safe
-def recording_hls(request, lesson_id: int, part: str):
-    return classroom_replay.hls(request, _recording(request, lesson_id), part)
-
-
-@staff_required
-@require_safe
-def recording_poster(request, lesson_id: int):
-    return classroom_replay.poster(request, _recording(request, lesson_id))
-
-
-@staff_required
-@require_safe
-def recording_thumbnail(request, lesson_id: int, index: int):
-    return classroom_replay.thumbnail(request, _recording(request, lesson_id), index)
-
-
-@staff_required
-@require_POST
-def recording_position(request, lesson_id: int):
-    return classroom_replay.position(request, _recording(request, lesson_id))
-
-
-@staff_required
 @require_POST
 def course_withdraw(request, course_id: int):
     course = access_course(request.user, course_id)
@@ -462,3 +432,11 @@ def lesson_recording(request, course_id: int, lesson_id: int):
         _("已保存录像地址。"),
         redirect("manage_classrooms:course", course.pk),
     )
+
+
+_recording_files = classroom_replay.file_views(_recording, staff_required)
+recording_play = _recording_files.play
+recording_hls = _recording_files.hls
+recording_poster = _recording_files.poster
+recording_thumbnail = _recording_files.thumbnail
+recording_position = _recording_files.position
