@@ -26,14 +26,13 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import Frame, Paragraph
 
 from youke.certificates.domain import keys as keyring
-from youke.certificates.domain.payload import FIELDS, PRINTED
+from youke.certificates.domain.offline import KEYWORD_PREFIX, printed_labels, printed_lines
 from youke.certificates.enums import Orientation
 from youke.core.pdf_fonts import chinese_font
 
 if TYPE_CHECKING:
     from pyhanko.sign import signers
 
-KEYWORD_PREFIX = "youke-certificate:"
 SIGNATURE_FIELD = "YoukeSignature"
 PLACEHOLDERS = ("教师", "学校", "课题", "课程节点", "类别", "奖项", "级别", "活动", "日期")
 # A unit certificate's body uses these instead of the teacher and award ones.
@@ -65,16 +64,6 @@ def fill(body: str, context: dict[str, str]) -> str:
 
 def verify_url(payload: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("public:certificate_verify", args=[payload])
-
-
-def printed_labels() -> dict[str, str]:
-    return {key: str(FIELDS[key]) for key in PRINTED}
-
-
-def printed_lines(fields: dict, labels: dict[str, str] | None = None) -> list[str]:
-    """The '标签：值' lines printed on every certificate; the CLI looks for exactly these."""
-    labels = labels or printed_labels()
-    return [f"{labels[key]}：{fields[key]}" for key in PRINTED if fields.get(key)]
 
 
 @lru_cache(maxsize=64)
