@@ -71,12 +71,15 @@ def _command(*args) -> str:
 
 
 def _copy_register(data_dir: Path) -> None:
-    """The test database (in memory) as the data folder's SQLite file the CLI reads."""
+    """The test database (in memory, inside the test's transaction) copied into the data
+    folder's SQLite file that the CLI reads: its own schema and rows, dumped as SQL."""
     if connection.vendor != "sqlite":
-        pytest.skip("the register copy uses SQLite's backup; the PostgreSQL query is the same SQL")
+        pytest.skip("the register copy dumps SQLite; the PostgreSQL query is the same SQL")
     connection.ensure_connection()
-    target = sqlite3.connect(data_dir / "youke.sqlite3")
-    connection.connection.backup(target)
+    target_path = data_dir / "youke.sqlite3"
+    target_path.unlink(missing_ok=True)
+    target = sqlite3.connect(target_path)
+    target.executescript("\n".join(connection.connection.iterdump()))
     target.close()
 
 
