@@ -1,7 +1,7 @@
 """``youke certs verify FILE.pdf [--keys keys.json]`` in a process that never starts Django.
 
-Starting Django (every app, the URL configuration, the API schema) took 2 s of a 2.5 s
-check; the checks themselves need only the public keys, pypdf and pyHanko
+Starting Django (every app, the URL configuration, the API schema) was most of the
+check's time (the process took 3 times the CPU time it takes now); the checks themselves need only the public keys, pypdf and pyHanko
 (``domain.offline``). The keys come from ``--keys`` or from the data folder's keys folder
 (``DATA_DIR`` as ``youke.config`` computes it, the same folder Django's settings use); the
 register's status (known, revoked) is one read-only query of the certificates table through

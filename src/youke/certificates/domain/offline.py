@@ -1,7 +1,7 @@
 """The checks of a certificate that need nothing but the public keys, and no Django.
 
-``youke certs verify FILE.pdf`` runs them in a process that never starts Django (start-up
-was 2 s of a 2.5 s check), and the verify page and the management command call the same
+``youke certs verify FILE.pdf`` runs them in a process that never starts Django (starting
+it was most of the check's time), and the verify page and the management command call the same
 functions from inside Django, so there is one implementation of each check:
 
 - the QR payload (``<base64url(JSON)>.<base64url(Ed25519 signature)>``) against the
