@@ -130,8 +130,10 @@ def test_edited_pdf_and_missing_file_fail_without_django(issued, tmp_path, setti
     assert err == f"CommandError: 找不到文件 {tmp_path / 'none.pdf'}：请检查路径。\n"
 
 
-def test_other_options_go_to_the_management_command():
+def test_other_options_go_to_the_management_command(capsys):
     assert parse(["a.pdf", "--keys", "k.json"]) is not None
     assert parse(["a.pdf", "--verbosity", "2"]) is None
     assert parse(["--help"]) is None
+    assert parse([]) is None
+    assert capsys.readouterr() == ("", "")  # the command prints its own usage and errors
     assert STATE_REVOKED == CertificateState.REVOKED

@@ -26,14 +26,21 @@ REGISTER_SQL = "SELECT payload, state, revoked_reason FROM certificates_certific
 STATE_REVOKED = "revoked"  # enums.CertificateState.REVOKED
 
 
+class _Quiet(argparse.ArgumentParser):
+    """A parser that says nothing on bad input: the management command will say it."""
+
+    def error(self, message: str):
+        raise ValueError(message)
+
+
 def parse(argv: list[str]) -> argparse.Namespace | None:
     """The arguments when they are only a file and ``--keys``; None for anything else."""
-    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    parser = _Quiet(add_help=False, allow_abbrev=False)
     parser.add_argument("file", type=Path)
     parser.add_argument("--keys", type=Path)
     try:
         args, rest = parser.parse_known_args(argv)
-    except SystemExit:
+    except ValueError:
         return None
     return None if rest else args
 
