@@ -394,13 +394,24 @@ def load(environ: dict[str, str] | os._Environ[str] | None = None) -> dict[str, 
     origin = _site_origin(values)
     if origin not in values["CSRF_TRUSTED_ORIGINS"]:
         values["CSRF_TRUSTED_ORIGINS"] = [*values["CSRF_TRUSTED_ORIGINS"], origin]
-    data_dir = Path(values["DATA_DIR"] or default_data_dir()).resolve()
+    data_dir = _data_dir(values["DATA_DIR"])
     values["DATA_DIR"] = data_dir
     if not values["SECRET_KEY"]:
         values["SECRET_KEY"] = _generated_secret(data_dir / "secret_key")
     if not values["FIELD_KEY"]:
         values["FIELD_KEY"] = _generated_secret(data_dir / "field_key")
     return values
+
+
+def _data_dir(configured: str) -> Path:
+    return Path(configured or default_data_dir()).resolve()
+
+
+def data_dir(environ: dict[str, str] | os._Environ[str] | None = None) -> Path:
+    """``DATA_DIR`` as ``load()`` computes it, without the rest (nor the secrets it writes):
+    for a process that reads the data folder without Django, e.g. ``youke certs verify``."""
+    environ = os.environ if environ is None else environ
+    return _data_dir(next(s for s in SPEC if s.name == "DATA_DIR").read(environ))
 
 
 def databases(values: dict[str, Any]) -> dict[str, dict[str, Any]]:

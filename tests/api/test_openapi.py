@@ -229,6 +229,7 @@ OPERATIONS = {
     "list_commendations",
     "commend_unit",
     "list_unit_certificates",
+    "download_unit_certificate",
 }
 
 

@@ -253,3 +253,37 @@ def test_api_commend_and_list_scoped(province, campaign, unit_template, api_as):
         "items": [],
         "count": 0,
     }
+
+
+def test_api_downloads_a_unit_certificate_for_its_unit_and_issuer_only(
+    province,
+    campaign,
+    unit_template,
+    awarded,
+    api_as,  # noqa: F811
+):
+    _commend(province, campaign, province.county_a)
+    issuing.issue_missing(Actor(province.city_admin), unit_template)
+    certificate = Certificate.objects.get(commendation__unit=province.county_a)
+    path = f"/certificates/unit-certificates/{certificate.pk}/pdf"
+    for person in (province.county_a_admin, province.city_admin, province.province_admin):
+        response = api_as(person).get(path)
+        assert response.status_code == 200, person
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"] == f'attachment; filename="{certificate.serial}.pdf"'
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+    # Another county's admin, a school below the commended county, a teacher: 404.
+    for person in (province.county_b_admin, province.school_a_admin, province.teacher_a):
+        response = api_as(person).get(path)
+        assert (response.status_code, response.json()) == (404, NOT_FOUND), person
+    # A teacher's certificate is not a unit certificate, even for its issuer.
+    issuing.issue_missing(Actor(province.city_admin), awarded.template)
+    teachers = Certificate.objects.filter(commendation__isnull=True).first()
+    response = api_as(province.city_admin).get(f"/certificates/unit-certificates/{teachers.pk}/pdf")
+    assert (response.status_code, response.json()) == (404, NOT_FOUND)
+    revoke_certificate(Actor(province.city_admin), certificate, "表彰撤回")
+    response = api_as(province.county_a_admin).get(path)
+    assert response.status_code == 410
+    assert response.json() == {
+        "detail": f"证书 {certificate.serial} 已撤销（表彰撤回），不能再下载。如有疑问请联系发证单位。"
+    }

@@ -49,3 +49,24 @@ def test_preview_uses_sample_data_and_is_not_signed(awarded):
     text = reader.pages[0].extract_text()
     assert "张晓明" in text and "样张" in text
     assert "/AcroForm" not in reader.trailer["/Root"]
+
+
+@pytest.mark.parametrize("length", [60, 180, 271, 272, 400, 650])
+def test_qr_version_known_from_the_length_is_qrcodes_own_best_fit(length):
+    import qrcode
+
+    from youke.certificates.domain.pdf import _qr_version
+
+    url = ("https://youke.example.edu.cn/public/verify/eyJhIjoi5LiA-_" * 20)[:length]
+    fitted = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=0)
+    fitted.add_data(url.encode(), optimize=0)
+    fitted.make(fit=True)
+    known = qrcode.QRCode(
+        version=_qr_version(length),
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        mask_pattern=0,
+    )
+    known.add_data(url.encode(), optimize=0)
+    known.make(fit=False)
+    assert known.version == fitted.version
+    assert known.get_matrix() == fitted.get_matrix()

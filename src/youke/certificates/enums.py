@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from youke.certificates.domain import offline
+
 
 class CertificateState(models.TextChoices):
     VALID = "valid", pgettext_lazy("certificate state", "有效")
@@ -30,7 +32,7 @@ class Orientation(models.TextChoices):
 class VerifyStatus(models.TextChoices):
     """What the verify page and the CLI conclude about a payload."""
 
-    VALID = "valid", pgettext_lazy("verify status", "有效")
-    REVOKED = "revoked", pgettext_lazy("verify status", "已撤销")
-    UNKNOWN = "unknown", pgettext_lazy("verify status", "未登记")
-    FORGED = "forged", pgettext_lazy("verify status", "签名无效")
+    VALID = offline.VALID, pgettext_lazy("verify status", "有效")
+    REVOKED = offline.REVOKED, pgettext_lazy("verify status", "已撤销")
+    UNKNOWN = offline.UNKNOWN, pgettext_lazy("verify status", "未登记")
+    FORGED = offline.FORGED, pgettext_lazy("verify status", "签名无效")

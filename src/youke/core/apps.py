@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate, pre_save
 
+        from youke import celery  # noqa: F401  the app @shared_task binds to in every process
         from youke.core import lookups  # noqa: F401  registers path__under
         from youke.core.signals import create_cache_table
         from youke.core.text import refuse_unstorable

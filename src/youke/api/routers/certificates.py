@@ -6,7 +6,7 @@ above (else 404); a revoked one answers 410 with the reason. Verifying a present
 needs no scope: it checks only what the token itself proves plus the public register.
 """
 
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -30,6 +30,7 @@ from youke.certificates.domain.credential import (
     credential_of,
     sign_credential,
 )
+from youke.certificates.domain.files import pdf_file
 from youke.certificates.enums import VerifyStatus
 from youke.orgs.access import access_unit
 from youke.orgs.domain.units import PermissionDenied
@@ -154,4 +155,37 @@ def list_unit_certificates(request):
         rules.unit_certificates_of(viewer(request))
         .select_related("commendation__unit")
         .order_by("-issued_at", "-id")
+    )
+
+
+@router.get(
+    "/certificates/unit-certificates/{certificate_id}/pdf",
+    response={200: None, 404: ErrorOut, 410: ErrorOut},
+    operation_id="download_unit_certificate",
+)
+def download_unit_certificate(request, certificate_id: int):
+    """A commended unit's signed certificate PDF, for admins of that unit (or above it) and
+    of the issuing unit (or above it); anyone else 404. A revoked one answers 410 with the
+    reason (R13), as the page refuses it."""
+    person = viewer(request)
+    certificate = (
+        (rules.unit_certificates_of(person) | rules.certificates_visible_to(person))
+        .filter(pk=certificate_id, commendation__isnull=False)
+        .first()
+    )
+    if certificate is None:
+        raise Http404("certificate")
+    if certificate.is_revoked:
+        return Status(
+            410,
+            {
+                "detail": _("证书 %(s)s 已撤销（%(r)s），不能再下载。如有疑问请联系发证单位。")
+                % {"s": certificate.serial, "r": certificate.revoked_reason}
+            },
+        )
+    return FileResponse(
+        pdf_file(certificate),
+        as_attachment=True,
+        filename=f"{certificate.serial}.pdf",
+        content_type="application/pdf",
     )

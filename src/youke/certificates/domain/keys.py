@@ -11,12 +11,10 @@ their public keys stay published and old certificates stay verifiable.
 
 from __future__ import annotations
 
-import base64
 import datetime
 import hashlib
 import json
 import os
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,6 +25,14 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from youke.certificates.domain.offline import (  # noqa: F401  (the public half lives there)
+    PublicKey,
+    b64url,
+    b64url_decode,
+    keys_from_document,
+    keys_in_folder,
+)
+
 SIGNING_CERT_YEARS = 30
 
 
@@ -34,39 +40,8 @@ class KeysMissing(Exception):
     """No key generation exists yet; ``youke certs keygen`` makes one."""
 
 
-@dataclass(frozen=True)
-class PublicKey:
-    kid: str
-    raw: bytes  # 32 bytes of the Ed25519 public key
-    created: str
-    current: bool
-    signing_cert_pem: str
-
-    def verify(self, signature: bytes, data: bytes) -> bool:
-        from cryptography.exceptions import InvalidSignature
-
-        try:
-            ed25519.Ed25519PublicKey.from_public_bytes(self.raw).verify(signature, data)
-        except InvalidSignature:
-            return False
-        return True
-
-    @property
-    def signing_cert_sha256(self) -> str:
-        cert = x509.load_pem_x509_certificate(self.signing_cert_pem.encode())
-        return cert.fingerprint(hashes.SHA256()).hex()
-
-
 def keys_dir() -> Path:
     return Path(settings.DATA_DIR) / "keys" / "certificates"
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def kid_of(raw_public: bytes) -> str:
@@ -173,27 +148,7 @@ def signing_files(kid: str) -> tuple[Path, Path]:
 
 @lru_cache(maxsize=8)
 def _public_keys(folder: str, stamp: tuple) -> tuple[PublicKey, ...]:
-    base = Path(folder)
-    current = (base / "current").read_text().strip() if (base / "current").exists() else ""
-    found = []
-    for generation in sorted(p for p in base.iterdir() if (p / "ed25519.pem").is_file()):
-        private = serialization.load_pem_private_key(
-            (generation / "ed25519.pem").read_bytes(), password=None
-        )
-        raw = private.public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw
-        )
-        found.append(
-            PublicKey(
-                kid=generation.name,
-                raw=raw,
-                created=(generation / "created").read_text().strip(),
-                current=generation.name == current,
-                signing_cert_pem=(generation / "signing-cert.pem").read_text(),
-            )
-        )
-    found.sort(key=lambda k: k.created)
-    return tuple(found)
+    return keys_in_folder(Path(folder))
 
 
 def public_keys() -> tuple[PublicKey, ...]:
@@ -226,20 +181,6 @@ def keys_document(keys: tuple[PublicKey, ...] | None = None) -> dict:
             for key in keys
         ],
     }
-
-
-def keys_from_document(document: dict) -> tuple[PublicKey, ...]:
-    """Read a saved keys.json (the CLI's offline mode)."""
-    return tuple(
-        PublicKey(
-            kid=item["kid"],
-            raw=b64url_decode(item["x"]),
-            created=item.get("created", ""),
-            current=bool(item.get("current")),
-            signing_cert_pem=item.get("signing_cert", ""),
-        )
-        for item in document.get("keys", [])
-    )
 
 
 def keys_json(keys: tuple[PublicKey, ...] | None = None) -> str:

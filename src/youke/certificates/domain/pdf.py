@@ -26,14 +26,13 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import Frame, Paragraph
 
 from youke.certificates.domain import keys as keyring
-from youke.certificates.domain.payload import FIELDS, PRINTED
+from youke.certificates.domain.offline import KEYWORD_PREFIX, printed_labels, printed_lines
 from youke.certificates.enums import Orientation
 from youke.core.pdf_fonts import chinese_font
 
 if TYPE_CHECKING:
     from pyhanko.sign import signers
 
-KEYWORD_PREFIX = "youke-certificate:"
 SIGNATURE_FIELD = "YoukeSignature"
 PLACEHOLDERS = ("教师", "学校", "课题", "课程节点", "类别", "奖项", "级别", "活动", "日期")
 # A unit certificate's body uses these instead of the teacher and award ones.
@@ -67,16 +66,6 @@ def verify_url(payload: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("public:certificate_verify", args=[payload])
 
 
-def printed_labels() -> dict[str, str]:
-    return {key: str(FIELDS[key]) for key in PRINTED}
-
-
-def printed_lines(fields: dict, labels: dict[str, str] | None = None) -> list[str]:
-    """The '标签：值' lines printed on every certificate; the CLI looks for exactly these."""
-    labels = labels or printed_labels()
-    return [f"{labels[key]}：{fields[key]}" for key in PRINTED if fields.get(key)]
-
-
 @lru_cache(maxsize=64)
 def _image(data: bytes) -> ImageReader:
     return ImageReader(io.BytesIO(data))
@@ -84,13 +73,18 @@ def _image(data: bytes) -> ImageReader:
 
 def _draw_qr(pdf: canvas.Canvas, text: str, x: float, y: float, size: float) -> None:
     """Vector QR modules (sharper in print and no PNG round trip); one fixed mask pattern
-    skips qrcode's search over all eight, which was most of a certificate's drawing time.
+    skips qrcode's search over all eight, which was most of a certificate's drawing time,
+    and the version known from the length skips its search for the smallest version.
     Each run of dark modules in a row is one rectangle, a third of the path operators."""
+    data = text.encode()
     code = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, mask_pattern=0
+        version=_qr_version(len(data)),
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=2,
+        mask_pattern=0,
     )
-    code.add_data(text)
-    code.make(fit=True)
+    code.add_data(data, optimize=0)
+    code.make(fit=False)
     matrix = code.get_matrix()
     cell = size / len(matrix)
     path = pdf.beginPath()
@@ -102,6 +96,17 @@ def _draw_qr(pdf: canvas.Canvas, text: str, x: float, y: float, size: float) -> 
     pdf.rect(x, y, size, size, stroke=0, fill=1)
     pdf.setFillColorRGB(0, 0, 0)
     pdf.drawPath(path, stroke=0, fill=1)
+
+
+@lru_cache(maxsize=256)
+def _qr_version(length: int) -> int:
+    """The smallest QR version that holds ``length`` bytes in byte mode (one segment, which
+    a verify address always is: it has lower-case letters). qrcode's own search builds the
+    whole bit stream once per version tried, a third of the QR code's time; the answer
+    depends only on the length, so it is found once per length."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(b"a" * length, optimize=0)
+    return code.best_fit()
 
 
 def _dark_runs(cells: list[bool]):

@@ -1,16 +1,15 @@
 """``youke certs keygen [--rotate]``, ``youke certs verify FILE.pdf [--keys keys.json]`` and
 ``youke certs verify-credential FILE.jwt [--keys keys.json]``."""
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from youke.certificates.domain import keys as keyring
+from youke.certificates.domain import offline
 from youke.certificates.domain.credential import MAX_TOKEN, check_credential
-from youke.certificates.domain.payload import FIELDS
-from youke.certificates.domain.verify import check_pdf
+from youke.certificates.domain.verify import register_status
 from youke.certificates.enums import VerifyStatus
 
 
@@ -47,18 +46,10 @@ class Command(BaseCommand):
         return self._verify(options["file"], options.get("keys"))
 
     def _keys(self, keys_file: Path | None):
-        if keys_file is not None:
-            try:
-                keys = keyring.keys_from_document(json.loads(keys_file.read_text()))
-            except (OSError, ValueError, KeyError) as exc:
-                raise CommandError(
-                    _("无法读取密钥文件 %(f)s：%(e)s") % {"f": keys_file, "e": exc}
-                ) from exc
-        else:
-            keys = keyring.public_keys()
-        if not keys:
-            raise CommandError(_("没有可用的公钥：请用 --keys 指定 keys.json。"))
-        return keys
+        try:
+            return offline.read_keys(keys_file, keyring.public_keys)
+        except offline.VerifyFailed as exc:
+            raise CommandError(str(exc)) from exc
 
     def _verify_credential(self, file: Path, keys_file: Path | None) -> None:
         if not file.is_file():
@@ -102,15 +93,11 @@ class Command(BaseCommand):
         )
 
     def _verify(self, file: Path, keys_file: Path | None) -> None:
-        if not file.is_file():
-            raise CommandError(_("找不到文件 %(f)s：请检查路径。") % {"f": file})
-        keys = self._keys(keys_file)
-        report = check_pdf(file, keys, with_register=keys_file is None)
-        for key, label in FIELDS.items():
-            if key in report.fields:
-                self.stdout.write(f"  {label}：{report.fields[key]}")
-        for ok, text in report.lines:
-            self.stdout.write(("✓ " if ok else "✗ ") + text)
-        if not report.ok:
-            raise CommandError(_("核验未通过。"))
-        self.stdout.write(_("核验通过。"))
+        # ``youke certs verify`` itself runs youke.certificates.verify_cli, without Django;
+        # this command (call_command, manage.py) prints the same through the same function.
+        try:
+            offline.verify_file(
+                file, keys_file, keyring.public_keys, register_status, self.stdout.write
+            )
+        except offline.VerifyFailed as exc:
+            raise CommandError(str(exc)) from exc
