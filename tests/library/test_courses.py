@@ -301,3 +301,27 @@ def test_recording_attach_and_withdraw_through_the_api(
     assert response.status_code == 200 and response.json()["state"] == CourseState.WITHDRAWN
     library_course.refresh_from_db()
     assert library_course.state == LessonState.UNPUBLISHED
+
+
+def test_taking_courses_and_lessons_down_through_the_api(
+    api_as,  # noqa: F811
+    province,
+    course,
+    elearning,
+    run_on_commit,
+):
+    library_course = share(province, course, elearning, run_on_commit)
+    admin = api_as(province.county_a_admin)
+    outsider = api_as(province.county_b_admin)
+    path = f"/library/courses/{library_course.pk}"
+    assert outsider.post(f"{path}/unpublish", {"reason": "x"}).json() == NOT_FOUND
+    assert admin.post(f"{path}/unpublish", {"reason": ""}).status_code == 422
+    done = admin.post(f"{path}/unpublish", {"reason": "版权待确认"}).json()
+    assert done == {"id": library_course.pk, "state": LessonState.UNPUBLISHED}
+    assert admin.post(f"{path}/republish").json()["state"] == LessonState.PUBLISHED
+    lesson = library_course.lessons.get(course_order=2)
+    lesson_path = f"/library/lessons/{lesson.pk}"
+    assert outsider.post(f"{lesson_path}/republish").json() == NOT_FOUND
+    taken = admin.post(f"{lesson_path}/unpublish", {"reason": "画面需裁剪"}).json()
+    assert taken["state"] == LessonState.UNPUBLISHED
+    assert admin.post(f"{lesson_path}/republish").json()["state"] == LessonState.PUBLISHED

@@ -40,6 +40,18 @@ def access_managed_lesson(person, lesson_id: int) -> LibraryLesson:
     return lesson
 
 
+def access_managed_course(person, course_id: int):
+    course = (
+        rules.courses_managed_by(person)
+        .select_related("publishing_unit", "network_course")
+        .filter(pk=course_id)
+        .first()
+    )
+    if course is None:
+        raise Http404("course")
+    return course
+
+
 def access_publishable_award(person, award_id: int):
     award = (
         rules.awards_publishable_by(person)

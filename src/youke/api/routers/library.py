@@ -17,8 +17,13 @@ from ninja import Router, Schema
 from youke.api.common import actor, viewer
 from youke.api.fields import Id, Integer, Search, Text
 from youke.api.schemas import ErrorOut, ValidationErrorOut
-from youke.library.access import access_public_lesson, access_publishable_award
-from youke.library.domain import browse, cache_version, publishing, search
+from youke.library.access import (
+    access_managed_course,
+    access_managed_lesson,
+    access_public_lesson,
+    access_publishable_award,
+)
+from youke.library.domain import browse, cache_version, courses, publishing, search
 from youke.library.domain.queries import (
     Filters,
     filtered,
@@ -123,6 +128,15 @@ class StatisticsOut(Schema):
 class PublishedOut(Schema):
     lesson_id: int
     state: str
+
+
+class LibraryStateOut(Schema):
+    id: int
+    state: str
+
+
+class TakeDownIn(Schema):
+    reason: Text(300, min_length=1)
 
 
 def _public(response: HttpResponse) -> None:
@@ -310,3 +324,56 @@ def publish_award_to_library(request, award_id: Id):
     award = access_publishable_award(viewer(request), award_id)
     lesson = publishing.publish_award(actor(request), award)
     return {"lesson_id": lesson.pk, "state": lesson.state}
+
+
+# --- taking published lessons and courses down and putting them back (the publishing bureau) --
+
+MANAGE_ERRORS = {404: ErrorOut, 422: ValidationErrorOut}
+
+
+@router.post(
+    "/library/lessons/{lesson_id}/unpublish",
+    response={200: LibraryStateOut, **MANAGE_ERRORS},
+    operation_id="unpublish_library_lesson",
+)
+def unpublish_library_lesson(request, lesson_id: Id, payload: TakeDownIn):
+    """Take a lesson out of the library with a reason (admins of the publishing unit)."""
+    lesson = access_managed_lesson(viewer(request), lesson_id)
+    done = publishing.unpublish(actor(request), lesson, payload.reason)
+    return {"id": done.pk, "state": done.state}
+
+
+@router.post(
+    "/library/lessons/{lesson_id}/republish",
+    response={200: LibraryStateOut, **MANAGE_ERRORS},
+    operation_id="republish_library_lesson",
+)
+def republish_library_lesson(request, lesson_id: Id):
+    """Put a lesson back: again from its award, or with its course."""
+    lesson = access_managed_lesson(viewer(request), lesson_id)
+    done = publishing.republish(actor(request), lesson)
+    return {"id": done.pk, "state": done.state}
+
+
+@router.post(
+    "/library/courses/{course_id}/unpublish",
+    response={200: LibraryStateOut, **MANAGE_ERRORS},
+    operation_id="unpublish_library_course",
+)
+def unpublish_library_course(request, course_id: Id, payload: TakeDownIn):
+    """Take a course and all its lessons out of the library with a reason."""
+    course = access_managed_course(viewer(request), course_id)
+    done = courses.unpublish_course(actor(request), course, payload.reason)
+    return {"id": done.pk, "state": done.state}
+
+
+@router.post(
+    "/library/courses/{course_id}/republish",
+    response={200: LibraryStateOut, **MANAGE_ERRORS},
+    operation_id="republish_library_course",
+)
+def republish_library_course(request, course_id: Id):
+    """Put a course taken down by the bureau back, with its lessons."""
+    course = access_managed_course(viewer(request), course_id)
+    done = courses.republish_course(actor(request), course)
+    return {"id": done.pk, "state": done.state}

@@ -220,6 +220,26 @@ def unpublish(actor: Actor, lesson: LibraryLesson, reason: str) -> LibraryLesson
     return set_lesson_state(lesson, LessonState.UNPUBLISHED, actor=actor, reason=reason.strip())
 
 
+def republish(actor: Actor, lesson: LibraryLesson) -> LibraryLesson:
+    """Put an unpublished lesson back: a course lesson with its course's consent, an awarded
+    one again from its highest award the actor may publish (none left: refused)."""
+    if lesson.course_id:  # a lesson of a library course (名校网络课堂) has no award
+        from youke.library.domain import courses
+
+        return courses.republish_lesson(actor, lesson)
+    award = (
+        rules.awards_publishable_by(actor.person)
+        .filter(entry__submission_id=lesson.submission_id)
+        .order_by("-level__order")
+        .first()
+        if lesson.submission_id
+        else None
+    )
+    if award is None:
+        raise ValidationError(_("该作品已没有有效奖项，不能重新发布。"))
+    return publish_award(actor, award)
+
+
 def follow_award_revoked(actor: Actor, award_id: int, reason: str) -> None:
     """Unpublish when no active award is left; otherwise drop the revoked one from the record."""
     award = Award.objects.select_related("entry").filter(pk=award_id).first()

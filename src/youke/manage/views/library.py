@@ -16,7 +16,7 @@ from youke.core.actor import Actor
 from youke.core.views import run_action
 from youke.library import rules
 from youke.library.access import access_managed_lesson, access_publishable_award
-from youke.library.domain import comments, consent, courses, publishing
+from youke.library.domain import comments, consent, publishing
 from youke.library.enums import LessonState
 from youke.library.models import LibraryLesson, PublicationConsent
 from youke.manage.views.common import admin_required, paginate_ids, start_job
@@ -146,27 +146,9 @@ def lesson_unpublish(request, lesson_id: int):
 @require_POST
 def lesson_republish(request, lesson_id: int):
     lesson = access_managed_lesson(request.user, lesson_id)
-    if lesson.course_id:  # a lesson of a library course (名校网络课堂) has no award
-        return run_action(
-            request,
-            lambda: courses.republish_lesson(Actor.from_request(request), lesson),
-            _("已重新发布。"),
-            redirect("manage_library:lesson_list"),
-        )
-    award = (
-        rules.awards_publishable_by(request.user)
-        .filter(entry__submission_id=lesson.submission_id)
-        .order_by("-level__order")
-        .first()
-        if lesson.submission_id
-        else None
-    )
-    if award is None:
-        messages.error(request, _("该作品已没有有效奖项，不能重新发布。"))
-        return redirect("manage_library:lesson_list")
     return run_action(
         request,
-        lambda: publishing.publish_award(Actor.from_request(request), award),
+        lambda: publishing.republish(Actor.from_request(request), lesson),
         _("已重新发布。"),
         redirect("manage_library:lesson_list"),
     )

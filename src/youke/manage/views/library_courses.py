@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,20 +14,9 @@ from django.views.decorators.http import require_POST
 from youke.core.actor import Actor
 from youke.core.views import run_action
 from youke.library import rules
+from youke.library.access import access_managed_course
 from youke.library.domain import courses
 from youke.manage.views.common import admin_required
-
-
-def access_managed_course(person, course_id: int):
-    course = (
-        rules.courses_managed_by(person)
-        .select_related("publishing_unit", "network_course")
-        .filter(pk=course_id)
-        .first()
-    )
-    if course is None:
-        raise Http404("course")
-    return course
 
 
 @admin_required
