@@ -7,8 +7,9 @@ import datetime
 from django.utils.translation import gettext_lazy as _lazy
 from ninja import Field, Schema
 
-from youke.api.fields import LongText, Text
+from youke.api.fields import Id, LongText, Text
 from youke.api.schemas import UnitRef
+from youke.programmes.enums import CaseState
 
 
 class YearEndOpenIn(Schema):
@@ -51,12 +52,14 @@ class YearEndReportOut(Schema):
 
 
 class YearEndEntryIn(Schema):
-    task: int = Field(description=_lazy("任务 id（本单位负责的任务）"))
+    task: Id = Field(description=_lazy("任务 id（本单位负责的任务）"))
     done: Text(4000) | None = None
     percent: Text(8) | None = Field(None, description=_lazy("0–100 的整数；原样保存前检查"))
     problems: Text(2000) | None = None
     next_steps: Text(2000) | None = None
-    evidence: list[int] | None = Field(None, description=_lazy("本单位为该任务上传的佐证材料 id"))
+    evidence: list[Id] | None = Field(
+        None, max_length=50, description=_lazy("本单位为该任务上传的佐证材料 id")
+    )
 
 
 class YearEndEntriesIn(Schema):
@@ -86,7 +89,7 @@ class YearEndConsolidateOut(Schema):
 
 
 class TypicalCaseIn(Schema):
-    entry: int | None = Field(None, description=_lazy("单项任务进展 id；不填为整份报告"))
+    entry: Id | None = Field(None, description=_lazy("单项任务进展 id；不填为整份报告"))
     title: Text(120, min_length=1)
     reason: Text(2000, min_length=1)
 
@@ -119,4 +122,4 @@ class TypicalCaseOut(Schema):
 
 class TypicalCaseFilters(Schema):
     inbox: bool = Field(False, description=_lazy("只列推荐给本人所管单位的案例"))
-    state: str = ""
+    state: CaseState | None = None
