@@ -212,6 +212,7 @@ class SettingsForm(forms.ModelForm):
         fields = [
             "match_bits",
             "min_segment_seconds",
+            "min_audio_seconds",
             "low_detail",
             "common_videos",
             "video_similar_share",
