@@ -30,11 +30,12 @@ def segments(prints, this, other):
     return [(s.this_start, s.this_end, s.other_start, s.other_end) for s in found]
 
 
-def test_fingerprint_has_a_sub_fingerprint_every_64_ms(prints):
+def test_fingerprint_has_a_sub_fingerprint_every_32_ms(prints):
     fp = prints("voice")
-    assert fp.step == pytest.approx(0.064)
+    assert fp.step == pytest.approx(0.032)
     assert fp.duration == pytest.approx(40, abs=0.2)
-    assert len(fp.hashes) == pytest.approx(40 / 0.064, abs=10)
+    assert len(fp.hashes) == pytest.approx(40 / 0.032, abs=20)
+    assert fp.weak.shape == (len(fp.hashes), audio.WEAK)
     assert fp.valid().mean() > 0.95
 
 
@@ -56,6 +57,10 @@ def test_copy_shares_index_keys_and_a_distinct_lesson_does_not(prints):
 
     assert len(keys("overdub") & keys("voice")) >= 10
     assert len(keys("voice2") & keys("voice")) <= 1
+    # A query also flips each frame's weak bits: more of the original's keys are hit.
+    copy = prints("overdub")
+    wanted = set(audio.query_keys(copy.hashes, copy.valid(), copy.weak).tolist())
+    assert len(wanted & keys("voice")) > len(keys("overdub") & keys("voice"))
 
 
 @pytest.mark.parametrize(("this", "other"), [("voice2", "voice"), ("room1", "room2")])

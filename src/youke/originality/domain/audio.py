@@ -24,21 +24,25 @@ import numpy as np
 
 RATE = 8000
 FRAME = 4096  # 0.512 s window
-HOP = 512  # 64 ms between sub-fingerprints (87.5 % overlap: a trimmed copy's phase is close)
+HOP = 256  # 32 ms between sub-fingerprints (94 % overlap: a trimmed copy's phase is close)
 STEP = HOP / RATE
 LOW_HZ, HIGH_HZ, BANDS = 300.0, 2000.0, 33
 QUIET_DB = -50.0  # frames under this level (dBFS) are silence, not evidence
 MIN_VALID_SECONDS = 5.0  # a track with less sound than this has no fingerprint
 MIN_STORED_FRAMES = int(MIN_VALID_SECONDS / STEP)
+WEAK = 3  # least reliable bits kept per frame, flipped in a query
 
 
 @dataclass
 class AudioPrint:
     """``hashes`` one uint32 per frame, ``loudness`` its level in dBFS + 100 (uint8, 0 =
-    silent), ``step`` seconds between frames, ``duration`` of the track."""
+    silent), ``weak`` the positions of its least reliable bits (frames × WEAK uint8: a
+    query also looks up the values with those flipped), ``step`` seconds between frames,
+    ``duration`` of the track."""
 
     hashes: np.ndarray
     loudness: np.ndarray
+    weak: np.ndarray
     step: float
     duration: float
 
@@ -84,7 +88,8 @@ def fingerprint_samples(samples: np.ndarray) -> AudioPrint:
     """Sub-fingerprints of mono ``RATE`` samples (one per ``STEP`` seconds)."""
     duration = len(samples) / RATE
     if len(samples) < FRAME + HOP:
-        return AudioPrint(np.zeros(0, np.uint32), np.zeros(0, np.uint8), STEP, duration)
+        empty = np.zeros(0, np.uint8)
+        return AudioPrint(np.zeros(0, np.uint32), empty, empty.reshape(0, WEAK), STEP, duration)
     count = (len(samples) - FRAME) // HOP + 1
     energies = np.empty((count, BANDS + 1), dtype=np.float32)
     levels = np.empty(count, dtype=np.float32)
@@ -96,14 +101,17 @@ def fingerprint_samples(samples: np.ndarray) -> AudioPrint:
         spectrum = np.abs(np.fft.rfft(frames * _WINDOW, axis=1)) ** 2
         energies[start:stop] = spectrum.astype(np.float32) @ _BANDS
     diff = energies[:, :-1] - energies[:, 1:]  # count × 33
-    bits = (diff[1:] - diff[:-1]) > 0  # count-1 × 33: change from the previous frame
-    # 33 bands give 32 differences; the first bit is dropped to fit 32 bits.
-    values = (bits[:, 1:].astype(np.uint64) * _WEIGHTS[None, -32:]).sum(axis=1)
+    change = (diff[1:] - diff[:-1])[:, 1:]  # count-1 × 32: change from the previous frame
+    # 33 bands give 32 differences; the first is dropped to fit 32 bits (bit 31 first).
+    values = ((change > 0).astype(np.uint64) * _WEIGHTS[None, -32:]).sum(axis=1)
     hashes = np.concatenate([[0], values]).astype(np.uint32)
+    # The bits decided by the smallest changes are the ones noise or a shifted phase flips.
+    closest = np.argpartition(np.abs(change), WEAK, axis=1)[:, :WEAK]
+    weak = np.vstack([np.zeros((1, WEAK), np.uint8), (31 - closest).astype(np.uint8)])
     db = 20 * np.log10(np.maximum(levels, 1e-7))
     loudness = np.clip(np.round(db + 100), 0, 255).astype(np.uint8)
     loudness[0] = 0  # the first frame has no predecessor: no bits
-    return AudioPrint(hashes, loudness, STEP, duration)
+    return AudioPrint(hashes, loudness, weak, STEP, duration)
 
 
 def fingerprint_file(path: str) -> AudioPrint | None:
@@ -129,7 +137,7 @@ def from_bytes(blob: bytes) -> np.ndarray:
 
 # Only sub-fingerprints whose mixed value falls in 1/KEY_SAMPLING are keys: the choice
 # depends on the value alone, so a copy keeps the same ones where its bits survived.
-KEY_SAMPLING = 8
+KEY_SAMPLING = 16
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
@@ -142,6 +150,31 @@ def keys(hashes: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """Distinct sampled sub-fingerprints of valid frames, as signed 32-bit ints (a column)."""
     chosen = hashes[valid & (_mix(hashes) % np.uint64(KEY_SAMPLING) == 0) & _varied(hashes)]
     return np.unique(chosen.astype(np.uint32).view(np.int32).astype(np.int64))
+
+
+def query_keys(hashes: np.ndarray, valid: np.ndarray, weak: np.ndarray | None) -> np.ndarray:
+    """The keys to look up for a track: its own values and those with any of each frame's
+    weak bits flipped, sampled like ``keys`` (2**WEAK times the keys, several times the hits
+    of a re-encoded copy)."""
+    if weak is None or len(weak) != len(hashes):
+        return keys(hashes, valid)
+    masks = (np.uint32(1) << weak.astype(np.uint32)).astype(np.uint32)  # frames × WEAK
+    variants = []
+    for subset in range(1 << WEAK):
+        flip = np.zeros(len(hashes), dtype=np.uint32)
+        for bit in range(WEAK):
+            if subset >> bit & 1:
+                flip |= masks[:, bit]
+        variants.append(hashes ^ flip)
+    return keys(np.concatenate(variants), np.tile(valid, 1 << WEAK))
+
+
+def weak_bytes(weak: np.ndarray) -> bytes:
+    return np.ascontiguousarray(weak, dtype=np.uint8).tobytes()
+
+
+def weak_from_bytes(blob: bytes) -> np.ndarray:
+    return np.frombuffer(bytes(blob), dtype=np.uint8).reshape(-1, WEAK)
 
 
 def _varied(hashes: np.ndarray) -> np.ndarray:

@@ -2,8 +2,8 @@
 
 The index holds a sample of each track's distinct sub-fingerprints (``AudioKey``, one in
 ``audio.KEY_SAMPLING`` chosen by value, so a copy samples the same ones); a re-encoded copy
-keeps about a third of its sub-fingerprints bit for bit. A query fetches the postings of its
-own sampled keys, ranks tracks by shared keys as the video index does (keys that many tracks
+keeps some of its sub-fingerprints bit for bit, more once the query flips each frame's two
+least reliable bits. A query fetches the postings of those sampled keys, ranks tracks by shared keys as the video index does (keys that many tracks
 share, a campaign's jingle, weigh nothing), and aligns only the best candidates.
 """
 
@@ -35,6 +35,7 @@ def store_fingerprint(material: Material, fp: audio.AudioPrint | None) -> AudioF
             sha256=material.upload.sha256,
             hashes=audio.to_bytes(fp.hashes),
             loudness=fp.loudness.tobytes(),
+            weak=audio.weak_bytes(fp.weak),
             step=fp.step,
             duration=fp.duration,
         )
@@ -70,7 +71,7 @@ class AudioMatch:
 def find_matches(fp: AudioFingerprint, s: OriginalitySettings) -> list[AudioMatch]:
     """Other packages' tracks holding aligned stretches of ``fp``'s sound, best first."""
     hashes, valid = arrays(fp)
-    wanted = audio.keys(hashes, valid)
+    wanted = audio.query_keys(hashes, valid, audio.weak_from_bytes(fp.weak))
     postings: dict[int, list[int]] = defaultdict(list)
     for start in range(0, len(wanted), CHUNK):
         chunk = [int(k) for k in wanted[start : start + CHUNK]]

@@ -61,6 +61,8 @@ class AudioFingerprint(models.Model):
     hashes = models.BinaryField()
     # Level per frame in dBFS + 100 (one byte each): quiet frames are silence, not evidence.
     loudness = models.BinaryField()
+    # The least reliable bit positions per frame (``audio.WEAK`` bytes): flipped in a query.
+    weak = models.BinaryField(default=b"")
     step = models.FloatField()
     duration = models.FloatField(default=0.0)
     created_at = models.DateTimeField(auto_now_add=True)
