@@ -16,6 +16,7 @@ Measures, with data it generates:
 
     .venv/bin/python bench/bench_audio.py            # 100 tracks, index of 20,000
     .venv/bin/python bench/bench_audio.py --quick    # 20 tracks, index of 2,000
+    .venv/bin/python bench/bench_audio.py --only index --tracks 100000
 """
 
 from __future__ import annotations
@@ -205,26 +206,31 @@ def main(argv=None) -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--originals", type=int)
     parser.add_argument("--tracks", type=int)
+    parser.add_argument("--only", choices=["cost", "quality", "index"])
     args = parser.parse_args(argv)
     originals = args.originals or (20 if args.quick else 100)
     tracks = args.tracks or (2_000 if args.quick else 20_000)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        print(f"audio fingerprint: {fingerprint_cost(folder):.2f} CPU-s per minute of sound")
-        q = recall(originals)
-        print(
-            f"audio recall: {q['recall']:.3f} of {q['originals']} copies (trimmed, resampled, "
-            f"noise, -6 dB), right offset {q['right_offset']}; false positives "
-            f"{q['false_positive_rate']:.3f} of {q['originals']} distinct tracks "
-            f"({q['seconds']:.0f} s in all)"
-        )
-        r = index_query(tracks, folder)
-        print(
-            f"audio index: {r['tracks']:,} ten-minute tracks, {r['rows']:,} keys, built in "
-            f"{r['build_seconds']:.0f} s; one query {r['query_median'] * 1000:.0f} ms median, "
-            f"{r['query_max'] * 1000:.0f} ms max ({r['query_keys']:,} keys looked up for a "
-            f"9.5-minute copy); copies found {r['found']}"
-        )
+        if args.only in (None, "cost"):
+            cost = fingerprint_cost(folder)
+            print(f"audio fingerprint: {cost:.2f} CPU-s per minute of sound")
+        if args.only in (None, "quality"):
+            q = recall(originals)
+            print(
+                f"audio recall: {q['recall']:.3f} of {q['originals']} copies (trimmed, "
+                f"resampled, noise, -6 dB), right offset {q['right_offset']}; false positives "
+                f"{q['false_positive_rate']:.3f} of {q['originals']} distinct tracks "
+                f"({q['seconds']:.0f} s in all)"
+            )
+        if args.only in (None, "index"):
+            r = index_query(tracks, folder)
+            print(
+                f"audio index: {r['tracks']:,} ten-minute tracks, {r['rows']:,} keys, built in "
+                f"{r['build_seconds']:.0f} s; one query {r['query_median'] * 1000:.0f} ms "
+                f"median, {r['query_max'] * 1000:.0f} ms max ({r['query_keys']:,} keys looked "
+                f"up for a 9.5-minute copy); copies found {r['found']}"
+            )
 
 
 if __name__ == "__main__":
