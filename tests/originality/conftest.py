@@ -64,3 +64,38 @@ def attach(submission, code: str, filename: str, content) -> Material:
         upload=upload,
         check_state=CheckState.PASSED,
     )
+
+
+AUDIO_SECONDS = 40
+
+
+@pytest.fixture(scope="session")
+def sounds(tmp_path_factory) -> Videos:
+    """Lessons with a speech-like sound track: an original, a copy keeping only its sound
+    (trimmed 8 s, 22.05 kHz, 32 kbit/s, a noise picture), a distinct lesson, silent tracks,
+    two recordings of the same quiet room, and a video without any audio stream."""
+    import numpy as np
+
+    v = Videos(tmp_path_factory.mktemp("originality_audio"))
+    seconds = AUDIO_SECONDS
+
+    def pictures(seed):
+        lesson = syn.Lesson(seed=seed, seconds=seconds)
+        return ((i / lesson.fps, lesson.frame_at(i / lesson.fps)) for i in range(seconds * 5))
+
+    syn.write_media(str(v["voice"]), pictures(41), syn.speech(1, seconds))
+    kept = syn.read_sound(str(v["voice"]), 22050)[8 * 22050 :]
+    syn.write_media(
+        str(v["overdub"]), syn.noise_frames(3, seconds - 8), kept, rate=22050, audio_bit_rate=32000
+    )
+    syn.write_media(str(v["voice2"]), pictures(42), syn.speech(2, seconds))
+    silence = np.zeros(seconds * 16000, dtype=np.float32)
+    syn.write_media(str(v["silent1"]), pictures(43), silence)
+    syn.write_media(str(v["silent2"]), pictures(44), silence)
+    rng = np.random.default_rng(9)
+    for name in ("room1", "room2"):
+        hum = 0.01 * np.sin(2 * np.pi * 440 * np.arange(seconds * 16000) / 16000)
+        room = rng.normal(0, 0.01, seconds * 16000) + hum
+        syn.write_media(str(v[name]), syn.noise_frames(len(name), seconds), room.astype("f4"))
+    syn.write_frames(str(v["mute"]), pictures(45))
+    return v

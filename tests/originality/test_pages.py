@@ -183,11 +183,12 @@ def test_settings_page_saves_thresholds(client, province, campaign):
     url = reverse("manage_originality:settings", args=[campaign.pk])
     form = client.get(url).context["form"]
     data = {**{k: v for k, v in form.initial.items() if k not in ("id", "campaign")}}
-    data.update(block_likely_copy="on", video_copy_share="0.6")
+    data.update(block_likely_copy="on", video_copy_share="0.6", min_audio_seconds="30")
     data = {k: v for k, v in data.items() if v is not False}
     assert client.post(url, data).status_code == 302
     saved = OriginalitySettings.objects.get(campaign=campaign)
     assert saved.block_likely_copy and saved.video_copy_share == 0.6
+    assert saved.min_audio_seconds == 30
     client.force_login(province.county_b_admin)
     assert client.get(url).status_code == 404
 
@@ -209,7 +210,7 @@ def test_school_admin_compares_with_the_others_blind_copy(client, province, flag
     assert 'id="other-blind"' in page and province.teacher_b.full_name not in page
     (chapter,) = response.context["other_chapters"]
     # The blind copy starts 5 s in: the second segment (other side from 00:34) seeks to 29 s.
-    assert [round(s["other_seek"]) for s in response.context["chosen"].segments] == [0, 29]
+    assert [round(s["other_seek"]) for s in response.context["segments"]] == [0, 29]
     played = client.get(chapter["mp4"])
     assert played.status_code in (200, 206)
     assert b"".join(played.streaming_content)[:12] == videos["a"].read_bytes()[:12]

@@ -11,6 +11,7 @@ class SegmentOut(Schema):
     this_end: float
     other_start: float = Field(description=_lazy("对方作品片段开始（秒）"))
     other_end: float
+    channel: str = Field(default="video", description=_lazy("video 画面相同 / audio 声音相同"))
 
 
 class PassageOut(Schema):
@@ -20,7 +21,7 @@ class PassageOut(Schema):
 
 class MatchOut(Schema):
     id: int
-    kind: str = Field(description=_lazy("video 或 document"))
+    kind: str = Field(description=_lazy("video 画面、audio 声音或 document 文档"))
     verdict: str = Field(
         description=_lazy("similar 部分相似 / likely_copy 疑似抄袭 / none 正当引用（见 cited）")
     )

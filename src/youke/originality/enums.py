@@ -30,3 +30,4 @@ VERDICT_TRANSITIONS = {
 class MatchKind(models.TextChoices):
     VIDEO = "video", pgettext_lazy("originality match", "视频")
     DOCUMENT = "document", pgettext_lazy("originality match", "文档")
+    AUDIO = "audio", pgettext_lazy("originality match", "音频")

@@ -208,3 +208,106 @@ def concat_files(target: str, parts: list[tuple[str, float, float]], fps: int = 
                     yield t, image
 
     write_frames(target, frames(), fps=fps)
+
+
+# --- sound: a speech-like track (syllables of harmonics shaped by moving formants) ---------
+
+
+def speech(seed: int, seconds: float, rate: int = 16000, noise: float = 0.01) -> np.ndarray:
+    """Mono float32 samples in [-1, 1]: syllables (voiced harmonics under two formants that
+    glide, 80–350 ms) separated by short pauses, over a little room noise."""
+    rng = np.random.default_rng(seed)
+    total = int(seconds * rate)
+    out = np.zeros(total, dtype=np.float64)
+    at = 0
+    harmonics = np.arange(1, 25)
+    while at < total:
+        length = int(rng.uniform(0.08, 0.35) * rate)
+        t = np.arange(length) / rate
+        f0 = rng.uniform(110, 240) * (1 + 0.15 * np.sin(2 * np.pi * rng.uniform(0.5, 3) * t))
+        phase = 2 * np.pi * np.cumsum(f0) / rate
+        f1 = np.linspace(rng.uniform(300, 900), rng.uniform(300, 900), length)
+        f2 = np.linspace(rng.uniform(900, 2400), rng.uniform(900, 2400), length)
+        tone = np.zeros(length)
+        for h in harmonics:
+            freq = h * f0
+            gain = np.exp(-(((freq - f1) / 160) ** 2)) + 0.6 * np.exp(-(((freq - f2) / 220) ** 2))
+            tone += gain * np.sin(h * phase) * (freq < rate / 2)
+        envelope = np.sin(np.pi * np.arange(length) / length) ** 0.6
+        end = min(total, at + length)
+        out[at:end] += (0.25 * tone * envelope)[: end - at]
+        at = end + int(rng.uniform(0.03, 0.25) * rate)
+    out += rng.normal(0, noise, total)
+    return np.clip(out, -1, 1).astype(np.float32)
+
+
+def write_media(
+    path: str,
+    frames: Iterator[tuple[float, Frame]],
+    sound: np.ndarray | None,
+    *,
+    rate: int = 16000,
+    fps: int = 5,
+    audio_codec: str = "aac",
+    audio_bit_rate: int = 64_000,
+    size: tuple[int, int] | None = None,
+) -> None:
+    """Like ``write_frames`` with a mono sound track (float samples at ``rate``)."""
+    with av.open(path, "w") as out:
+        video = out.add_stream("libx264", rate=fps)
+        video.pix_fmt = "yuv420p"
+        video.options = {"preset": "ultrafast", "crf": "30"}
+        audio = out.add_stream(audio_codec, rate=rate) if sound is not None else None
+        if audio is not None:
+            audio.layout = "mono"
+            audio.bit_rate = audio_bit_rate
+        first = True
+        for index, (_t, image) in enumerate(frames):
+            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")
+            if size:
+                frame = frame.reformat(width=size[0], height=size[1])
+            if first:
+                video.width, video.height = frame.width, frame.height
+                first = False
+            frame.pts = index
+            for packet in video.encode(frame):
+                out.mux(packet)
+        for packet in video.encode():
+            out.mux(packet)
+        if audio is not None:
+            chunk = 1024
+            for start in range(0, len(sound), chunk):
+                piece = np.ascontiguousarray(sound[start : start + chunk], dtype=np.float32)
+                frame = av.AudioFrame.from_ndarray(piece[None, :], format="flt", layout="mono")
+                frame.sample_rate = rate
+                frame.pts = start
+                for packet in audio.encode(frame):
+                    out.mux(packet)
+            for packet in audio.encode():
+                out.mux(packet)
+
+
+def noise_frames(seed: int, seconds: float, fps: int = 5, width: int = 160, height: int = 120):
+    """A picture with nothing of any lesson in it (a re-filmed or overlaid copy's video)."""
+    rng = np.random.default_rng(seed)
+    for index in range(int(seconds * fps)):
+        yield index / fps, rng.integers(0, 256, size=(height, width, 3), dtype=np.uint8)
+
+
+def read_sound(path: str, rate: int = 16000) -> np.ndarray:
+    """The file's first audio stream as mono float32 at ``rate``."""
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
+    parts = []
+    with av.open(path) as container:
+        for frame in container.decode(audio=0):
+            parts.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(frame))
+        parts.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(None))
+    return np.concatenate(parts).astype(np.float32)
+
+
+def resample(sound: np.ndarray, rate: int, to_rate: int) -> np.ndarray:
+    """Linear-interpolation resampling (a copy at another sample rate, or played faster)."""
+    length = int(len(sound) * to_rate / rate)
+    return np.interp(np.arange(length) * rate / to_rate, np.arange(len(sound)), sound).astype(
+        np.float32
+    )

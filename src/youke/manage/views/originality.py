@@ -22,7 +22,7 @@ from youke.media import serving
 from youke.media.models import MediaAsset
 from youke.originality import rules
 from youke.originality.domain import results
-from youke.originality.domain.evidence import match_views
+from youke.originality.domain.evidence import compared_segments, match_views
 from youke.originality.domain.settings import save_settings, settings_for
 from youke.originality.enums import MatchKind
 from youke.originality.models import OriginalityMatch, OriginalityResult, OriginalitySettings
@@ -52,6 +52,7 @@ def evidence(request, submission_id: int):
     )
     chosen = chosen or next((v for v in views if v.is_video), None)
     players = {}
+    segments: list[dict] = []
     if chosen is not None:
         players["this"] = material_chapters(
             request.user, submission, mode, chosen.match.material_id
@@ -68,7 +69,8 @@ def evidence(request, submission_id: int):
             # Outside the viewer's scope: admins over this package may still compare with
             # the other's blind copy (no opening title, no names), shifted by its cut.
             players["other"], shift = _blind_other(request.user, submission_id, chosen)
-        for segment in chosen.segments:
+        segments = compared_segments(views, chosen)
+        for segment in segments:
             segment["other_seek"] = max(0.0, segment["other_start"] - shift)
     author = rules.is_author(request.user, submission_id)
     return render(
@@ -80,6 +82,7 @@ def evidence(request, submission_id: int):
             "result": result,
             "views": views,
             "chosen": chosen,
+            "segments": segments,
             "this_chapters": players.get("this", []),
             "other_chapters": players.get("other", []),
             "is_author": author,
@@ -209,6 +212,7 @@ class SettingsForm(forms.ModelForm):
         fields = [
             "match_bits",
             "min_segment_seconds",
+            "min_audio_seconds",
             "low_detail",
             "common_videos",
             "video_similar_share",

@@ -31,11 +31,21 @@ class MatchView:
 
     @property
     def is_video(self) -> bool:
-        return self.match.kind == MatchKind.VIDEO
+        """A match on a video's picture or on its sound: both compare in the players."""
+        return self.match.kind in (MatchKind.VIDEO, MatchKind.AUDIO)
+
+    @property
+    def channel(self) -> str:
+        return _channel(self.match.kind)
 
     @property
     def percent(self) -> int:
         return round(self.match.share * 100)
+
+
+def _channel(kind: str) -> str:
+    """What of the video matched: 画面 (picture) or 音频 (sound)."""
+    return _("音频") if kind == MatchKind.AUDIO else _("画面")
 
 
 def clock(seconds: float) -> str:
@@ -91,10 +101,12 @@ def match_views(person, result: OriginalityResult, mode: str) -> list[MatchView]
             date=other.submitted_at or other.created_at,
             cited=(m.cited if identified else _("已注明出处")) if m.cited else "",
         )
-        if m.kind == MatchKind.VIDEO:
+        if view.is_video:
             view.segments = [
                 {
                     **s,
+                    "channel": m.kind,
+                    "channel_label": _channel(m.kind),
                     "this_label": f"{clock(s['this_start'])}–{clock(s['this_end'])}",
                     "other_label": f"{clock(s['other_start'])}–{clock(s['other_end'])}",
                 }
@@ -104,3 +116,18 @@ def match_views(person, result: OriginalityResult, mode: str) -> list[MatchView]
             view.passages = m.evidence
         views.append(view)
     return views
+
+
+def compared_segments(views: list[MatchView], chosen: MatchView) -> list[dict]:
+    """The chosen match's segments and those of the same two videos' other channel (picture
+    and sound side by side), in time order; copies, so seeking offsets can be added."""
+    pair = (chosen.match.material_id, chosen.match.other_material_id)
+    return sorted(
+        (
+            dict(s)
+            for v in views
+            if v.is_video and (v.match.material_id, v.match.other_material_id) == pair
+            for s in v.segments
+        ),
+        key=lambda s: (s["this_start"], s["channel"] != MatchKind.VIDEO),
+    )

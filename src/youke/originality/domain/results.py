@@ -18,10 +18,17 @@ from youke.core.actor import Actor
 from youke.core.domain.audit import record
 from youke.core.enums import AuditAction
 from youke.originality import rules
-from youke.originality.domain import alignment, document_index, quotes, video_index
+from youke.originality.domain import (
+    alignment,
+    audio_index,
+    document_index,
+    quotes,
+    video_index,
+)
 from youke.originality.domain.settings import settings_for
 from youke.originality.enums import VERDICT_RANK, VERDICT_TRANSITIONS, MatchKind, Verdict
 from youke.originality.models import (
+    AudioFingerprint,
     DocumentFingerprint,
     OriginalityMatch,
     OriginalityResult,
@@ -64,6 +71,12 @@ def fingerprint_material(material_id: int) -> set[int]:
     except Exception:  # an unreadable file is the check's business, not this job's
         logger.exception("originality: cannot fingerprint material %s", material_id)
         return set()
+    if material.requirement.kind == MaterialKind.VIDEO:
+        try:
+            # The sound track: a copy whose picture was altered still carries it.
+            audio_index.fingerprint_material(material)
+        except Exception:  # a broken sound track leaves the picture's evidence standing
+            logger.exception("originality: cannot fingerprint the audio of %s", material_id)
     _matches, others = check_submission(material.submission_id)
     return others
 
@@ -77,13 +90,31 @@ def check_submission(submission_id: int) -> tuple[OriginalityResult, set[int]]:
     seen_others: set[int] = set()
     verdict = Verdict.NONE
     citations = list(submission.citations.values_list("source", "author", "note"))
-    for fp in VideoFingerprint.objects.filter(submission_id=submission_id):
-        matches = video_index.find_matches(fp, s)
-        cited = _cited_quotes(matches, citations, s.quoted_clip_seconds)
-        segments = [seg for m in matches if m.other.material_id not in cited for seg in m.segments]
-        union = alignment.covered_seconds(segments) / max(fp.duration, 1e-6)
-        shares.append(min(union, 1.0))
-        for m in matches:
+    videos = {
+        fp.material_id: fp for fp in VideoFingerprint.objects.filter(submission_id=submission_id)
+    }
+    sounds = {
+        fp.material_id: fp for fp in AudioFingerprint.objects.filter(submission_id=submission_id)
+    }
+    for material_id in sorted(videos.keys() | sounds.keys()):
+        found: list[tuple[str, object]] = []
+        duration = 0.0
+        if material_id in videos:
+            fp = videos[material_id]
+            found += [(MatchKind.VIDEO, m) for m in video_index.find_matches(fp, s)]
+            duration = fp.duration
+        if material_id in sounds:
+            fp = sounds[material_id]
+            found += [(MatchKind.AUDIO, m) for m in audio_index.find_matches(fp, s)]
+            duration = duration or fp.duration
+        cited = _cited_quotes([m for _kind, m in found], citations, s.quoted_clip_seconds)
+        # Picture and sound segments are times of one video: their union is what was copied.
+        segments = [
+            seg for _kind, m in found if m.other.material_id not in cited for seg in m.segments
+        ]
+        union = min(alignment.covered_seconds(segments) / max(duration, 1e-6), 1.0)
+        shares.append(union)
+        for kind, m in found:
             seen_others.add(m.other.submission_id)
             quote = cited.get(m.other.material_id, "")
             mv = (
@@ -95,8 +126,8 @@ def check_submission(submission_id: int) -> tuple[OriginalityResult, set[int]]:
                 continue
             rows.append(
                 OriginalityMatch(
-                    kind=MatchKind.VIDEO,
-                    material_id=fp.material_id,
+                    kind=kind,
+                    material_id=material_id,
                     other_material_id=m.other.material_id,
                     other_submission_id=m.other.submission_id,
                     verdict=mv,
@@ -105,9 +136,7 @@ def check_submission(submission_id: int) -> tuple[OriginalityResult, set[int]]:
                     cited=quote,
                 )
             )
-        verdict = _stronger(
-            verdict, _verdict(min(union, 1.0), s.video_similar_share, s.video_copy_share)
-        )
+        verdict = _stronger(verdict, _verdict(union, s.video_similar_share, s.video_copy_share))
     for fp in DocumentFingerprint.objects.filter(submission_id=submission_id):
         matches = document_index.find_matches(fp, s)
         for m in matches:
@@ -149,10 +178,14 @@ def _cited_quotes(matches, citations, limit_seconds: int) -> dict[int, str]:
             pk__in={m.other.submission_id for m in matches}
         ).values("pk", "title", "teacher__full_name")
     }
+    # Picture and sound of one other material are excused together: every segment short.
+    segments: dict[int, list] = {}
+    for m in matches:
+        segments.setdefault(m.other.material_id, []).extend(m.segments)
     excused = {}
     for m in matches:
         other = others.get(m.other.submission_id)
-        if other is None or not quotes.is_short_quote(m.segments, limit_seconds):
+        if other is None or not quotes.is_short_quote(segments[m.other.material_id], limit_seconds):
             continue
         found = quotes.citation_naming(citations, other["title"], other["teacher__full_name"])
         if found:

@@ -1,4 +1,6 @@
 from youke.originality.models.fingerprint import (
+    AudioFingerprint,
+    AudioKey,
     DocumentFingerprint,
     DocumentKey,
     VideoFingerprint,
@@ -7,6 +9,8 @@ from youke.originality.models.fingerprint import (
 from youke.originality.models.result import OriginalityMatch, OriginalityResult, OriginalitySettings
 
 __all__ = [
+    "AudioFingerprint",
+    "AudioKey",
     "DocumentFingerprint",
     "DocumentKey",
     "OriginalityMatch",

@@ -47,6 +47,51 @@ class VideoKey(models.Model):
         return f"{self.fingerprint_id}:{self.key}"
 
 
+class AudioFingerprint(models.Model):
+    """32-bit sub-fingerprints of a video's sound track (``domain.audio``), one per ``step``
+    seconds, as big-endian bytes, with each frame's level; none for a silent or mute video."""
+
+    material = models.OneToOneField(
+        "submissions.Material", on_delete=models.CASCADE, related_name="audio_fingerprint"
+    )
+    submission = models.ForeignKey(
+        "submissions.Submission", on_delete=models.CASCADE, related_name="+"
+    )
+    sha256 = models.CharField(max_length=64)
+    hashes = models.BinaryField()
+    # Level per frame in dBFS + 100 (one byte each): quiet frames are silence, not evidence.
+    loudness = models.BinaryField()
+    # The least reliable bit positions per frame (``audio.WEAK`` bytes): flipped in a query.
+    weak = models.BinaryField(default=b"")
+    step = models.FloatField()
+    duration = models.FloatField(default=0.0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("音频指纹")
+        verbose_name_plural = _("音频指纹")
+
+    def __str__(self) -> str:
+        return f"audio {self.material_id}"
+
+
+class AudioKey(models.Model):
+    """One sampled sub-fingerprint (signed 32-bit) of a sound track: a candidate for another
+    track when they share keys; the full sequences then decide."""
+
+    key = models.IntegerField()
+    fingerprint = models.ForeignKey(AudioFingerprint, on_delete=models.CASCADE, related_name="keys")
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "fingerprint"], name="audiokey_lookup")]
+        constraints = [
+            models.UniqueConstraint(fields=["fingerprint", "key"], name="audiokey_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fingerprint_id}:{self.key}"
+
+
 class DocumentFingerprint(models.Model):
     material = models.OneToOneField(
         "submissions.Material", on_delete=models.CASCADE, related_name="document_fingerprint"

@@ -15,6 +15,11 @@ class OriginalitySettings(models.Model):
     )
     match_bits = models.PositiveSmallIntegerField(_("画面相同的最大差异（位，0–64）"), default=10)
     min_segment_seconds = models.PositiveSmallIntegerField(_("最短相同片段（秒）"), default=20)
+    min_audio_seconds = models.PositiveSmallIntegerField(
+        _("最短相同声音片段（秒）"),
+        default=20,
+        help_text=_("画面不同但声音相同（如翻拍、裁剪或加遮挡的视频）达到此时长才计入；静音不计。"),
+    )
     low_detail = models.FloatField(_("低细节画面阈值（灰度标准差）"), default=6.0)
     common_videos = models.PositiveIntegerField(
         _("画面出现在多少个视频中即视为公共片头"), default=20
