@@ -222,6 +222,7 @@ OPERATIONS = {
     "open_yearend_report",
     "get_yearend_report",
     "consolidate_yearend_report",
+    "download_yearend_consolidation",
     "get_yearend_entries",
     "save_yearend_entries",
     "recommend_case",

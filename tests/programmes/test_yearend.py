@@ -380,8 +380,15 @@ def test_api_open_fill_recommend_and_decide(province, programme, ledger, api_as,
     assert decided.json()["state"] == "accepted"
     up = province_api.post(f"/programmes/cases/{case_id}/forward", {"reason": "全省推广"})
     assert up.status_code == 201 and up.json()["to_unit"]["name"] == "教育部"
-    queued = city.post(f"/programmes/yearend/{body['id']}/consolidate")
+    download = f"/programmes/yearend/{body['id']}/consolidated"
+    assert city.get(f"{download}.pdf").status_code == 404  # not built yet
+    queued = run_on_commit(city.post, f"/programmes/yearend/{body['id']}/consolidate")
     assert queued.status_code == 202
+    built = city.get(f"{download}.pdf")
+    assert built.status_code == 200 and b"".join(built.streaming_content).startswith(b"%PDF")
+    xlsx = city.get(f"{download}.xlsx")
+    assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content).startswith(b"PK")
+    assert east.get(f"{download}.pdf").status_code == 404  # a responsible unit, not the owner
 
 
 def test_explicit_targets_must_lie_below_the_issuing_unit(province, today):

@@ -7,7 +7,9 @@ passed through and the unit it is about. Uploading the report document and its r
 ``approve_collection_return``, ``return_collection_return``).
 """
 
-from django.http import Http404
+from typing import Literal
+
+from django.http import FileResponse, Http404
 from ninja import Query, Router, Status
 
 from youke.api.common import actor, paginated, viewer
@@ -138,6 +140,22 @@ def consolidate_yearend_report(request, report_id: int):
     report = access_report(viewer(request), report_id)
     job = yearend.start_consolidation(actor(request), report)
     return Status(202, {"job_id": job.pk, "state": job.state})
+
+
+@router.get(
+    "/programmes/yearend/{int:report_id}/consolidated.{kind}",
+    response={200: None, 404: ErrorOut},
+    operation_id="download_yearend_consolidation",
+)
+def download_yearend_consolidation(request, report_id: int, kind: Literal["pdf", "xlsx"]):
+    """The consolidated report (PDF or xlsx) once ``consolidate_yearend_report`` has built
+    it; 404 before that, and for a report the caller does not own."""
+    report = access_report(viewer(request), report_id)
+    found = yearend.consolidated_file(report, kind)
+    if found is None:
+        raise Http404("file")
+    handle, content_type, name = found
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
 
 
 @router.get(

@@ -128,19 +128,11 @@ def report_consolidate(request, report_id: int):
 @admin_required
 def report_file(request, report_id: int, kind: str):
     report = access_report(request.user, report_id)
-    stored = {"pdf": report.pdf, "xlsx": report.xlsx}.get(kind)
-    if not stored:
+    found = yearend.consolidated_file(report, kind)
+    if found is None:
         raise Http404("file")
-    content_type = {
-        "pdf": "application/pdf",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }[kind]
-    return FileResponse(
-        stored.open("rb"),
-        as_attachment=True,
-        filename=f"yearend-{report.programme_id}-{report.year}.{kind}",
-        content_type=content_type,
-    )
+    handle, content_type, name = found
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
 
 
 # --- a unit's return ----------------------------------------------------------------------------

@@ -434,3 +434,19 @@ def consolidate(job: Job, progress: jobs.JobProgress) -> dict:
         "message": _("汇总完成：共 %(n)s 条任务进展，其中已报送 %(f)s 条。")
         % {"n": len(rows), "f": filed},
     }
+
+
+CONSOLIDATED_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def consolidated_file(report, kind: str):
+    """(open file, content type, download name) of the report's consolidated PDF or xlsx;
+    None before the consolidation job has built it."""
+    stored = {"pdf": report.pdf, "xlsx": report.xlsx}.get(kind)
+    if not stored:
+        return None
+    name = f"yearend-{report.programme_id}-{report.year}.{kind}"
+    return stored.open("rb"), CONSOLIDATED_TYPES[kind], name
