@@ -84,6 +84,7 @@ def test_get_unit_fields(province, api_as):
         "kind": "county",
         "kind_label": "县(区)",
         "area_type": "county",
+        "stage": "",
         "address": "",
         "is_active": True,
         "depth": 4,
@@ -145,6 +146,7 @@ def test_create_unit(province, api_as):
             "code": "9901010003",
             "kind": "school",
             "area_type": "urban",
+            "stage": "primary",
             "address": "湖滨路 8 号",
         },
     )
@@ -159,6 +161,7 @@ def test_create_unit(province, api_as):
         "kind": "school",
         "kind_label": "学校",
         "area_type": "urban",
+        "stage": "primary",
         "address": "湖滨路 8 号",
         "is_active": True,
         "depth": 5,
@@ -268,6 +271,11 @@ def test_update_unit(province, api_as):
     event = AuditEvent.objects.get(action=AuditAction.UPDATE)
     assert event.before["name"] == "东湖区实验小学"
     assert event.after["name"] == "东湖区实验小学（本部）"
+    staged = client.patch(f"/units/{province.school_a.pk}", {"stage": "junior"})
+    assert staged.json()["stage"] == "junior"
+    # A county has no stage: the domain names the problem.
+    refused = client.patch(f"/units/{province.county_a.pk}", {"stage": "junior"})
+    assert refused.status_code == 422 and "stage" in refused.text
 
 
 def test_update_unit_null_required_field(province, api_as):

@@ -19,7 +19,7 @@ from youke.api.common import parent_pk_of
 from youke.api.fields import Email, Id, Reason, Search, Text
 from youke.catalog.enums import NodeLevel
 from youke.orgs import rules
-from youke.orgs.enums import AreaType, Role, TeacherTitle, UnitKind
+from youke.orgs.enums import AreaType, Role, SchoolStage, TeacherTitle, UnitKind
 
 # --- errors ----------------------------------------------------------------------------------
 
@@ -61,6 +61,7 @@ class UnitOut(Schema):
     kind: str
     kind_label: str
     area_type: str
+    stage: str = Field(description=_lazy("学校、教学点的学段；其他单位为空"))
     address: str
     is_active: bool
     depth: int = Field(description=_lazy("层级，根单位为 1"))
@@ -94,6 +95,7 @@ class UnitCreateIn(Schema):
     code: Text(10) = Field(description=_lazy("行政区划代码（6 位）或学校标识码（10 位）"))
     kind: UnitKind
     area_type: AreaType | None = None
+    stage: SchoolStage | None = Field(None, description=_lazy("学段（只用于学校和教学点）"))
     address: Text(200) = ""
 
 
@@ -101,6 +103,7 @@ class UnitUpdateIn(Schema):
     name: Text(100) | None = None
     code: Text(10) | None = None
     area_type: AreaType | None = None
+    stage: SchoolStage | None = None
     address: Text(200) | None = None
 
 

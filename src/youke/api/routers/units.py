@@ -66,6 +66,7 @@ def create_unit(request, payload: UnitCreateIn):
         parent = access_unit(viewer(request), payload.parent_id)
     fields = payload.model_dump(mode="json", exclude={"parent_id"})
     fields["area_type"] = fields["area_type"] or ""
+    fields["stage"] = fields["stage"] or ""
     return Status(201, unit_domain.create_unit(actor(request), parent, **fields))
 
 
