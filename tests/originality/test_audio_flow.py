@@ -94,3 +94,24 @@ def test_evidence_page_and_api_label_sound_segments(client, province, upload):
     body = client.get(f"/api/v1/submissions/{copy.pk}/originality-result").json()
     (match,) = body["matches"]
     assert match["kind"] == "audio" and match["segments"][0]["channel"] == "audio"
+
+
+def test_backfill_command_fingerprints_the_sound_of_videos_indexed_before(province, upload):
+    """An upgraded installation: videos indexed by picture only get their sound track
+    fingerprinted by ``youke originality fingerprint``, and re-checked."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    original = upload(province.teacher_b, "voice")
+    Material.objects.filter(submission=original).update(check_state="passed")
+    AudioFingerprint.objects.filter(submission=original).delete()  # as before the upgrade
+    out = StringIO()
+    call_command("originality", "fingerprint", "--dry-run", stdout=out)
+    assert "1 件" in out.getvalue()
+    assert not AudioFingerprint.objects.filter(submission=original).exists()
+    call_command("originality", "fingerprint", stdout=out)
+    assert AudioFingerprint.objects.filter(submission=original).exists()
+    out = StringIO()
+    call_command("originality", "fingerprint", "--dry-run", stdout=out)
+    assert "0 件" in out.getvalue()  # nothing left to do
