@@ -8,3 +8,13 @@
     if (cell && window.htmx) window.htmx.trigger(cell, "refresh");
   });
 })();
+
+/* The history loads when its <details> is opened (hx-trigger "toggle once"). Opened before
+ * htmx was ready (a quick click on a slow connection), the toggle was missed: load it now. */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.getElementById("submission-history-box");
+    if (box && box.open && window.htmx) window.htmx.trigger(box, "toggle");
+  });
+})();
