@@ -44,11 +44,11 @@ class Segment:
 
     def as_dict(self) -> dict:
         return {
-            "this_start": round(self.this_start, 1),
-            "this_end": round(self.this_end, 1),
-            "other_start": round(self.other_start, 1),
-            "other_end": round(self.other_end, 1),
-            "frames": self.frames,
+            "this_start": round(float(self.this_start), 1),
+            "this_end": round(float(self.this_end), 1),
+            "other_start": round(float(self.other_start), 1),
+            "other_end": round(float(self.other_end), 1),
+            "frames": int(self.frames),
         }
 
 
@@ -117,7 +117,7 @@ def align(
         alive[idx_alive[on_line]] = False
         if not kept and not alive.any():
             break
-    return _merge(sorted(found, key=lambda s: s.this_start))
+    return merge_segments(sorted(found, key=lambda s: s.this_start))
 
 
 def _best_line(i: np.ndarray, j: np.ndarray, slopes: np.ndarray) -> tuple[float, float]:
@@ -164,7 +164,8 @@ def _scene_ids(hashes: np.ndarray, max_bits: int) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(bits > max_bits)])
 
 
-def _merge(segments: list[Segment]) -> list[Segment]:
+def merge_segments(segments: list[Segment]) -> list[Segment]:
+    """Overlapping segments (sorted by start) as one; picture and sound alike."""
     merged: list[Segment] = []
     for s in segments:
         # Abutting runs stay apart: a cut shows as two segments with different offsets.

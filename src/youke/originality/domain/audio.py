@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import av
 import numpy as np
 
+from youke.originality.domain.alignment import Segment, merge_segments
+
 RATE = 8000
 FRAME = 4096  # 0.512 s window
 HOP = 256  # 32 ms between sub-fingerprints (94 % overlap: a trimmed copy's phase is close)
@@ -197,26 +199,8 @@ class AudioParams:
     max_offsets: int = 8
 
 
-@dataclass(frozen=True)
-class AudioSegment:
-    this_start: float
-    this_end: float
-    other_start: float
-    other_end: float
-    frames: int
-
-    @property
-    def seconds(self) -> float:
-        return self.this_end - self.this_start
-
-    def as_dict(self) -> dict:
-        return {
-            "this_start": round(float(self.this_start), 1),
-            "this_end": round(float(self.this_end), 1),
-            "other_start": round(float(self.other_start), 1),
-            "other_end": round(float(self.other_end), 1),
-            "frames": int(self.frames),
-        }
+# A sound segment has the shape of a picture one (this ≈ other, in seconds).
+AudioSegment = Segment
 
 
 def _popcount(x: np.ndarray) -> np.ndarray:
@@ -298,7 +282,7 @@ def align(
                     i[lo] * step, (i[hi] + 1) * step, j[lo] * step, (j[hi] + 1) * step, count
                 )
             )
-    return _merge(sorted(found, key=lambda s: s.this_start))
+    return merge_segments(sorted(found, key=lambda s: s.this_start))
 
 
 def _runs(positions: np.ndarray, gap: int) -> list[tuple[int, int, int]]:
@@ -306,20 +290,3 @@ def _runs(positions: np.ndarray, gap: int) -> list[tuple[int, int, int]]:
         return []
     cuts = np.flatnonzero(np.diff(positions) > gap) + 1
     return [(int(p[0]), int(p[-1]), len(p)) for p in np.split(positions, cuts)]
-
-
-def _merge(segments: list[AudioSegment]) -> list[AudioSegment]:
-    merged: list[AudioSegment] = []
-    for s in segments:
-        if merged and s.this_start < merged[-1].this_end - 1e-6:
-            last = merged[-1]
-            merged[-1] = AudioSegment(
-                last.this_start,
-                max(last.this_end, s.this_end),
-                min(last.other_start, s.other_start),
-                max(last.other_end, s.other_end),
-                last.frames + s.frames,
-            )
-        else:
-            merged.append(s)
-    return merged
