@@ -5,7 +5,7 @@ to a caller who may see that package in full (never in a blind view)."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Router
+from ninja import Router, Status
 
 from youke.api.common import actor, viewer
 from youke.api.schemas import ErrorOut, ValidationErrorOut
@@ -97,7 +97,7 @@ def recheck_originality(request, submission_id: int):
     except PermissionDenied as exc:
         raise Http404("submission") from exc
     result.refresh_from_db()
-    return 202, _out(person, result, rules.view_mode(person, submission_id))
+    return Status(202, _out(person, result, rules.view_mode(person, submission_id)))
 
 
 @router.post(
